@@ -1,0 +1,51 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test neo4j neo4j-build seed validate lint bench chromium clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## Serve the API on the embedded store at http://127.0.0.1:8000 (docs at /docs).
+run: $(STAMP)
+	$(BIN)/citygraph serve
+
+## Run every test: builds and starts a throw-away local Neo4j for the Neo4j tests.
+test: $(STAMP) neo4j-build chromium
+	$(BIN)/python -m pytest
+
+## Check the seed data against the source documents.
+validate: $(STAMP)
+	$(BIN)/citygraph validate
+
+## Start the local Neo4j (Bolt localhost:7687, Browser http://localhost:7474/browser/) in the foreground.
+neo4j:
+	neo4j-local/run.sh
+
+neo4j-build:
+	neo4j-local/run.sh --build-only
+
+## Load the seed data into the configured Neo4j (by default the one `make neo4j` starts).
+seed: $(STAMP)
+	$(BIN)/citygraph seed
+
+lint: $(STAMP)
+	$(BIN)/ruff check app seed tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP) neo4j-build
+	$(BIN)/python -m bench
+
+# The browser test drives Debian's Chromium; install it if this machine lacks it.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+clean:
+	rm -rf $(VENV) neo4j-local/target .pytest_cache

@@ -1,0 +1,1 @@
+"""Analytics written once, above the stores: paths, centrality, brokerage, narratives."""

@@ -1,0 +1,205 @@
+"""`citygraph`: the command line, over the same library functions as the API."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from app.config import Settings, get_settings
+from app.errors import CityGraphError
+from app.filters import RelFilter
+
+app = typer.Typer(help="City Diplomacy Graph: Danish municipalities' international relationships.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+BackendOpt = Annotated[str | None, typer.Option("--backend", help="memory or neo4j (default: CITYGRAPH_BACKEND, else memory).")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Keep what was in force on this date.")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="Start of a window.")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="End of a window.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the raw JSON answer.")]
+
+
+def _settings(backend: str | None = None) -> Settings:
+    settings = get_settings()
+    return settings.model_copy(update={"backend": backend}) if backend else settings
+
+
+def _graph(backend: str | None):  # type: ignore[no-untyped-def]
+    from app.service import CityGraph
+    from app.stores.factory import open_store
+
+    settings = _settings(backend)
+    return CityGraph(open_store(settings), settings)
+
+
+def _fail(exc: CityGraphError) -> None:
+    err.print(f"[red]error:[/red] {exc.message}")
+    for s in exc.details.get("suggestions", []) or exc.details.get("candidates", []):
+        err.print(f"  - {s['name']} ({s['kind']}, id {s['id']})")
+    raise typer.Exit(2)
+
+
+@app.command()
+def validate(
+    data_dir: Annotated[Path | None, typer.Option(help="Folder of seed YAML files.")] = None,
+    corpus_dir: Annotated[Path | None, typer.Option(help="Folder of the source documents.")] = None,
+) -> None:
+    """Check the seed files: one line per problem (file, entry, field); non-zero exit if any."""
+    from seed.validate import validate as run
+
+    settings = get_settings()
+    read, problems, checked = run(data_dir or settings.data_dir, corpus_dir or settings.corpus_dir)
+    for p in problems:
+        typer.echo(str(p))
+    if not checked:
+        err.print(f"[yellow]warning:[/yellow] corpus {corpus_dir or settings.corpus_dir} not found: quotes were not checked")
+    dated = sum(1 for *_, r in read.relationships if r.dated)
+    total = len(read.relationships)
+    share = f"{dated / total:.0%}" if total else "n/a"
+    typer.echo(f"{len(read.entities)} entities, {total} relationships ({dated} dated, {share}); {len(problems)} problem(s)")
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def serve(
+    backend: BackendOpt = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Serve the API with uvicorn (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from app.api.main import create_app
+
+    settings = _settings(backend)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower())
+
+
+@app.command()
+def search(q: str, kind: Annotated[str | None, typer.Option()] = None, limit: int = 10, backend: BackendOpt = None, as_json: JsonOpt = False) -> None:
+    """Find entities by name or alias."""
+    try:
+        answer = _graph(backend).search(q, kind, limit)
+    except CityGraphError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "name", "kind", "country", "degree", "score")
+    for r in answer["results"]:
+        table.add_row(r["id"], r["name"], r["kind"], r["country"] or "", str(r["degree"]), f"{r['score']:.2f}")
+    console.print(table)
+
+
+@app.command()
+def paths(
+    source: str,
+    target: str,
+    via: Annotated[list[str] | None, typer.Option(help="Pass through this entity (repeatable).")] = None,
+    mode: Annotated[str, typer.Option(help="shortest, all or temporal.")] = "shortest",
+    max_hops: Annotated[int, typer.Option(help="Longest path.")] = 4,
+    as_of: AsOfOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Avoid this entity (repeatable).")] = None,
+    limit: int = 10,
+    backend: BackendOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Explained, dated paths: `citygraph paths Grundfos Irbid --via Viborg`."""
+    try:
+        answer = _graph(backend).paths(source, target, via, mode, max_hops, RelFilter.build(as_of, start, end), exclude, limit)
+    except CityGraphError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    if not answer["paths"]:
+        console.print(f"No path from {answer['source']['name']} to {answer['target']['name']}. " + " ".join(answer["notes"]))
+        return
+    for i, p in enumerate(answer["paths"], 1):
+        period = p["period"]
+        console.rule(f"Path {i}: {p['length']} hop(s), in place {period['start'] or '…'} – {period['end'] or '…'}")
+        console.print(p["narrative"])
+        table = Table("from", "relationship", "to", "dates", "source")
+        nodes = p["nodes"]
+        for j, r in enumerate(p["relationships"]):
+            dates = f"{r['start'] or ''}–{r['end'] or ''}" if (r["start"] or r["end"]) else "undated"
+            src = r["sources"][0] if r["sources"] else {"document": "", "quote": ""}
+            table.add_row(nodes[j]["name"], r["type"] + (" (←)" if r["walked"] == "backward" else ""), nodes[j + 1]["name"], dates, f"{src['document']}: “{src['quote'][:60]}…”")
+        console.print(table)
+    for note in answer["notes"]:
+        console.print(f"[yellow]note:[/yellow] {note}")
+
+
+@app.command()
+def centrality(
+    metric: Annotated[str, typer.Option(help="degree, betweenness, closeness, eigenvector or pagerank.")] = "degree",
+    as_of: AsOfOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    kinds: Annotated[list[str] | None, typer.Option(help="Only these kinds (repeatable).")] = None,
+    limit: int = 20,
+    backend: BackendOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Entities ranked by centrality: `citygraph centrality --metric betweenness --as-of 2016`."""
+    try:
+        answer = _graph(backend).centrality(metric, RelFilter.build(as_of, start, end), kinds, limit)
+    except CityGraphError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    table = Table("rank", "entity", "kind", metric, title=f"{metric} centrality ({answer['about']})")
+    for r in answer["results"]:
+        table.add_row(str(r["rank"]), r["entity"]["name"], r["entity"]["kind"], f"{r['score']:.4f}")
+    console.print(table)
+
+
+@app.command()
+def get(path: str, backend: BackendOpt = None) -> None:
+    """Answer one API request without a server: `citygraph get '/paths?source=Grundfos&target=Irbid'`."""
+    import warnings
+
+    from app.api.main import create_app
+
+    with warnings.catch_warnings():  # starlette's note on its httpx client is not for our users
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
+
+    with TestClient(create_app(_settings(backend))) as client:
+        response = client.get(path)
+    typer.echo(json.dumps(response.json(), ensure_ascii=False, indent=2))
+    raise typer.Exit(0 if response.status_code < 400 else 1)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="json (more formats: see the README).")] = "json",
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write ('-' for standard output).")] = Path("-"),
+    backend: BackendOpt = None,
+) -> None:
+    """Export the graph (node-link JSON)."""
+    from app.export.node_link import node_link
+
+    graph = _graph(backend)
+    entities, rels = graph.store.snapshot(RelFilter())
+    data: dict[str, Any] = node_link(entities, rels, graph.store.version)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if str(output) == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        err.print(f"wrote {output}: {len(data['nodes'])} nodes, {len(data['edges'])} edges")
+
+
+if __name__ == "__main__":
+    app()

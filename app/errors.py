@@ -1,0 +1,71 @@
+"""Domain errors, each knowing its HTTP status and error code.
+
+One handler in `app.api.errors` turns every one of them, and FastAPI's own validation
+errors, into the one JSON error shape::
+
+    {"error": {"status": 404, "code": "entity_not_found", "message": "...", "details": {...}}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CityGraphError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, **details: Any):
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"status": self.status, "code": self.code, "message": self.message, "details": self.details}}
+
+
+class EntityNotFound(CityGraphError):
+    """No entity has that id, name or alias; `details.suggestions` holds near names."""
+
+    status = 404
+    code = "entity_not_found"
+
+
+class AmbiguousEntity(CityGraphError):
+    """Several entities answer to that name; `details.candidates` lists them."""
+
+    status = 409
+    code = "ambiguous_entity"
+
+
+class InvalidParameter(CityGraphError):
+    """A parameter is out of range or malformed; `details.field` names it."""
+
+    status = 422
+    code = "invalid_parameter"
+
+    def __init__(self, field: str, message: str, **details: Any):
+        super().__init__(f"{field}: {message}", field=field, **details)
+
+
+class EmptyResult(CityGraphError):
+    """A snapshot or export whose filters leave nothing to return."""
+
+    status = 404
+    code = "empty_result"
+
+
+class StoreUnavailable(CityGraphError):
+    """The database cannot be reached (or refused our credentials)."""
+
+    status = 503
+    code = "store_unavailable"
+
+
+class QueryTimeout(CityGraphError):
+    """A query ran past its time limit in the database."""
+
+    status = 504
+    code = "query_timeout"

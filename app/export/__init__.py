@@ -1,0 +1,1 @@
+"""Snapshots of the network for reports and other tools."""

@@ -1,0 +1,77 @@
+"""What a query keeps: a time window and relationship types, and entities to avoid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from app.dates import DAY_MAX, DAY_MIN, PartialDate
+from app.errors import InvalidParameter
+from app.model import Relationship
+from app.vocabulary import REL_TYPE_NAMES
+
+
+@dataclass(frozen=True)
+class RelFilter:
+    """Relationships in force during [first, last] and of the given types (None: all).
+
+    `as_of=2016` becomes the window 2016-01-01..2016-12-31 (a date keeps its precision),
+    so a relationship dated 2016 is in force "as of 2016", as is one ending in March 2016.
+    Undated relationships are taken to hold at all times.
+    """
+
+    first: dt.date = DAY_MIN
+    last: dt.date = DAY_MAX
+    types: frozenset[str] | None = None
+
+    @classmethod
+    def build(
+        cls,
+        as_of: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        types: list[str] | None = None,
+    ) -> RelFilter:
+        """Parse query parameters into a filter, raising `InvalidParameter` naming the field."""
+        if as_of and (start or end):
+            raise InvalidParameter("as_of", "give either as_of or a from/to window, not both")
+        first, last = DAY_MIN, DAY_MAX
+        if as_of:
+            day = parse_date("as_of", as_of)
+            first, last = day.first_day, day.last_day
+        if start:
+            first = parse_date("from", start).first_day
+        if end:
+            last = parse_date("to", end).last_day
+        if first > last:
+            raise InvalidParameter("to", f"the window ends ({end}) before it starts ({start})")
+        return cls(first, last, parse_types(types))
+
+    @property
+    def is_all_time(self) -> bool:
+        return self.first == DAY_MIN and self.last == DAY_MAX
+
+    def admits(self, rel: Relationship) -> bool:
+        return rel.period.overlaps(self.first, self.last) and (self.types is None or rel.type in self.types)
+
+    def key(self) -> tuple[object, ...]:
+        """A hashable key for caching results computed under this filter."""
+        return (self.first, self.last, tuple(sorted(self.types)) if self.types is not None else None)
+
+
+def parse_date(field: str, value: str) -> PartialDate:
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        raise InvalidParameter(field, str(exc)) from None
+
+
+def parse_types(types: list[str] | None) -> frozenset[str] | None:
+    """Relationship type names, checked against the vocabulary (comma lists allowed)."""
+    if not types:
+        return None
+    names = {t.strip().upper() for item in types for t in item.split(",") if t.strip()}
+    unknown = sorted(names - set(REL_TYPE_NAMES))
+    if unknown:
+        raise InvalidParameter("types", f"unknown relationship type(s) {', '.join(unknown)}", allowed=list(REL_TYPE_NAMES))
+    return frozenset(names)

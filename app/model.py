@@ -1,0 +1,114 @@
+"""The records every store holds: entities, relationships and their sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.dates import PartialDate, Period
+from app.vocabulary import REL_TYPE_BY_NAME, Kind
+
+
+@dataclass(frozen=True)
+class Source:
+    """Provenance: a seed document's file name and a short verbatim quote from it."""
+
+    document: str
+    quote: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"document": self.document, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An actor or place in the graph."""
+
+    id: str
+    kind: Kind
+    name: str
+    name_en: str | None = None
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    description: str | None = None
+    sources: tuple[Source, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "name": self.name,
+            "name_en": self.name_en,
+            "aliases": list(self.aliases),
+            "country": self.country,
+            "lat": self.lat,
+            "lon": self.lon,
+            "description": self.description,
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """A dated, sourced relationship `source TYPE target`."""
+
+    source: str
+    type: str
+    target: str
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    circa: bool = False
+    status: str | None = None
+    description: str | None = None
+    sources: tuple[Source, ...] = ()
+    period: Period = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "period", Period.of(self.start, self.end))
+
+    @property
+    def id(self) -> str:
+        """Stable id: the identity a seed file may not repeat."""
+        return f"{self.source}|{self.type}|{self.target}|{self.start or ''}"
+
+    @property
+    def symmetric(self) -> bool:
+        return REL_TYPE_BY_NAME[self.type].symmetric
+
+    @property
+    def structural(self) -> bool:
+        return REL_TYPE_BY_NAME[self.type].structural
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.period.first, self.period.last, self.type, self.source, self.target)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "target": self.target,
+            "type": self.type,
+            "start": str(self.start) if self.start else None,
+            "start_precision": self.start.precision if self.start else None,
+            "end": str(self.end) if self.end else None,
+            "end_precision": self.end.precision if self.end else None,
+            "circa": self.circa,
+            "status": self.status,
+            "description": self.description,
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """All entities and relationships, as loaded from the seed files."""
+
+    entities: tuple[Entity, ...]
+    relationships: tuple[Relationship, ...]
+    version: str = "unversioned"

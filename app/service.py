@@ -1,0 +1,271 @@
+"""The library behind the API and the CLI: every question the service answers.
+
+Each method takes plain, already-parsed values and returns JSON-ready data. Routes and
+commands only translate; tests call these functions directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from functools import lru_cache
+from typing import Any
+
+import networkx as nx
+
+from app.analysis import brokerage, centrality
+from app.analysis.names import EntityIndex, summary
+from app.analysis.narrative import relationship_sentence
+from app.analysis.paths import PathRequest, describe_path, find_paths
+from app.analysis.snapshot_graph import directed, undirected
+from app.config import Settings
+from app.dates import DAY_MAX, DAY_MIN
+from app.errors import InvalidParameter
+from app.filters import RelFilter, parse_date
+from app.model import Entity, Relationship
+from app.stores.base import GraphStore, PathMode
+from app.vocabulary import Kind
+
+LIMIT_MAX = 500
+
+
+def check_range(field: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise InvalidParameter(field, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def parse_kinds(kinds: list[str] | None) -> frozenset[Kind] | None:
+    if not kinds:
+        return None
+    names = {k.strip() for item in kinds for k in item.split(",") if k.strip()}
+    lookup = {k.value.lower(): k for k in Kind}
+    unknown = sorted(n for n in names if n.lower() not in lookup)
+    if unknown:
+        raise InvalidParameter("kinds", f"unknown kind(s) {', '.join(unknown)}", allowed=[k.value for k in Kind])
+    return frozenset(lookup[n.lower()] for n in names)
+
+
+class CityGraph:
+    """Answers questions over one `GraphStore`."""
+
+    def __init__(self, store: GraphStore, settings: Settings):
+        self.store = store
+        self.settings = settings
+        self._index: EntityIndex | None = None
+        self._lock = threading.Lock()
+        self._graphs = lru_cache(maxsize=64)(self._build_graphs)
+        self._scores = lru_cache(maxsize=256)(self._compute_scores)
+
+    # -- entities ----------------------------------------------------------------------
+
+    @property
+    def index(self) -> EntityIndex:
+        """Names of every entity, read from the store once (the dataset is read-only)."""
+        with self._lock:
+            if self._index is None:
+                entities = self.store.all_entities()
+                self._index = EntityIndex(entities, {e.id: self.store.degree(e.id) for e in entities})
+            return self._index
+
+    def resolve(self, ref: str, field: str = "entity") -> Entity:
+        return self.index.resolve(ref, field)
+
+    def entities_by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.index.entities}
+
+    def entity_dict(self, entity: Entity) -> dict[str, Any]:
+        return {**entity.to_dict(), "degree": self.index.degree.get(entity.id, 0)}
+
+    def health(self) -> dict[str, Any]:
+        self.store.ping()
+        nodes, rels = self.store.counts()
+        return {"status": "ok", "backend": self.store.backend, "nodes": nodes, "relationships": rels, "dataset_version": self.store.version}
+
+    def search(self, q: str, kind: str | None = None, limit: int = 10) -> dict[str, Any]:
+        check_range("limit", limit, 1, LIMIT_MAX)
+        kinds = parse_kinds([kind] if kind else None)
+        kind_value = next(iter(kinds)).value if kinds else None
+        hits = self.index.search(q, kind_value, limit)
+        return {"query": q, "results": [{**self.entity_dict(e), "score": s} for e, s in hits]}
+
+    def entity(self, ref: str) -> dict[str, Any]:
+        return self.entity_dict(self.resolve(ref))
+
+    def neighbors(self, ref: str, rel_filter: RelFilter, kinds: list[str] | None = None, limit: int = 100) -> dict[str, Any]:
+        check_range("limit", limit, 1, LIMIT_MAX)
+        entity = self.resolve(ref)
+        wanted = parse_kinds(kinds)
+        by_id = self.entities_by_id()
+        rels = sorted(self.store.relationships_of(entity.id, rel_filter), key=lambda r: r.sort_key())
+        grouped: dict[str, list[Relationship]] = {}
+        for rel in rels:
+            other = rel.target if rel.source == entity.id else rel.source
+            if wanted is None or by_id[other].kind in wanted:
+                grouped.setdefault(other, []).append(rel)
+        items = [
+            {"entity": summary(by_id[other]), "relationships": [self._rel_dict(r, by_id) for r in group]}
+            for other, group in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ]
+        return {"entity": summary(entity), "count": len(items), "neighbors": items[:limit], "truncated": len(items) > limit}
+
+    def timeline(self, ref: str) -> dict[str, Any]:
+        entity = self.resolve(ref)
+        by_id = self.entities_by_id()
+        rels = self.store.relationships_of(entity.id, RelFilter())
+        dated = sorted((r for r in rels if r.dated), key=lambda r: r.sort_key())
+        undated = sorted((r for r in rels if not r.dated), key=lambda r: r.id)
+        return {
+            "entity": summary(entity),
+            "events": [self._rel_dict(r, by_id) for r in dated],
+            "undated": [self._rel_dict(r, by_id) for r in undated],
+        }
+
+    def _rel_dict(self, rel: Relationship, by_id: dict[str, Entity]) -> dict[str, Any]:
+        return {**rel.to_dict(), "sentence": relationship_sentence(rel, by_id)}
+
+    # -- paths -------------------------------------------------------------------------
+
+    def paths(
+        self,
+        source: str,
+        target: str,
+        via: list[str] | None = None,
+        mode: str = "shortest",
+        max_hops: int = 4,
+        rel_filter: RelFilter | None = None,
+        exclude: list[str] | None = None,
+        limit: int = 10,
+    ) -> dict[str, Any]:
+        if mode not in ("shortest", "all", "temporal"):
+            raise InvalidParameter("mode", f"unknown mode {mode!r}", allowed=["shortest", "all", "temporal"])
+        check_range("max_hops", max_hops, 1, self.settings.max_hops)
+        check_range("limit", limit, 1, self.settings.max_paths)
+        src = self.resolve(source, "source")
+        dst = self.resolve(target, "target")
+        via_entities = [self.resolve(v, "via") for v in via or []]
+        excluded = frozenset(self.resolve(x, "exclude").id for x in exclude or [])
+        mode_value: PathMode = mode  # type: ignore[assignment]  # checked above
+        req = PathRequest(
+            source=src.id, target=dst.id, via=[v.id for v in via_entities], mode=mode_value,
+            max_hops=max_hops, rel_filter=rel_filter or RelFilter(), exclude=excluded, limit=limit,
+            max_expansions=self.settings.max_expansions, time_budget=self.settings.request_time_budget,
+        )  # fmt: skip
+        result = find_paths(self.store, req)
+        by_id = self.entities_by_id()
+        return {
+            "source": summary(src),
+            "target": summary(dst),
+            "via": [summary(v) for v in via_entities],
+            "mode": mode,
+            "max_hops": max_hops,
+            "paths": [describe_path(p, by_id) for p in result.paths],
+            "truncated": result.truncated,
+            "notes": result.notes,
+        }
+
+    # -- analytics over snapshots --------------------------------------------------------
+
+    def _build_graphs(self, key: tuple[object, ...]) -> tuple[nx.Graph, nx.DiGraph, list[Entity]]:
+        first, last, types = key
+        rel_filter = RelFilter(first, last, frozenset(types) if types is not None else None)  # type: ignore[arg-type]
+        entities, rels = self.store.snapshot(rel_filter)
+        return undirected(entities, rels), directed(rels), entities
+
+    def _compute_scores(self, metric: str, key: tuple[object, ...]) -> list[tuple[str, float, int]]:
+        graph, _, _ = self._graphs(key)
+        return centrality.ranked(centrality.scores(graph, metric))
+
+    def _check_metric(self, metric: str) -> None:
+        if metric not in centrality.METRICS:
+            raise InvalidParameter("metric", f"unknown metric {metric!r}", allowed=list(centrality.METRICS))
+
+    def centrality(self, metric: str, rel_filter: RelFilter, kinds: list[str] | None = None, limit: int = 20) -> dict[str, Any]:
+        self._check_metric(metric)
+        check_range("limit", limit, 1, LIMIT_MAX)
+        wanted = parse_kinds(kinds)
+        by_id = self.entities_by_id()
+        rows = [
+            {"entity": summary(by_id[node]), "score": score, "rank": rank}
+            for node, score, rank in self._scores(metric, rel_filter.key())
+            if wanted is None or by_id[node].kind in wanted
+        ]
+        return {"metric": metric, "about": centrality.METRIC_HELP[metric], "window": _window(rel_filter), "count": len(rows), "results": rows[:limit]}
+
+    def centrality_history(self, ref: str, metric: str, start: str, end: str, step: int = 1) -> dict[str, Any]:
+        self._check_metric(metric)
+        entity = self.resolve(ref)
+        first, last = parse_date("from", start).year, parse_date("to", end).year
+        if last < first:
+            raise InvalidParameter("to", f"{end} is before from={start}")
+        check_range("step", step, 1, 50)
+        if (last - first) // step > 200:
+            raise InvalidParameter("step", "at most 200 points; raise step or narrow the years")
+        points = []
+        for year in range(first, last + 1, step):
+            rel_filter = RelFilter.build(as_of=str(year))
+            rows = self._scores(metric, rel_filter.key())
+            hit = next(((s, r) for n, s, r in rows if n == entity.id), None)
+            points.append({"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(rows)})
+        return {"entity": summary(entity), "metric": metric, "history": points}
+
+    def brokerage(self, rel_filter: RelFilter, ref: str | None = None, grouping: str = "place", limit: int = 20) -> dict[str, Any]:
+        if grouping not in brokerage.GROUPINGS:
+            raise InvalidParameter("groups", f"unknown grouping {grouping!r}", allowed=list(brokerage.GROUPINGS))
+        check_range("limit", limit, 1, LIMIT_MAX)
+        graph, dg, _ = self._graphs(rel_filter.key())
+        by_id = self.entities_by_id()
+        if ref is not None:
+            entity = self.resolve(ref)
+            s = brokerage.brokerage_summary(graph, dg, entity.id, by_id, grouping)
+            pairs = [
+                {"a": summary(by_id[a]), "b": summary(by_id[b]), "only_through": ex,
+                 "groups": [brokerage.GROUPINGS[grouping](by_id[a]), brokerage.GROUPINGS[grouping](by_id[b])]}
+                for a, b, ex in s["bridged"]
+            ]  # fmt: skip
+            pairs.sort(key=lambda p: (not p["only_through"], p["a"]["id"], p["b"]["id"]))
+            return {
+                "entity": summary(entity), "window": _window(rel_filter), "groups": grouping,
+                "pairs": s["pairs"], "exclusive_pairs": s["exclusive_pairs"], "open_share": s["open_share"],
+                "roles": s["roles"], "bridged": pairs[:limit], "truncated": len(pairs) > limit,
+            }  # fmt: skip
+        rows = []
+        for node in graph:
+            s = brokerage.brokerage_summary(graph, dg, node, by_id, grouping)
+            if s["pairs"]:
+                rows.append((node, s))
+        rows.sort(key=lambda ns: (-ns[1]["exclusive_pairs"], -ns[1]["pairs"], ns[0]))
+        return {
+            "window": _window(rel_filter), "groups": grouping,
+            "results": [
+                {"entity": summary(by_id[n]), "rank": i + 1, "pairs": s["pairs"], "exclusive_pairs": s["exclusive_pairs"],
+                 "open_share": s["open_share"], "roles": s["roles"]}
+                for i, (n, s) in enumerate(rows[:limit])
+            ],
+        }  # fmt: skip
+
+    def stats(self) -> dict[str, Any]:
+        entities, rels = self.store.snapshot(RelFilter())
+        decades: Counter[str] = Counter()
+        for r in rels:
+            decades[f"{r.start.year // 10 * 10}s" if r.start else "undated"] += 1
+        sources = Counter(s.document for r in rels for s in r.sources)
+        return {
+            "dataset_version": self.store.version,
+            "entities": len(entities),
+            "relationships": len(rels),
+            "dated_share": round(sum(1 for r in rels if r.dated) / len(rels), 4) if rels else 0.0,
+            "by_kind": dict(sorted(Counter(e.kind.value for e in entities).items())),
+            "by_type": dict(sorted(Counter(r.type for r in rels).items())),
+            "by_decade": dict(sorted(decades.items())),
+            "by_document": dict(sorted(sources.items())),
+        }
+
+
+def _window(rel_filter: RelFilter) -> dict[str, str | None]:
+    if rel_filter.is_all_time:
+        return {"from": None, "to": None}
+    return {
+        "from": None if rel_filter.first == DAY_MIN else rel_filter.first.isoformat(),
+        "to": None if rel_filter.last == DAY_MAX else rel_filter.last.isoformat(),
+    }

@@ -1,0 +1,1 @@
+"""Graph stores: one protocol (`base.GraphStore`), an embedded and a Neo4j implementation."""

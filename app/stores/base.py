@@ -1,0 +1,98 @@
+"""The `GraphStore` protocol: what the service needs from a graph database.
+
+Stores answer questions about records; ranking, composing, explaining and scoring are
+written once, above the stores (`app.analysis`), so both backends give the same answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from app.filters import RelFilter
+from app.model import Entity, Relationship
+from app.vocabulary import Kind
+
+PathMode = Literal["shortest", "all", "temporal"]
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: a relationship walked from `start` to `end` (either way round)."""
+
+    rel: Relationship
+    start: str
+    end: str
+
+
+Path = tuple[Hop, ...]
+
+
+@dataclass(frozen=True)
+class SegmentQuery:
+    """A path search between two entities.
+
+    `blocked` are entity ids no path may pass through (they may still be endpoints);
+    `blocked_kinds` likewise for whole kinds (Country: a hub, never a bridge).
+    """
+
+    source: str
+    target: str
+    mode: PathMode
+    max_hops: int
+    rel_filter: RelFilter = field(default_factory=RelFilter)
+    blocked: frozenset[str] = frozenset()
+    blocked_kinds: frozenset[Kind] = frozenset({Kind.Country})
+    max_paths: int = 10_000  # how many paths the store may return before it stops
+    max_expansions: int = 200_000  # how many partial paths it may extend before it stops
+
+
+@dataclass
+class SegmentResult:
+    """Paths found for one `SegmentQuery`; `truncated` says a cap stopped the search."""
+
+    paths: list[Path]
+    truncated: bool = False
+
+
+class GraphStore(Protocol):
+    """What the API needs from a graph database."""
+
+    backend: str
+    version: str
+
+    def counts(self) -> tuple[int, int]:
+        """Number of entities and relationships."""
+        ...
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        """The entity with this id, or None."""
+        ...
+
+    def all_entities(self) -> list[Entity]:
+        """Every entity (a few hundred: used to resolve names and suggest near ones)."""
+        ...
+
+    def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
+        """The entity's relationships, either direction, that pass the filter."""
+        ...
+
+    def degree(self, entity_id: str) -> int:
+        """How many relationships the entity has, all time."""
+        ...
+
+    def segment_paths(self, query: SegmentQuery) -> SegmentResult:
+        """Paths between two entities: all shortest, all simple, or time-respecting."""
+        ...
+
+    def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
+        """Every entity and the relationships that pass the filter."""
+        ...
+
+    def ping(self) -> None:
+        """Raise `StoreUnavailable` if the store cannot answer."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

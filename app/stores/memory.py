@@ -1,0 +1,143 @@
+"""The embedded store: the dataset held in a networkx MultiDiGraph.
+
+Path search is a depth-first walk over the undirected view, pruned by the distance to
+the target (so it only expands partial paths that can still arrive in time) and, for
+temporal paths, by the earliest day each hop can be taken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Iterator
+
+import networkx as nx
+
+from app.analysis.temporal import advance
+from app.dates import DAY_MIN
+from app.filters import RelFilter
+from app.model import Dataset, Entity, Relationship
+from app.stores.base import Hop, Path, SegmentQuery, SegmentResult
+
+
+class MemoryStore:
+    """A `GraphStore` over an in-memory networkx graph.
+
+    Examples
+    --------
+    >>> from app.model import Dataset, Entity, Relationship
+    >>> from app.vocabulary import Kind
+    >>> ds = Dataset((Entity("a", Kind.Company, "A"), Entity("b", Kind.Company, "B")),
+    ...              (Relationship("a", "COOPERATED_WITH", "b"),))
+    >>> MemoryStore(ds).counts()
+    (2, 1)
+    """
+
+    backend = "memory"
+
+    def __init__(self, dataset: Dataset):
+        self.version = dataset.version
+        self.graph = nx.MultiDiGraph()
+        for e in dataset.entities:
+            self.graph.add_node(e.id, entity=e)
+        for r in dataset.relationships:
+            self.graph.add_edge(r.source, r.target, key=r.id, rel=r)
+        # Each node's incident relationships, either direction, for the path walk.
+        self._incident: dict[str, list[tuple[str, Relationship]]] = {n: [] for n in self.graph}
+        for u, v, rel in self.graph.edges(data="rel"):
+            self._incident[u].append((v, rel))
+            self._incident[v].append((u, rel))
+        for items in self._incident.values():
+            items.sort(key=lambda item: (item[0], item[1].id))
+
+    def counts(self) -> tuple[int, int]:
+        return self.graph.number_of_nodes(), self.graph.number_of_edges()
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        node = self.graph.nodes.get(entity_id)
+        return node["entity"] if node else None
+
+    def all_entities(self) -> list[Entity]:
+        return [data["entity"] for _, data in self.graph.nodes(data=True)]
+
+    def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
+        return [rel for _, rel in self._incident.get(entity_id, []) if rel_filter.admits(rel)]
+
+    def degree(self, entity_id: str) -> int:
+        return len(self._incident.get(entity_id, []))
+
+    def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
+        rels = [rel for _, _, rel in self.graph.edges(data="rel") if rel_filter.admits(rel)]
+        return self.all_entities(), rels
+
+    def ping(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    # -- paths -------------------------------------------------------------------------
+
+    def _passable(self, query: SegmentQuery, node: str) -> bool:
+        """Whether a path may pass *through* `node` (endpoints always may)."""
+        if node in (query.source, query.target):
+            return True
+        if node in query.blocked:
+            return False
+        return self.graph.nodes[node]["entity"].kind not in query.blocked_kinds
+
+    def _neighbours(self, query: SegmentQuery, node: str) -> Iterator[tuple[str, Relationship]]:
+        for other, rel in self._incident.get(node, []):
+            if query.rel_filter.admits(rel):
+                yield other, rel
+
+    def _distances_to_target(self, query: SegmentQuery) -> dict[str, int]:
+        """Hop distance from every node to the target, through passable nodes only."""
+        dist = {query.target: 0}
+        queue = deque([query.target])
+        while queue:
+            node = queue.popleft()
+            if dist[node] >= query.max_hops:
+                continue
+            if node != query.target and not self._passable(query, node):
+                continue
+            for other, _ in self._neighbours(query, node):
+                if other not in dist:
+                    dist[other] = dist[node] + 1
+                    queue.append(other)
+        return dist
+
+    def segment_paths(self, query: SegmentQuery) -> SegmentResult:
+        if query.source not in self.graph or query.target not in self.graph:
+            return SegmentResult([])
+        dist = self._distances_to_target(query)
+        if query.source not in dist or query.source == query.target:
+            return SegmentResult([])
+        budget = dist[query.source] if query.mode == "shortest" else query.max_hops
+        paths: list[Path] = []
+        truncated = False
+        expansions = 0
+        stack: list[tuple[str, int, dt.date, Path, frozenset[str]]] = [
+            (query.source, budget, DAY_MIN, (), frozenset({query.source}))
+        ]
+        while stack:
+            node, left, t, path, seen = stack.pop()
+            expansions += 1
+            if expansions > query.max_expansions:
+                return SegmentResult(paths, truncated=True)
+            for other, rel in self._neighbours(query, node):
+                if other in seen or dist.get(other, left) > left - 1:
+                    continue  # already on the path, or cannot reach the target in time
+                if query.mode == "shortest" and dist[other] != left - 1:
+                    continue
+                t_next = advance(t, rel) if query.mode == "temporal" else t
+                if t_next is None:
+                    continue
+                hop = Hop(rel, node, other)
+                if other == query.target:
+                    paths.append((*path, hop))
+                    if len(paths) >= query.max_paths:
+                        return SegmentResult(paths, truncated=True)
+                elif self._passable(query, other):
+                    stack.append((other, left - 1, t_next, (*path, hop), seen | {other}))
+        return SegmentResult(paths, truncated)

@@ -1,0 +1,70 @@
+"""Fixtures: the seed dataset, stores over every backend, and API clients on them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.config import Settings
+from app.model import Dataset
+from app.stores.base import GraphStore
+from app.stores.memory import MemoryStore
+from seed.loader import load_dataset
+from tests.fixture_graph import FIXTURE
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKENDS = ["memory", "neo4j"]
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """Settings as a user with no environment would have them."""
+    return Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def seed_dataset(settings: Settings) -> Dataset:
+    """The shipped seed data, loaded and checked."""
+    return load_dataset(settings.data_dir)
+
+
+def _store(request: pytest.FixtureRequest, backend: str, dataset: Dataset) -> GraphStore:
+    if backend == "memory":
+        return MemoryStore(dataset)
+    neo4j = request.getfixturevalue("neo4j_loader")
+    return neo4j(dataset)
+
+
+@pytest.fixture(params=BACKENDS)
+def seed_store(request: pytest.FixtureRequest, seed_dataset: Dataset) -> GraphStore:
+    """The seed data in each backend."""
+    return _store(request, request.param, seed_dataset)
+
+
+@pytest.fixture(params=BACKENDS)
+def fixture_store(request: pytest.FixtureRequest) -> GraphStore:
+    """The hand-made fixture graph in each backend."""
+    return _store(request, request.param, FIXTURE)
+
+
+@pytest.fixture
+def client(seed_store: GraphStore, settings: Settings) -> Iterator[TestClient]:
+    """An API client over the seed data, on each backend."""
+    with TestClient(create_app(settings, seed_store), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def fixture_client(fixture_store: GraphStore, settings: Settings) -> Iterator[TestClient]:
+    """An API client over the hand-made graph, on each backend."""
+    with TestClient(create_app(settings, fixture_store), raise_server_exceptions=False) as c:
+        yield c
+
+
+pytest_plugins = ["tests.neo4j_fixtures"]
