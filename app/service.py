@@ -53,6 +53,7 @@ class CityGraph:
         self.store = store
         self.settings = settings
         self._index: EntityIndex | None = None
+        self._seen_version = store.version
         self._lock = threading.Lock()
         self._graphs = lru_cache(maxsize=64)(self._build_graphs)
         self._scores = lru_cache(maxsize=256)(self._compute_scores)
@@ -64,9 +65,19 @@ class CityGraph:
         """Names of every entity, read from the store once (the dataset is read-only)."""
         with self._lock:
             if self._index is None:
-                entities = self.store.all_entities()
-                self._index = EntityIndex(entities, {e.id: self.store.degree(e.id) for e in entities})
+                self._index = EntityIndex(self.store.all_entities(), self.store.degrees())
             return self._index
+
+    def refresh(self) -> None:
+        """Check the store answers; drop cached names and scores if its data changed."""
+        seen = self._seen_version
+        current = self.store.ping()
+        if current != seen:
+            with self._lock:
+                self._index = None
+            self._graphs.cache_clear()
+            self._scores.cache_clear()
+            self._seen_version = current
 
     def resolve(self, ref: str, field: str = "entity") -> Entity:
         return self.index.resolve(ref, field)
@@ -78,7 +89,7 @@ class CityGraph:
         return {**entity.to_dict(), "degree": self.index.degree.get(entity.id, 0)}
 
     def health(self) -> dict[str, Any]:
-        self.store.ping()
+        self.refresh()
         nodes, rels = self.store.counts()
         return {"status": "ok", "backend": self.store.backend, "nodes": nodes, "relationships": rels, "dataset_version": self.store.version}
 

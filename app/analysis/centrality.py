@@ -12,7 +12,7 @@ METRICS: dict[str, Callable[[nx.Graph], dict[Any, float]]] = {
     "betweenness": lambda g: nx.betweenness_centrality(g, normalized=True),
     "closeness": nx.closeness_centrality,
     "eigenvector": lambda g: nx.eigenvector_centrality_numpy(g) if g.number_of_edges() else dict.fromkeys(g, 0.0),
-    "pagerank": lambda g: nx.pagerank(g, weight=None) if g.number_of_nodes() else {},
+    "pagerank": lambda g: nx.pagerank(g, weight=None, tol=1e-10, max_iter=1000) if g.number_of_nodes() else {},
 }
 METRIC_HELP = {
     "degree": "share of the other entities an entity is directly tied to",

@@ -11,7 +11,9 @@ from app.service import CityGraph
 
 
 def get_graph(request: Request) -> CityGraph:
+    """The service, after checking its store answers (503 if not) and is current."""
     graph: CityGraph = request.app.state.graph
+    graph.refresh()
     return graph
 
 

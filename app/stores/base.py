@@ -81,6 +81,10 @@ class GraphStore(Protocol):
         """How many relationships the entity has, all time."""
         ...
 
+    def degrees(self) -> dict[str, int]:
+        """Every entity's degree, all time."""
+        ...
+
     def segment_paths(self, query: SegmentQuery) -> SegmentResult:
         """Paths between two entities: all shortest, all simple, or time-respecting."""
         ...
@@ -89,8 +93,8 @@ class GraphStore(Protocol):
         """Every entity and the relationships that pass the filter."""
         ...
 
-    def ping(self) -> None:
-        """Raise `StoreUnavailable` if the store cannot answer."""
+    def ping(self) -> str:
+        """The loaded dataset version; raises `StoreUnavailable` if the store cannot answer."""
         ...
 
     def close(self) -> None:

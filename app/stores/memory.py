@@ -66,12 +66,15 @@ class MemoryStore:
     def degree(self, entity_id: str) -> int:
         return len(self._incident.get(entity_id, []))
 
+    def degrees(self) -> dict[str, int]:
+        return {node: len(items) for node, items in self._incident.items()}
+
     def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
         rels = [rel for _, _, rel in self.graph.edges(data="rel") if rel_filter.admits(rel)]
         return self.all_entities(), rels
 
-    def ping(self) -> None:
-        return None
+    def ping(self) -> str:
+        return self.version
 
     def close(self) -> None:
         return None

@@ -1,0 +1,159 @@
+"""The Neo4j store: the `GraphStore` protocol over the official driver.
+
+One driver per process; every query is a managed read transaction (`execute_read`,
+routed to readers) with a timeout. Connection failures become `StoreUnavailable`
+(503), timeouts `QueryTimeout` (504); the driver reconnects by itself when the server
+is back, so the service recovers without a restart.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+
+from app.config import Settings
+from app.cypher_registry import CypherRegistry
+from app.errors import QueryTimeout, StoreUnavailable
+from app.filters import RelFilter
+from app.model import Entity, Relationship
+from app.stores.base import Hop, Path, SegmentQuery, SegmentResult
+from app.stores.neo4j_records import entity_from, relationship_from
+
+T = TypeVar("T")
+
+
+class Neo4jStore:
+    """A `GraphStore` over a Neo4j database loaded by `citygraph seed`."""
+
+    backend = "neo4j"
+
+    def __init__(self, driver: neo4j.Driver, settings: Settings, registry: CypherRegistry | None = None):
+        self.driver = driver
+        self.settings = settings
+        self.registry = registry or CypherRegistry()
+        self.database = settings.neo4j_database
+        self.timeout = settings.neo4j_timeout
+        self.version = self.current_version()
+
+    @classmethod
+    def connect(cls, settings: Settings, attempts: int = 10, wait: float = 1.0) -> Neo4jStore:
+        """Open the driver, retrying while the server starts (as compose may start us first)."""
+        driver = GraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+            connection_timeout=5.0,
+            max_transaction_retry_time=5.0,
+        )
+        for attempt in range(attempts):
+            try:
+                driver.verify_connectivity()
+                return cls(driver, settings)
+            except AuthError as exc:
+                driver.close()
+                raise StoreUnavailable(f"Neo4j at {settings.neo4j_uri} refused the credentials of user {settings.neo4j_user!r}: {exc.message}") from None
+            except (ServiceUnavailable, SessionExpired, DriverError, OSError) as exc:
+                if attempt == attempts - 1:
+                    driver.close()
+                    raise StoreUnavailable(f"Neo4j is unreachable at {settings.neo4j_uri}: {exc}") from None
+                time.sleep(wait)
+        raise AssertionError("unreachable")
+
+    # -- running queries ---------------------------------------------------------------
+
+    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        query = self.registry[name]
+
+        @neo4j.unit_of_work(timeout=self.timeout)
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [record.data() for record in tx.run(query, params)]  # type: ignore[arg-type]  # fixed registry text, never user input
+
+        return self._guard(lambda: self._session_read(work))
+
+    def _session_read(self, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(work)
+
+    def _guard(self, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except AuthError as exc:
+            raise StoreUnavailable(f"Neo4j refused our credentials: {exc.message}") from None
+        except (ServiceUnavailable, SessionExpired, TransientError, DriverError, OSError) as exc:
+            raise StoreUnavailable(f"the database is unreachable ({type(exc).__name__}); try again shortly") from None
+        except ClientError as exc:
+            if "TimedOut" in (exc.code or "") or "Timeout" in (exc.code or ""):
+                raise QueryTimeout(f"the query ran past the {self.timeout:g} s limit; narrow it (fewer hops, a date window)") from None
+            raise
+        except Neo4jError as exc:  # e.g. the server shutting down mid-query
+            if exc.code and exc.code.startswith("Neo.TransientError"):
+                raise StoreUnavailable("the database is unavailable; try again shortly") from None
+            raise
+
+    @staticmethod
+    def _window(rel_filter: RelFilter) -> dict[str, Any]:
+        return {
+            "first": rel_filter.first, "last": rel_filter.last,
+            "types": sorted(rel_filter.types) if rel_filter.types is not None else None,
+        }  # fmt: skip
+
+    # -- the protocol --------------------------------------------------------------------
+
+    def current_version(self) -> str:
+        rows = self._read("meta")
+        return (rows[0]["version"] if rows else None) or "not-loaded"
+
+    def ping(self) -> str:
+        self.version = self.current_version()
+        return self.version
+
+    def counts(self) -> tuple[int, int]:
+        row = self._read("counts")[0]
+        return int(row["nodes"]), int(row["relationships"])
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        rows = self._read("entity_by_id", id=entity_id)
+        return entity_from(rows[0]["e"]) if rows else None
+
+    def all_entities(self) -> list[Entity]:
+        return [entity_from(row["e"]) for row in self._read("all_entities")]
+
+    def degrees(self) -> dict[str, int]:
+        return {row["id"]: int(row["degree"]) for row in self._read("degrees")}
+
+    def degree(self, entity_id: str) -> int:
+        rows = self._read("degree", id=entity_id)
+        return int(rows[0]["degree"]) if rows else 0
+
+    def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
+        rows = self._read("relationships_of", id=entity_id, **self._window(rel_filter))
+        return [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows]
+
+    def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
+        rows = self._read("snapshot", **self._window(rel_filter))
+        rels = [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows]
+        return self.all_entities(), rels
+
+    def segment_paths(self, query: SegmentQuery) -> SegmentResult:
+        rows = self._read(
+            f"paths_{query.mode}:{query.max_hops}",
+            source=query.source, target=query.target,
+            blocked=sorted(query.blocked), blocked_kinds=sorted(k.value for k in query.blocked_kinds),
+            max_paths=query.max_paths, **self._window(query.rel_filter),
+        )  # fmt: skip
+        paths: list[Path] = []
+        for row in rows:
+            nodes = row["nodes"]
+            hops = tuple(
+                Hop(relationship_from(r["source"], r["type"], r["target"], r["props"]), nodes[i], nodes[i + 1])
+                for i, r in enumerate(row["rels"])
+            )
+            paths.append(hops)
+        return SegmentResult(paths, truncated=len(rows) >= query.max_paths)
+
+    def close(self) -> None:
+        self.driver.close()

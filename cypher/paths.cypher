@@ -1,0 +1,53 @@
+// Path queries, one per quantifier bound 1…8 ({{max_hops}} is filled at load time).
+// Paths ignore the stored direction. Inline predicates inside the quantified path pattern
+// are evaluated while the pattern expands, so the date window, the types and the blocked
+// entities prune the search instead of filtering a finished expansion (checked with
+// PROFILE in tests/stores/test_cypher_plans.py: the filters sit inside the
+// StatefulShortestPath / Repeat(Trail) operator, not in a Filter above it).
+// Each row is one path: its node ids and its relationships with their properties.
+
+// name: paths_shortest
+// All shortest paths. Plan: StatefulShortestPath(All) from the source node, seeked by the
+// unique id constraint, with the relationship and node predicates applied per step.
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = ALL SHORTEST (a)
+  ((x)-[r WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)]-
+   (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds))){1,{{max_hops}}}
+  (b)
+RETURN [n IN nodes(p) | n.id] AS nodes,
+       [rel IN relationships(p) | {source: startNode(rel).id, type: type(rel), target: endNode(rel).id, props: properties(rel)}] AS rels
+LIMIT $max_paths
+
+// name: paths_all
+// Every simple path up to the bound. Plan: a Repeat(Trail) expansion from the seeked
+// source with the same per-step predicates; the node-uniqueness check (trail semantics
+// only forbid repeated relationships) and the target test come after.
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = (a)
+  ((x)-[r WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)]-
+   (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds AND y.id <> $source))){1,{{max_hops}}}
+  (b)
+WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+RETURN [n IN nodes(p) | n.id] AS nodes,
+       [rel IN relationships(p) | {source: startNode(rel).id, type: type(rel), target: endNode(rel).id, props: properties(rel)}] AS rels
+LIMIT $max_paths
+
+// name: paths_temporal
+// Time-respecting simple paths: as paths_all, then the greedy earliest-day check
+// (t_i = max(t_(i-1), first_i) must not pass last_i) folded over the relationships.
+// Cypher 5 cannot carry t from one iteration of a quantified pattern to the next, so
+// this check runs on each candidate path after the per-step pruning.
+MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH p = (a)
+  ((x)-[r WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)]-
+   (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds AND y.id <> $source))){1,{{max_hops}}}
+  (b)
+WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
+WITH p, reduce(t = date('0001-01-01'), rel IN relationships(p) |
+  CASE WHEN t IS NULL THEN NULL
+       WHEN rel.last < CASE WHEN rel.first > t THEN rel.first ELSE t END THEN NULL
+       ELSE CASE WHEN rel.first > t THEN rel.first ELSE t END END) AS reached
+WHERE reached IS NOT NULL
+RETURN [n IN nodes(p) | n.id] AS nodes,
+       [rel IN relationships(p) | {source: startNode(rel).id, type: type(rel), target: endNode(rel).id, props: properties(rel)}] AS rels
+LIMIT $max_paths

@@ -1,0 +1,48 @@
+// The read queries the Neo4j store runs. Every relationship query filters on the
+// period bounds `first`/`last` (Neo4j Dates) and, when $types is not null, on the type.
+
+// name: meta
+// The loaded dataset version; also the liveness probe of every request.
+OPTIONAL MATCH (m:CityGraphMeta {key: 'dataset'})
+RETURN m.version AS version
+
+// name: counts
+MATCH (e:Entity)
+WITH count(e) AS nodes
+OPTIONAL MATCH (:Entity)-[r]->(:Entity)
+RETURN nodes, count(r) AS relationships
+
+// name: all_entities
+MATCH (e:Entity)
+RETURN properties(e) AS e
+ORDER BY e.id
+
+// name: entity_by_id
+MATCH (e:Entity {id: $id})
+RETURN properties(e) AS e
+
+// name: entities_by_key
+// Resolution by a folded name key, served by the `entity_keys` index.
+MATCH (e:Entity) WHERE $key IN e.keys
+RETURN properties(e) AS e
+ORDER BY e.id
+
+// name: degree
+MATCH (e:Entity {id: $id})
+RETURN COUNT { (e)-[]-(:Entity) } AS degree
+
+// name: degrees
+MATCH (e:Entity)
+RETURN e.id AS id, COUNT { (e)-[]-(:Entity) } AS degree
+
+// name: relationships_of
+MATCH (e:Entity {id: $id})-[r]-(:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, properties(r) AS props
+ORDER BY r.id
+
+// name: snapshot
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props
+ORDER BY r.id

@@ -1,0 +1,108 @@
+"""`citygraph validate`: clean on the shipped data, and each defect reported precisely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from app.cli import app
+from app.config import Settings
+from seed.loader import read_seed
+from seed.validate import validate
+
+runner = CliRunner()
+
+
+def run_validate(data_dir: Path, corpus_dir: Path):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["validate", "--data-dir", str(data_dir), "--corpus-dir", str(corpus_dir)])
+
+
+def test_shipped_data_is_clean(settings: Settings) -> None:
+    """The shipped seed data passes every check, quotes included."""
+    result = run_validate(settings.data_dir, settings.corpus_dir)
+    assert result.exit_code == 0, result.output
+    assert "0 problem(s)" in result.output
+
+
+def test_coverage_floor(settings: Settings) -> None:
+    """At least 180 entities and 300 relationships, three quarters of them dated."""
+    read = read_seed(settings.data_dir)
+    rels = [r for *_, r in read.relationships]
+    assert len(read.entities) >= 180
+    assert len(rels) >= 300
+    assert sum(r.dated for r in rels) / len(rels) >= 0.75
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path, settings: Settings) -> Path:
+    """A temporary copy of the seed data to break."""
+    target = tmp_path / "data"
+    shutil.copytree(settings.data_dir, target)
+    return target
+
+
+def edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def first_rel(doc: dict) -> dict:
+    return doc["relationships"][0]
+
+
+DEFECTS = {
+    "unknown kind": (lambda d: d["entities"][0].update(kind="Planet"), "kind", "unknown kind"),
+    "unknown type": (lambda d: first_rel(d).update(type="FRIENDS_WITH"), "type", "unknown relationship type"),
+    "dangling reference": (lambda d: first_rel(d).update(target="atlantis"), "target", "dangling reference"),
+    "duplicate id": (lambda d: d["entities"].append(dict(d["entities"][0])), "id", "duplicate id"),
+    "duplicate relationship": (lambda d: d["relationships"].append(dict(first_rel(d))), "(identity)", "duplicate relationship"),
+    "bad date": (lambda d: first_rel(d).update(start="1998-13"), "start", "not a real date"),
+    "malformed date": (lambda d: first_rel(d).update(start="about 1998"), "start", "not a date"),
+    "reversed dates": (lambda d: first_rel(d).update(start="2005", end="2001"), "end", "before start"),
+    "missing source": (lambda d: first_rel(d).pop("sources"), "sources", "missing"),
+    "quote not in document": (
+        lambda d: first_rel(d).update(sources=[{"document": "000_17e9b85cf08b5eaf.txt", "quote": "Viborg ligger på månen"}]),
+        "sources[0].quote", "does not occur verbatim"),
+    "unknown document": (
+        lambda d: first_rel(d).update(sources=[{"document": "999_missing.txt", "quote": "x"}]),
+        "sources[0].document", "no document"),
+}
+
+
+@pytest.mark.parametrize("defect", sorted(DEFECTS))
+def test_each_defect_is_reported_with_file_entry_and_field(data_copy: Path, settings: Settings, defect: str) -> None:
+    """The defect is reported on one line naming the file, the entry and the field; exit 1."""
+    change, field, words = DEFECTS[defect]
+    target = data_copy / "common.yaml"
+    edit(target, change)
+    result = run_validate(data_copy, settings.corpus_dir)
+    assert result.exit_code == 1, result.output
+    lines = [ln for ln in result.output.splitlines() if ln.startswith("common.yaml:")]
+    assert lines, result.output
+    hit = [ln for ln in lines if f": {field}: " in ln and words in ln]
+    assert hit, lines
+    file_line, entry = hit[0].split(": ")[:2]
+    assert file_line.split(":")[1].isdigit()  # the YAML line of the entry
+    assert entry.startswith(("entities[", "relationships[", "entity ", "relationship "))
+
+
+def test_invalid_yaml_names_the_file(data_copy: Path, settings: Settings) -> None:
+    """A file that is not YAML is named, with the line where parsing failed."""
+    (data_copy / "zz_broken.yaml").write_text("entities: [\n  - id: x\n", encoding="utf-8")
+    result = run_validate(data_copy, settings.corpus_dir)
+    assert result.exit_code == 1
+    assert "zz_broken.yaml:" in result.output and "not valid YAML" in result.output
+
+
+@pytest.mark.skipif(not Path(Settings(_env_file=None).corpus_dir).is_dir(), reason="the source documents (../shared/seeds) are not beside this checkout")  # type: ignore[call-arg]
+def test_every_quote_occurs_in_its_document(settings: Settings) -> None:
+    """Every quote in the data occurs verbatim (modulo hyphenation) in its cited document."""
+    read, problems, checked = validate(settings.data_dir, settings.corpus_dir)
+    assert checked
+    assert [str(p) for p in problems if "quote" in p.field or "document" in p.field] == []
+    assert sum(len(r.sources) for *_, r in read.relationships) >= len(read.relationships)
