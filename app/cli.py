@@ -68,6 +68,49 @@ def validate(
 
 
 @app.command()
+def seed(
+    reset: Annotated[bool, typer.Option("--reset", help="First remove what this project loaded (its labels only).")] = False,
+    batch_size: Annotated[int, typer.Option(help="Rows per UNWIND batch.", min=1, max=50_000)] = 1000,
+) -> None:
+    """Load the seed data into the configured Neo4j: schema, then batched idempotent loads."""
+    from neo4j import GraphDatabase
+    from neo4j.exceptions import AuthError, DriverError, ServiceUnavailable
+    from tqdm import tqdm
+
+    from app.cypher_registry import CypherRegistry
+    from seed import neo4j_load
+    from seed.loader import SeedError, load_dataset
+
+    settings = get_settings()
+    try:
+        dataset = load_dataset(settings.data_dir)
+    except SeedError as exc:
+        err.print(f"[red]error:[/red] {exc}\nrun `citygraph validate` for the full list")
+        raise typer.Exit(1) from None
+    registry = CypherRegistry()
+    driver = GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()), connection_timeout=5.0)
+    try:
+        driver.verify_connectivity()
+        if reset:
+            neo4j_load.reset(driver, registry, settings.neo4j_database)
+        total = len(dataset.entities) + len(dataset.relationships)
+        with tqdm(total=total, unit="row", desc="loading", disable=None) as bar:
+            counters = neo4j_load.load(driver, dataset, registry, settings.neo4j_database, batch_size, bar.update)
+    except AuthError:
+        err.print(f"[red]error:[/red] Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: check NEO4J_USER and NEO4J_PASSWORD")
+        raise typer.Exit(1) from None
+    except (ServiceUnavailable, DriverError, OSError) as exc:
+        err.print(f"[red]error:[/red] Neo4j is unreachable at {settings.neo4j_uri} ({type(exc).__name__}); start it with `make neo4j` or set NEO4J_URI")
+        raise typer.Exit(1) from None
+    finally:
+        driver.close()
+    typer.echo(
+        f"loaded dataset {dataset.version}: {len(dataset.entities)} entities, {len(dataset.relationships)} relationships "
+        f"({counters.get('nodes_created', 0)} nodes and {counters.get('relationships_created', 0)} relationships created)"
+    )
+
+
+@app.command()
 def serve(
     backend: BackendOpt = None,
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,

@@ -124,7 +124,7 @@ class CityGraph:
         entity = self.resolve(ref)
         by_id = self.entities_by_id()
         rels = self.store.relationships_of(entity.id, RelFilter())
-        dated = sorted((r for r in rels if r.dated), key=lambda r: r.sort_key())
+        dated = sorted((r for r in rels if r.dated), key=lambda r: ((r.start or r.end).first_day, r.sort_key()))  # type: ignore[union-attr]
         undated = sorted((r for r in rels if not r.dated), key=lambda r: r.id)
         return {
             "entity": summary(entity),

@@ -6,6 +6,7 @@
     B ——LOCATED_IN—— DK
     F ——(2004)—— B                                a late link, undated elsewhere
 
+Delta and Epsilon share the alias "Greek", to test ambiguity.
 Node ids are single letters so the hand calculations stay readable.
 """
 
@@ -30,8 +31,8 @@ ENTITIES = (
     Entity("a", Kind.Municipality, "Alpha Kommune", aliases=("Ålpha",), country="DK", lat=56.0, lon=9.0),
     Entity("b", Kind.Company, "Beta A/S", country="DK"),
     Entity("c", Kind.ForeignCity, "Gamma", country="JO", lat=32.0, lon=35.0),
-    Entity("d", Kind.Institution, "Delta", country="DK"),
-    Entity("e", Kind.Project, "Epsilon Project"),
+    Entity("d", Kind.Institution, "Delta", aliases=("Greek",), country="DK"),
+    Entity("e", Kind.Project, "Epsilon Project", aliases=("Greek",)),
     Entity("f", Kind.Company, "Phi", country="DK"),
     Entity("dk", Kind.Country, "Danmark", name_en="Denmark", country="DK", lat=56.0, lon=10.0),
 )

@@ -7,18 +7,33 @@ from typing import Any
 
 import networkx as nx
 
+def eigenvector(graph: nx.Graph) -> dict[Any, float]:
+    """Eigenvector centrality of the largest component; 0 elsewhere.
+
+    On a disconnected graph the leading eigenvector is not unique (networkx refuses);
+    the largest component is where the network's core is, and the others score 0.
+    """
+    if graph.number_of_edges() == 0:
+        return dict.fromkeys(graph, 0.0)
+    giant = max(nx.connected_components(graph), key=lambda c: (len(c), min(c)))
+    values = dict.fromkeys(graph, 0.0)
+    if len(giant) > 1:
+        values.update(nx.eigenvector_centrality_numpy(graph.subgraph(giant)))
+    return values
+
+
 METRICS: dict[str, Callable[[nx.Graph], dict[Any, float]]] = {
     "degree": nx.degree_centrality,
     "betweenness": lambda g: nx.betweenness_centrality(g, normalized=True),
     "closeness": nx.closeness_centrality,
-    "eigenvector": lambda g: nx.eigenvector_centrality_numpy(g) if g.number_of_edges() else dict.fromkeys(g, 0.0),
+    "eigenvector": eigenvector,
     "pagerank": lambda g: nx.pagerank(g, weight=None, tol=1e-10, max_iter=1000) if g.number_of_nodes() else {},
 }
 METRIC_HELP = {
     "degree": "share of the other entities an entity is directly tied to",
     "betweenness": "share of shortest paths between others that pass through the entity (brokers)",
     "closeness": "how near the entity is to all others it can reach (Wasserman–Faust for split graphs)",
-    "eigenvector": "ties to well-tied entities count more",
+    "eigenvector": "ties to well-tied entities count more (largest component; others score 0)",
     "pagerank": "eigenvector-like, with a damping of 0.85",
 }
 PRECISION = 10  # scores are rounded before ranking, so float noise cannot reorder ties

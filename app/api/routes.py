@@ -28,19 +28,20 @@ def search_entities(
     return graph.search(q, kind, limit)
 
 
-@router.get("/entities/{entity}", summary="One entity: properties, aliases, degree, sources")
-def get_entity(graph: GraphDep, entity: str) -> dict[str, Any]:
-    return graph.entity(entity)
-
-
-@router.get("/entities/{entity}/neighbors", summary="Who an entity is tied to, with the relationships")
+@router.get("/entities/{entity:path}/neighbors", summary="Who an entity is tied to, with the relationships")
 def neighbors(graph: GraphDep, entity: str, flt: FilterDep, kinds: Kinds = None, limit: Limit = 100) -> dict[str, Any]:
     return graph.neighbors(entity, flt, kinds, limit)
 
 
-@router.get("/entities/{entity}/timeline", summary="An entity's dated relationships in date order")
+@router.get("/entities/{entity:path}/timeline", summary="An entity's dated relationships in date order")
 def timeline(graph: GraphDep, entity: str) -> dict[str, Any]:
     return graph.timeline(entity)
+
+
+@router.get("/entities/{entity:path}", summary="One entity: properties, aliases, degree, sources")
+# Declared after /neighbors and /timeline: `entity` may hold a slash ("Grundfos A/S").
+def get_entity(graph: GraphDep, entity: str) -> dict[str, Any]:
+    return graph.entity(entity)
 
 
 @router.get("/paths", summary="Explained, dated paths between two entities")

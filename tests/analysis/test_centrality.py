@@ -86,3 +86,16 @@ def test_degree_matches_igraph(seed_graph_pair) -> None:  # type: ignore[no-unty
     ours = scores(g, "degree")
     n = len(nodes)
     assert [ours[v] for v in nodes] == pytest.approx([d / (n - 1) for d in ig_graph.degree()])
+
+
+def test_eigenvector_matches_igraph_on_the_largest_component(seed_graph_pair) -> None:  # type: ignore[no-untyped-def]
+    """Eigenvector centrality on the largest component is igraph's, up to scale; 0 elsewhere."""
+    g, ig_graph, nodes = seed_graph_pair
+    ours = scores(g, "eigenvector")
+    giant = max(ig_graph.connected_components(), key=len)
+    sub = ig_graph.subgraph(giant)
+    theirs = sub.eigenvector_centrality(scale=True)
+    top = max(ours.values())
+    assert [ours[nodes[i]] / top for i in giant] == pytest.approx(theirs, abs=1e-6)
+    outside = set(range(len(nodes))) - set(giant)
+    assert all(ours[nodes[i]] == 0.0 for i in outside)

@@ -65,16 +65,13 @@ def test_unknown_entity_suggests_near_names(client: TestClient) -> None:
     assert "Grundfos" in error["message"]
 
 
-def test_ambiguous_name_lists_candidates(client: TestClient) -> None:
+def test_ambiguous_name_lists_candidates(fixture_client: TestClient) -> None:
     """A name that several entities answer to gives 409 with every candidate."""
-    from app.analysis.names import fold
-
-    graph = client.app.state.graph  # type: ignore[attr-defined]
-    ids = {e.id for e in graph.index.entities}
-    shared = [k for k, es in graph.index.by_key.items() if len(es) > 1 and k.replace(" ", "-") not in ids]
-    assert shared, "the seed data has no shared name to test with"
-    error = assert_error_shape(client.get(f"/entities/{shared[0]}"), 409)
-    assert len(error["details"]["candidates"]) == len(graph.index.by_key[fold(shared[0])])
+    error = assert_error_shape(fixture_client.get("/entities/greek"), 409)
+    assert sorted(c["id"] for c in error["details"]["candidates"]) == ["d", "e"]
+    assert error["details"]["field"] == "entity"
+    error = assert_error_shape(fixture_client.get("/paths", params={"source": "a", "target": "Greek"}), 409)
+    assert error["details"]["field"] == "target"
 
 
 def test_writes_are_not_allowed(client: TestClient) -> None:

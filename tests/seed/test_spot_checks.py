@@ -29,9 +29,9 @@ def test_viborg_twinned_with_lund_and_hamar(seed_dataset: Dataset) -> None:
 
 def test_madona_project_ran_1998_to_2001(seed_dataset: Dataset) -> None:
     """The Madona water project: a three-year project from 1998 to 2001."""
-    madona = [e for e in seed_dataset.entities if e.kind.value == "Project" and "madona" in e.id]
+    madona = {e.id for e in seed_dataset.entities if e.kind.value == "Project" and "madona" in e.id}
     assert madona
-    spans = {(str(r.start), str(r.end)) for r in seed_dataset.relationships if madona[0].id in (r.source, r.target) and r.start}
+    spans = {(str(r.start), str(r.end)) for r in seed_dataset.relationships if {r.source, r.target} & madona}
     assert ("1998", "2001") in spans
 
 
