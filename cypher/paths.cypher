@@ -7,9 +7,12 @@
 // Each row is one path: its node ids and its relationships with their properties.
 
 // name: paths_shortest
-// All shortest paths. Plan: StatefulShortestPath(All) from the source node, seeked by the
-// unique id constraint, with the relationship and node predicates applied per step.
-MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+// All shortest paths. Plan: StatefulShortestPath(Into) between the two seeked ends
+// (ALL SHORTEST is planned as SHORTEST 1 GROUPS) with the date, type and node predicates
+// listed as "inlined predicates": applied per step of the breadth-first search.
+MATCH (a:Entity {id: $source})
+MATCH (b:Entity {id: $target})
+WITH a, b
 MATCH p = ALL SHORTEST (a)
   ((x)-[r WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)]-
    (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds))){1,{{max_hops}}}
@@ -19,10 +22,13 @@ RETURN [n IN nodes(p) | n.id] AS nodes,
 LIMIT $max_paths
 
 // name: paths_all
-// Every simple path up to the bound. Plan: a Repeat(Trail) expansion from the seeked
-// source with the same per-step predicates; the node-uniqueness check (trail semantics
-// only forbid repeated relationships) and the target test come after.
-MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+// Every simple path up to the bound. Plan: Repeat(Trail) expanding from a seeked end; inside
+// the repeat, a Filter on the date window and types sits directly on Expand(All), so
+// every step is pruned as it is taken. The node-uniqueness check (trail semantics only
+// forbid repeated relationships) is a Filter on the finished paths.
+MATCH (a:Entity {id: $source})
+MATCH (b:Entity {id: $target})
+WITH a, b
 MATCH p = (a)
   ((x)-[r WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)]-
    (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds AND y.id <> $source))){1,{{max_hops}}}
@@ -37,7 +43,9 @@ LIMIT $max_paths
 // (t_i = max(t_(i-1), first_i) must not pass last_i) folded over the relationships.
 // Cypher 5 cannot carry t from one iteration of a quantified pattern to the next, so
 // this check runs on each candidate path after the per-step pruning.
-MATCH (a:Entity {id: $source}), (b:Entity {id: $target})
+MATCH (a:Entity {id: $source})
+MATCH (b:Entity {id: $target})
+WITH a, b
 MATCH p = (a)
   ((x)-[r WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)]-
    (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds AND y.id <> $source))){1,{{max_hops}}}

@@ -1,0 +1,72 @@
+"""PROFILE the path queries: date and type filters prune during the search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from neo4j import Driver
+
+from app.cypher_registry import CypherRegistry
+from app.model import Dataset
+
+pytestmark = pytest.mark.neo4j
+
+PARAMS = {
+    "source": "grundfos", "target": "irbid", "first": dt.date(2010, 1, 1), "last": dt.date(2018, 12, 31),
+    "types": None, "blocked": [], "blocked_kinds": ["Country"], "max_paths": 1000,
+}  # fmt: skip
+
+
+def operators(plan: Any, depth: int = 0) -> list[tuple[int, str, str]]:
+    """The plan as (depth, operator, details) rows, top down."""
+    rows = [(depth, plan["operatorType"].split("@")[0], plan["args"].get("Details", ""))]
+    for child in plan.get("children", []):
+        rows += operators(child, depth + 1)
+    return rows
+
+
+def profile(driver: Driver, text: str) -> list[tuple[int, str, str]]:
+    with driver.session() as session:
+        result = session.run("PROFILE " + text, PARAMS)
+        list(result)
+        return operators(result.consume().profile)
+
+
+@pytest.fixture
+def loaded(neo4j_loader, seed_dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
+    """The seed data in the test server."""
+    neo4j_loader(seed_dataset)
+
+
+def test_shortest_inlines_date_and_type_filters(loaded: None, neo4j_driver: Driver) -> None:
+    """ALL SHORTEST runs as StatefulShortestPath with the filters inlined; ends are seeks."""
+    plan = profile(neo4j_driver, CypherRegistry()["paths_shortest:4"])
+    names = [op for _, op, _ in plan]
+    assert names.count("NodeUniqueIndexSeek") >= 2
+    shortest = [details for _, op, details in plan if op.startswith("StatefulShortestPath")]
+    assert shortest, names
+    inlined = shortest[0].split("inlined predicates:")[1]
+    for predicate in ("r.first] <= $last", "r.last] >= $first", "type(r) IN $types"):
+        assert predicate in inlined
+    assert not any(op == "Filter" and "r.first" in d for _, op, d in plan)
+
+
+@pytest.mark.parametrize("name", ["paths_all:3", "paths_temporal:3"])
+def test_all_and_temporal_filter_each_step_inside_the_repeat(loaded: None, neo4j_driver: Driver, name: str) -> None:
+    """Inside Repeat(Trail), the date/type Filter sits directly on the Expand of each step."""
+    plan = profile(neo4j_driver, CypherRegistry()[name])
+    repeat = next(i for i, (_, op, _) in enumerate(plan) if op.startswith("Repeat"))
+    depth = plan[repeat][0]
+    inside = []
+    for row in plan[repeat + 1 :]:
+        if row[0] <= depth:
+            break
+        inside.append(row)
+    step_filter = [i for i, (_, op, d) in enumerate(inside) if op == "Filter" and "r.first <= $last" in d and "$types" in d]
+    assert step_filter, inside
+    below = inside[step_filter[0] + 1]
+    assert below[1] == "Expand(All)"
+    above_repeat = plan[:repeat]
+    assert not any("r.first" in d for _, op, d in above_repeat if op == "Filter")
