@@ -46,8 +46,10 @@ class Neo4jStore:
         driver = GraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-            connection_timeout=5.0,
-            max_transaction_retry_time=5.0,
+            # Fail fast when the server is gone: a 503 at once beats a request hanging.
+            connection_timeout=2.0,
+            connection_acquisition_timeout=3.0,
+            max_transaction_retry_time=1.0,
         )
         for attempt in range(attempts):
             try:

@@ -1,0 +1,47 @@
+"""Neo4j going away while the service runs: 503 in the one shape, then recovery."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.config import Settings
+from app.model import Dataset
+from app.stores.neo4j_store import Neo4jStore
+from tests.api.test_error_shape import assert_error_shape
+from tests.neo4j_server import LocalNeo4j
+
+pytestmark = pytest.mark.neo4j
+
+
+def test_service_answers_503_while_neo4j_is_down_and_recovers(
+    neo4j_server: LocalNeo4j, neo4j_loader, neo4j_settings: Settings, seed_dataset: Dataset  # type: ignore[no-untyped-def]
+) -> None:
+    """Stop the server: every endpoint answers 503; start it again: answers return, no restart."""
+    neo4j_loader(seed_dataset)
+    store = Neo4jStore.connect(neo4j_settings)
+    app = create_app(neo4j_settings, store)
+    endpoints = [
+        "/health", "/entities?q=viborg", "/entities/grundfos", "/entities/grundfos/neighbors",
+        "/entities/grundfos/timeline", "/paths?source=grundfos&target=irbid", "/centrality",
+        "/centrality/history?entity=viborg", "/brokerage", "/stats",
+    ]  # fmt: skip
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/health").status_code == 200
+        neo4j_server.stop()
+        try:
+            for path in endpoints:
+                error = assert_error_shape(client.get(path), 503)
+                assert error["code"] == "store_unavailable"
+                assert "unreachable" in error["message"] or "unavailable" in error["message"]
+        finally:
+            neo4j_server.start()
+        deadline = time.monotonic() + 60
+        while client.get("/health").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        for path in endpoints:
+            assert client.get(path).status_code == 200, path
+    store.close()
