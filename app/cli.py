@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -215,7 +215,7 @@ def get(path: str, backend: BackendOpt = None) -> None:
     from app.api.main import create_app
 
     with warnings.catch_warnings():  # starlette's note on its httpx client is not for our users
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
 
     with TestClient(create_app(_settings(backend))) as client:
@@ -226,22 +226,38 @@ def get(path: str, backend: BackendOpt = None) -> None:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="json (more formats: see the README).")] = "json",
+    fmt: Annotated[str, typer.Option("--format", help="json, cytoscape, gexf, graphml, csv, cypher, png, svg or report.")] = "json",
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write ('-' for standard output).")] = Path("-"),
+    as_of: AsOfOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    kinds: Annotated[list[str] | None, typer.Option(help="Only entities of these kinds (repeatable or comma-separated).")] = None,
+    types: Annotated[list[str] | None, typer.Option(help="Only these relationship types (repeatable or comma-separated).")] = None,
+    around: Annotated[str | None, typer.Option(help="Only this entity's neighbourhood (id, name or alias).")] = None,
+    radius: Annotated[int, typer.Option(help="Hops around --around, 1 to 4.")] = 1,
+    layout: Annotated[str, typer.Option(help="Figures: spring (seeded) or geo (longitude/latitude).")] = "spring",
+    labels: Annotated[list[str] | None, typer.Option(help="Figures: entities to name (repeatable); default the best-connected.")] = None,
     backend: BackendOpt = None,
 ) -> None:
-    """Export the graph (node-link JSON)."""
-    from app.export.node_link import node_link
+    """Export a snapshot: `citygraph export --format png --around Viborg --as-of 2016 -o viborg-2016.png`."""
+    from app.export.formats import prepare
+    from app.export.snapshot import SnapshotFilters
 
-    graph = _graph(backend)
-    entities, rels = graph.store.snapshot(RelFilter())
-    data: dict[str, Any] = node_link(entities, rels, graph.store.version)
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    filters = SnapshotFilters(as_of, start, end, tuple(kinds or ()), tuple(types or ()), around, radius)
+    try:
+        job = prepare(_graph(backend), fmt, filters, layout, labels)
+    except CityGraphError as exc:
+        _fail(exc)
+    counts = job.snapshot.manifest["counts"]
     if str(output) == "-":
-        sys.stdout.write(text + "\n")
+        for chunk in job.chunks():
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
     else:
-        output.write_text(text + "\n", encoding="utf-8")
-        err.print(f"wrote {output}: {len(data['nodes'])} nodes, {len(data['edges'])} edges")
+        with output.open("wb") as f:
+            for chunk in job.chunks():
+                f.write(chunk)
+    err.print(f"wrote {output} ({job.format.name}): {job.snapshot.title}; {counts['entities']} entities, {counts['relationships']} relationships")
 
 
 if __name__ == "__main__":

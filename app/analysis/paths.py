@@ -107,7 +107,7 @@ def find_paths(store: GraphStore, req: PathRequest) -> PathsResult:
         combined = [p for p in combined if len(p) == shortest]
     combined.sort(key=path_sort_key)
     if len(combined) > req.limit:
-        notes.append(f"{len(combined)} paths found; the first {req.limit} are returned (raise limit for more)")
+        notes.append(f"{len(combined)} paths found; only the first {req.limit} are returned (raise limit for more)")
     if truncated:
         notes.append("a search cap was reached; more paths may exist (narrow the filters or lower max_hops)")
     return PathsResult(combined[: req.limit], truncated, notes)

@@ -1,0 +1,71 @@
+"""docker-compose.yml is as the README says (no Docker engine here to run it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def test_services_and_ports() -> None:
+    """Neo4j 5.26 community with Browser and Bolt ports, a one-shot seed, and the API."""
+    services = compose()["services"]
+    assert set(services) == {"neo4j", "seed", "api"}
+    assert services["neo4j"]["image"] == "neo4j:5.26-community"
+    assert {"7474:7474", "7687:7687"} <= {p.split()[0] for p in services["neo4j"]["ports"]}
+    assert services["api"]["ports"] == ["8000:8000"]
+    assert services["seed"]["command"] == ["citygraph", "seed"]
+    assert services["seed"]["restart"] == "no"
+
+
+def test_neo4j_has_a_healthcheck_and_a_named_volume() -> None:
+    """Neo4j is health-checked and keeps its data in a named volume."""
+    c = compose()
+    neo4j = c["services"]["neo4j"]
+    assert "healthcheck" in neo4j and neo4j["healthcheck"]["test"]
+    volume = neo4j["volumes"][0].split(":")[0]
+    assert volume in c["volumes"]
+
+
+def test_dependencies_wait_for_health_and_seed() -> None:
+    """seed waits for a healthy Neo4j; api for a healthy Neo4j and a finished seed."""
+    services = compose()["services"]
+    assert services["seed"]["depends_on"]["neo4j"]["condition"] == "service_healthy"
+    assert services["api"]["depends_on"]["neo4j"]["condition"] == "service_healthy"
+    assert services["api"]["depends_on"]["seed"]["condition"] == "service_completed_successfully"
+    for name in ("seed", "api"):
+        assert services[name]["environment"]["NEO4J_URI"] == "bolt://neo4j:7687"
+        assert services[name]["env_file"] == ".env"
+
+
+def test_password_comes_from_the_env_file() -> None:
+    """The password is never in the compose file; .env.example is committed, .env ignored."""
+    text = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "${NEO4J_PASSWORD" in text
+    assert (ROOT / ".env.example").is_file()
+    assert ".env" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_example_password_is_refused_outside_dev_mode() -> None:
+    """The service will not start with the example password unless dev mode is on."""
+    import pytest
+    from pydantic import ValidationError
+
+    from app.config import EXAMPLE_PASSWORD, Settings
+
+    with pytest.raises(ValidationError, match="example value"):
+        Settings(_env_file=None, NEO4J_PASSWORD=EXAMPLE_PASSWORD)  # type: ignore[call-arg]
+    assert Settings(_env_file=None, NEO4J_PASSWORD=EXAMPLE_PASSWORD, dev_mode=True).dev_mode  # type: ignore[call-arg]
+
+
+def test_readme_describes_the_compose_set_up() -> None:
+    """The README names the services and ports the compose file has."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for word in ("docker compose up", ".env.example", "7474", "7687", "8000"):
+        assert word in readme
