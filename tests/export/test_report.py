@@ -1,0 +1,30 @@
+"""The report bundle: figure, GEXF, CSVs, top entities and manifest, equal to the single exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+
+def test_report_bundle(seed_graph, export_bytes) -> None:
+    """The zip holds every part, each the same bytes as its own export."""
+    filters = {"around": "viborg-kommune", "as_of": "2016"}
+    data = export_bytes(seed_graph, "report", **filters)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = sorted(z.namelist())
+        assert names == sorted(["figure.png", "snapshot.gexf", "nodes.csv", "edges.csv", "top_entities.csv",
+                                "top_entities.md", "manifest.json"])  # fmt: skip
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in z.infolist())
+        assert z.read("figure.png") == export_bytes(seed_graph, "png", **filters)
+        assert z.read("snapshot.gexf") == export_bytes(seed_graph, "gexf", **filters)
+        with zipfile.ZipFile(io.BytesIO(export_bytes(seed_graph, "csv", **filters))) as c:
+            assert z.read("nodes.csv") == c.read("nodes.csv") and z.read("edges.csv") == c.read("edges.csv")
+        manifest = json.loads(z.read("manifest.json"))
+        top = list(csv.DictReader(io.StringIO(z.read("top_entities.csv").decode("utf-8-sig"))))
+        markdown = z.read("top_entities.md").decode("utf-8")
+    assert manifest["filters"]["around"]["id"] == "viborg-kommune"
+    assert top[0]["id"] == "viborg-kommune" and top[0]["rank"] == "1"
+    assert [int(r["rank"]) for r in top] == sorted(int(r["rank"]) for r in top)
+    assert "| 1 | Viborg Kommune | Municipality |" in markdown
