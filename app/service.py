@@ -57,6 +57,7 @@ class CityGraph:
         self._lock = threading.Lock()
         self._graphs = lru_cache(maxsize=64)(self._build_graphs)
         self._scores = lru_cache(maxsize=256)(self._compute_scores)
+        self._brokers = lru_cache(maxsize=64)(self._rank_brokers)
 
     # -- entities ----------------------------------------------------------------------
 
@@ -77,13 +78,14 @@ class CityGraph:
                 self._index = None
             self._graphs.cache_clear()
             self._scores.cache_clear()
+            self._brokers.cache_clear()
             self._seen_version = current
 
     def resolve(self, ref: str, field: str = "entity") -> Entity:
         return self.index.resolve(ref, field)
 
     def entities_by_id(self) -> dict[str, Entity]:
-        return {e.id: e for e in self.index.entities}
+        return self.index.by_id
 
     def entity_dict(self, entity: Entity) -> dict[str, Any]:
         return {**entity.to_dict(), "degree": self.index.degree.get(entity.id, 0)}
@@ -240,12 +242,7 @@ class CityGraph:
                 "pairs": s["pairs"], "exclusive_pairs": s["exclusive_pairs"], "open_share": s["open_share"],
                 "roles": s["roles"], "bridged": pairs[:limit], "truncated": len(pairs) > limit,
             }  # fmt: skip
-        rows = []
-        for node in graph:
-            s = brokerage.brokerage_summary(graph, dg, node, by_id, grouping)
-            if s["pairs"]:
-                rows.append((node, s))
-        rows.sort(key=lambda ns: (-ns[1]["exclusive_pairs"], -ns[1]["pairs"], ns[0]))
+        rows = self._brokers(rel_filter.key(), grouping)
         return {
             "window": _window(rel_filter), "groups": grouping,
             "results": [
@@ -254,6 +251,18 @@ class CityGraph:
                 for i, (n, s) in enumerate(rows[:limit])
             ],
         }  # fmt: skip
+
+    def _rank_brokers(self, key: tuple[object, ...], grouping: str) -> list[tuple[str, dict[str, Any]]]:
+        """Every broker of a snapshot with its summary, strongest first (cached per snapshot)."""
+        graph, dg, _ = self._graphs(key)
+        by_id = self.entities_by_id()
+        rows = []
+        for node in graph:
+            s = brokerage.brokerage_summary(graph, dg, node, by_id, grouping)
+            if s["pairs"]:
+                rows.append((node, s))
+        rows.sort(key=lambda ns: (-ns[1]["exclusive_pairs"], -ns[1]["pairs"], ns[0]))
+        return rows
 
     def stats(self) -> dict[str, Any]:
         entities, rels = self.store.snapshot(RelFilter())

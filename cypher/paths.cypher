@@ -4,7 +4,8 @@
 // entities prune the search instead of filtering a finished expansion (checked with
 // PROFILE in tests/stores/test_cypher_plans.py: the filters sit inside the
 // StatefulShortestPath / Repeat(Trail) operator, not in a Filter above it).
-// Each row is one path: its node ids and its relationships with their properties.
+// Each row is one path: its node ids and its relationship ids (the store looks the
+// relationships up by id, once per dataset version, so paths stay small on the wire).
 
 // name: paths_shortest
 // All shortest paths. Plan: StatefulShortestPath(Into) between the two seeked ends
@@ -17,8 +18,7 @@ MATCH p = ALL SHORTEST (a)
   ((x)-[r WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)]-
    (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds))){1,{{max_hops}}}
   (b)
-RETURN [n IN nodes(p) | n.id] AS nodes,
-       [rel IN relationships(p) | {source: startNode(rel).id, type: type(rel), target: endNode(rel).id, props: properties(rel)}] AS rels
+RETURN [n IN nodes(p) | n.id] AS nodes, [rel IN relationships(p) | rel.id] AS rels
 LIMIT $max_paths
 
 // name: paths_all
@@ -34,8 +34,7 @@ MATCH p = (a)
    (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds AND y.id <> $source))){1,{{max_hops}}}
   (b)
 WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-RETURN [n IN nodes(p) | n.id] AS nodes,
-       [rel IN relationships(p) | {source: startNode(rel).id, type: type(rel), target: endNode(rel).id, props: properties(rel)}] AS rels
+RETURN [n IN nodes(p) | n.id] AS nodes, [rel IN relationships(p) | rel.id] AS rels
 LIMIT $max_paths
 
 // name: paths_temporal
@@ -56,6 +55,5 @@ WITH p, reduce(t = date('0001-01-01'), rel IN relationships(p) |
        WHEN rel.last < CASE WHEN rel.first > t THEN rel.first ELSE t END THEN NULL
        ELSE CASE WHEN rel.first > t THEN rel.first ELSE t END END) AS reached
 WHERE reached IS NOT NULL
-RETURN [n IN nodes(p) | n.id] AS nodes,
-       [rel IN relationships(p) | {source: startNode(rel).id, type: type(rel), target: endNode(rel).id, props: properties(rel)}] AS rels
+RETURN [n IN nodes(p) | n.id] AS nodes, [rel IN relationships(p) | rel.id] AS rels
 LIMIT $max_paths

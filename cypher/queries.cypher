@@ -46,3 +46,11 @@ MATCH (a:Entity)-[r]->(b:Entity)
 WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
 RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props
 ORDER BY r.id
+
+// name: relationships_by_id
+// The relationships a path query named, by their ids. An id is "source|TYPE|target|start",
+// so both ends are unique-index seeks and the relationship an Expand(Into) between them.
+UNWIND $ids AS rid
+WITH rid, split(rid, '|') AS part
+MATCH (a:Entity {id: part[0]})-[r {id: rid}]->(b:Entity {id: part[2]})
+RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props

@@ -61,6 +61,7 @@ class EntityIndex:
 
     def __init__(self, entities: Iterable[Entity], degree: dict[str, int] | None = None):
         self.entities = sorted(entities, key=lambda e: e.id)
+        self.by_id = {e.id: e for e in self.entities}
         self.degree = degree or {}
         self.keys = {e.id: entity_keys(e) for e in self.entities}
         self.by_key: dict[str, list[Entity]] = {}

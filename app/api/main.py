@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app import __version__
 from app.api import errors
 from app.api.routes import router
+from app.api.snapshot_routes import snapshot_router
 from app.config import Settings, get_settings
 from app.service import CityGraph
 from app.stores.base import GraphStore
@@ -43,4 +44,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"])
     errors.install(app)
     app.include_router(router)
+    app.include_router(snapshot_router)
     return app

@@ -5,17 +5,24 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from app.api.deps import FilterDep, GraphDep, Kinds
 from app.filters import RelFilter
 
 router = APIRouter()
+
+
+def answer(data: dict[str, Any]) -> JSONResponse:
+    """The service's answer as JSON. Answers are plain JSON data already, so FastAPI's
+    generic encoder (a walk over every value, the largest cost of a /paths answer) is skipped."""
+    return JSONResponse(data)
 Limit = Annotated[int, Query(ge=1, le=500, description="How many results at most.")]
 
 
 @router.get("/health", summary="Status, backend, counts and dataset version")
-def health(graph: GraphDep) -> dict[str, Any]:
-    return graph.health()
+def health(graph: GraphDep) -> JSONResponse:
+    return answer(graph.health())
 
 
 @router.get("/entities", summary="Ranked search over names and aliases")
@@ -24,24 +31,24 @@ def search_entities(
     q: Annotated[str, Query(min_length=1, max_length=200, description="Name, alias or id; case and accents do not matter.")],
     kind: Annotated[str | None, Query(description="Only entities of this kind.")] = None,
     limit: Limit = 10,
-) -> dict[str, Any]:
-    return graph.search(q, kind, limit)
+) -> JSONResponse:
+    return answer(graph.search(q, kind, limit))
 
 
 @router.get("/entities/{entity:path}/neighbors", summary="Who an entity is tied to, with the relationships")
-def neighbors(graph: GraphDep, entity: str, flt: FilterDep, kinds: Kinds = None, limit: Limit = 100) -> dict[str, Any]:
-    return graph.neighbors(entity, flt, kinds, limit)
+def neighbors(graph: GraphDep, entity: str, flt: FilterDep, kinds: Kinds = None, limit: Limit = 100) -> JSONResponse:
+    return answer(graph.neighbors(entity, flt, kinds, limit))
 
 
 @router.get("/entities/{entity:path}/timeline", summary="An entity's dated relationships in date order")
-def timeline(graph: GraphDep, entity: str) -> dict[str, Any]:
-    return graph.timeline(entity)
+def timeline(graph: GraphDep, entity: str) -> JSONResponse:
+    return answer(graph.timeline(entity))
 
 
 @router.get("/entities/{entity:path}", summary="One entity: properties, aliases, degree, sources")
 # Declared after /neighbors and /timeline: `entity` may hold a slash ("Grundfos A/S").
-def get_entity(graph: GraphDep, entity: str) -> dict[str, Any]:
-    return graph.entity(entity)
+def get_entity(graph: GraphDep, entity: str) -> JSONResponse:
+    return answer(graph.entity(entity))
 
 
 @router.get("/paths", summary="Explained, dated paths between two entities")
@@ -55,16 +62,16 @@ def paths(
     max_hops: Annotated[int, Query(ge=1, le=6, description="Longest path, in relationships.")] = 4,
     exclude: Annotated[list[str] | None, Query(max_length=20, description="Entities no path may pass through (repeatable).")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="How many paths at most.")] = 10,
-) -> dict[str, Any]:
-    return graph.paths(source, target, via, mode, max_hops, flt, exclude, limit)
+) -> JSONResponse:
+    return answer(graph.paths(source, target, via, mode, max_hops, flt, exclude, limit))
 
 
 Metric = Annotated[Literal["degree", "betweenness", "closeness", "eigenvector", "pagerank"], Query(description="Centrality measure.")]
 
 
 @router.get("/centrality", summary="Entities ranked by centrality on the graph as of a date")
-def centrality(graph: GraphDep, flt: FilterDep, metric: Metric = "degree", kinds: Kinds = None, limit: Limit = 20) -> dict[str, Any]:
-    return graph.centrality(metric, flt, kinds, limit)
+def centrality(graph: GraphDep, flt: FilterDep, metric: Metric = "degree", kinds: Kinds = None, limit: Limit = 20) -> JSONResponse:
+    return answer(graph.centrality(metric, flt, kinds, limit))
 
 
 @router.get("/centrality/history", summary="An entity's centrality score and rank year by year")
@@ -75,8 +82,8 @@ def centrality_history(
     start: Annotated[str, Query(alias="from", description="First year.")] = "1990",
     end: Annotated[str, Query(alias="to", description="Last year.")] = "2018",
     step: Annotated[int, Query(ge=1, le=50, description="Years between points.")] = 1,
-) -> dict[str, Any]:
-    return graph.centrality_history(entity, metric, start, end, step)
+) -> JSONResponse:
+    return answer(graph.centrality_history(entity, metric, start, end, step))
 
 
 @router.get("/brokerage", summary="Who bridges whom: pairs bridged and Gould–Fernandez roles")
@@ -86,13 +93,13 @@ def brokerage(
     entity: Annotated[str | None, Query(max_length=200, description="One broker to examine; leave out to rank all.")] = None,
     groups: Annotated[Literal["place", "sector"], Query(description="place: danish/foreign/international; sector: public/private/joint.")] = "place",
     limit: Limit = 20,
-) -> dict[str, Any]:
-    return graph.brokerage(flt, entity, groups, limit)
+) -> JSONResponse:
+    return answer(graph.brokerage(flt, entity, groups, limit))
 
 
 @router.get("/stats", summary="Counts by kind, type, decade and source document")
-def stats(graph: GraphDep) -> dict[str, Any]:
-    return graph.stats()
+def stats(graph: GraphDep) -> JSONResponse:
+    return answer(graph.stats())
 
 
 __all__ = ["RelFilter", "router"]

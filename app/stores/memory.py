@@ -90,6 +90,9 @@ class MemoryStore:
         return self.graph.nodes[node]["entity"].kind not in query.blocked_kinds
 
     def _neighbours(self, query: SegmentQuery, node: str) -> Iterator[tuple[str, Relationship]]:
+        if query.rel_filter.is_all_time and query.rel_filter.types is None:
+            yield from self._incident.get(node, [])
+            return
         for other, rel in self._incident.get(node, []):
             if query.rel_filter.admits(rel):
                 yield other, rel
@@ -100,6 +103,8 @@ class MemoryStore:
         queue = deque([query.target])
         while queue:
             node = queue.popleft()
+            if query.mode == "shortest" and query.source in dist and dist[node] >= dist[query.source]:
+                break  # level order: the source's level is complete, nothing nearer remains
             if dist[node] >= query.max_hops:
                 continue
             if node != query.target and not self._passable(query, node):

@@ -39,6 +39,7 @@ class Neo4jStore:
         self.database = settings.neo4j_database
         self.timeout = settings.neo4j_timeout
         self.version = self.current_version()
+        self._rels: dict[str, Relationship] = {}  # by id; the data is read-only per version
 
     @classmethod
     def connect(cls, settings: Settings, attempts: int = 10, wait: float = 1.0) -> Neo4jStore:
@@ -111,6 +112,7 @@ class Neo4jStore:
 
     def ping(self) -> str:
         self.version = self.current_version()
+        self._rels: dict[str, Relationship] = {}  # by id; the data is read-only per version
         return self.version
 
     def counts(self) -> tuple[int, int]:
@@ -147,14 +149,15 @@ class Neo4jStore:
             blocked=sorted(query.blocked), blocked_kinds=sorted(k.value for k in query.blocked_kinds),
             max_paths=query.max_paths, **self._window(query.rel_filter),
         )  # fmt: skip
+        missing = sorted({rid for row in rows for rid in row["rels"]} - self._rels.keys())
+        if missing:
+            for r in self._read("relationships_by_id", ids=missing):
+                rel = relationship_from(r["source"], r["type"], r["target"], r["props"])
+                self._rels[rel.id] = rel
         paths: list[Path] = []
         for row in rows:
             nodes = row["nodes"]
-            hops = tuple(
-                Hop(relationship_from(r["source"], r["type"], r["target"], r["props"]), nodes[i], nodes[i + 1])
-                for i, r in enumerate(row["rels"])
-            )
-            paths.append(hops)
+            paths.append(tuple(Hop(self._rels[rid], nodes[i], nodes[i + 1]) for i, rid in enumerate(row["rels"])))
         return SegmentResult(paths, truncated=len(rows) >= query.max_paths)
 
     def close(self) -> None:

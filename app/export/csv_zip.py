@@ -1,0 +1,102 @@
+"""A zip of `nodes.csv` and `edges.csv` that Gephi's and Kumu's spreadsheet imports both accept.
+
+One column set serves both tools (see the README, "CSV columns"):
+
+- `nodes.csv`: `Id`, `Label`, `Type` first. Gephi keys nodes by `Id` and shows `Label`;
+  Kumu keys elements by `Label` and reads `Type` as the element type (here the kind).
+  Labels are made unique (a clashing name gets its kind in brackets), because Kumu
+  matches connections to elements by label.
+- `edges.csv`: `Source`, `Target`, `Type`, `Id`, `Label` for Gephi (`Type` is Directed or
+  Undirected, `Label` the relationship type), then `From`, `To` (the labels) and
+  `Direction` (directed or mutual) for Kumu. Every other column is an attribute in both.
+
+UTF-8 with a byte-order mark, so that Excel, which otherwise reads a CSV in the local
+code page, shows "Århus" and "Ølstykke" intact; Python reads it with `utf-8-sig`.
+Rows end in CRLF (RFC 4180), lists are joined with "; ", dates keep their precision.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from app.export.archive import deterministic_zip
+
+if TYPE_CHECKING:
+    from app.export.snapshot import Snapshot
+
+NODE_COLUMNS = (
+    "Id",
+    "Label",
+    "Type",
+    "Name EN",
+    "Aliases",
+    "Country",
+    "Latitude",
+    "Longitude",
+    "Description",
+    "Sources",
+    "Degree",
+)
+EDGE_COLUMNS = (
+    "Source", "Target", "Type", "Id", "Label", "From", "To", "Direction",
+    "Start", "End", "Circa", "Status", "Description", "Sources",
+)  # fmt: skip
+BOM = "\ufeff"
+
+
+def unique_labels(snapshot: Snapshot) -> dict[str, str]:
+    """Entity id → a label no other entity in the snapshot has."""
+    counts = Counter(e.name for e in snapshot.entities)
+    labels: dict[str, str] = {}
+    used: set[str] = set()
+    for e in snapshot.entities:
+        label = e.name if counts[e.name] == 1 else f"{e.name} ({e.kind.value})"
+        labels[e.id] = label if label not in used else f"{e.name} ({e.id})"
+        used.add(labels[e.id])
+    return labels
+
+
+def _table(columns: tuple[str, ...], rows: Iterator[list[object]]) -> bytes:
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def _num(v: float | None) -> str | None:
+    return None if v is None else repr(v)
+
+
+def tables(snapshot: Snapshot) -> dict[str, bytes]:
+    """The two CSV files, as bytes."""
+    labels = unique_labels(snapshot)
+    degree = snapshot.degree
+    nodes = (
+        [e.id, labels[e.id], e.kind.value, e.name_en, "; ".join(e.aliases), e.country, _num(e.lat), _num(e.lon),
+         e.description, "; ".join(dict.fromkeys(s.document for s in e.sources)), degree[e.id]]
+        for e in snapshot.entities
+    )  # fmt: skip
+    edges = (
+        [r.source, r.target, "Undirected" if r.symmetric else "Directed", r.id, r.type,
+         labels[r.source], labels[r.target], "mutual" if r.symmetric else "directed",
+         str(r.start) if r.start else None, str(r.end) if r.end else None, "true" if r.circa else "false",
+         r.status, r.description, "; ".join(dict.fromkeys(s.document for s in r.sources))]
+        for r in snapshot.relationships
+    )  # fmt: skip
+    return {"nodes.csv": _table(NODE_COLUMNS, nodes), "edges.csv": _table(EDGE_COLUMNS, edges)}
+
+
+def members(snapshot: Snapshot) -> dict[str, bytes]:
+    """The zip's files: the two tables and the manifest."""
+    return {**tables(snapshot), "manifest.json": (snapshot.manifest_json() + "\n").encode("utf-8")}
+
+
+def render(snapshot: Snapshot) -> Iterator[bytes]:
+    yield deterministic_zip(members(snapshot))

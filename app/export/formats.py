@@ -1,0 +1,85 @@
+"""The export formats by name, and `export`: the one entry point of the API and the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from app.errors import InvalidParameter
+from app.export import csv_zip, cypher_script, cytoscape, gexf, graphml, node_link, report
+from app.export.figure import FigureOptions, image_bytes
+from app.export.snapshot import Snapshot, SnapshotFilters, build_snapshot
+from app.service import CityGraph
+
+Render = Callable[[Snapshot, FigureOptions], Iterator[bytes]]
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    media_type: str
+    extension: str
+    render: Render
+    help: str
+
+
+def _figure(fmt: str) -> Render:
+    def render(snapshot: Snapshot, options: FigureOptions) -> Iterator[bytes]:
+        yield image_bytes(snapshot, options, fmt)
+
+    return render
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("json", "application/json", "json", lambda s, o: node_link.render(s), "node-link JSON (nodes, edges, manifest)"),
+    Format("cytoscape", "application/json", "cyjs", lambda s, o: cytoscape.render(s), "Cytoscape.js elements JSON"),
+    Format("gexf", "application/gexf+xml", "gexf", lambda s, o: gexf.render(s), "GEXF 1.3, dynamic, for Gephi's timeline"),
+    Format("graphml", "application/graphml+xml", "graphml", lambda s, o: graphml.render(s), "GraphML with typed keys (yEd, igraph)"),
+    Format("csv", "application/zip", "csv.zip", lambda s, o: csv_zip.render(s), "zip of nodes.csv and edges.csv (Gephi, Kumu, Excel)"),
+    Format("cypher", "application/x-cypher-query; charset=utf-8", "cypher", lambda s, o: cypher_script.render(s), "script for cypher-shell -f"),
+    Format("png", "image/png", "png", _figure("png"), "figure, A4 width at 200 dpi"),
+    Format("svg", "image/svg+xml", "svg", _figure("svg"), "figure, vector"),
+    Format("report", "application/zip", "report.zip", report.render, "zip: figure, GEXF, CSVs, top entities, manifest"),
+)}  # fmt: skip
+
+
+def get_format(name: str) -> Format:
+    """The format called `name`; raises `InvalidParameter` listing the known ones."""
+    try:
+        return FORMATS[name.strip().lower()]
+    except KeyError:
+        raise InvalidParameter("format", f"unknown format {name!r}", allowed=list(FORMATS)) from None
+
+
+@dataclass
+class Export:
+    """A checked export, ready to render: nothing is rendered until `chunks` is iterated."""
+
+    format: Format
+    snapshot: Snapshot
+    options: FigureOptions
+
+    @property
+    def filename(self) -> str:
+        return f"{self.snapshot.slug}.{self.format.extension}"
+
+    def chunks(self) -> Iterator[bytes]:
+        return self.format.render(self.snapshot, self.options)
+
+
+def prepare(
+    graph: CityGraph,
+    fmt: str,
+    filters: SnapshotFilters,
+    layout: str = "spring",
+    labels: list[str] | None = None,
+    exported_at: dt.datetime | None = None,
+) -> Export:
+    """Check every parameter and build the snapshot; raises the library's errors before any byte is written."""
+    chosen = get_format(fmt)
+    names = [n.strip() for item in labels or [] for n in item.split(",") if n.strip()]
+    label_ids = tuple(graph.resolve(n, "labels").id for n in names) if labels else None
+    options = FigureOptions(layout=layout.strip().lower(), labels=label_ids)
+    snapshot = build_snapshot(graph, filters, exported_at)
+    return Export(chosen, snapshot, options)

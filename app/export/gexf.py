@@ -1,0 +1,156 @@
+"""GEXF 1.3, dynamic: Gephi's timeline plays the network's growth from the relationship dates.
+
+- `<graph mode="dynamic" timeformat="date">`; every dated relationship is an edge with one
+  `<spell>` from its first to its last day. A date keeps its precision, so a relationship
+  from 1998 to 2001 has the spell 1998-01-01 … 2001-12-31, and an open end is left out
+  (the spell runs on). Undated relationships have no spell: they hold at all times.
+- A node's spells are the union of its relationships' spells (merged where they meet), so
+  an entity appears with its first tie and goes when its last one ends; an entity with an
+  undated relationship, or none, is always there.
+- Attributes: kind, name_en, aliases, country, lat, lon, description, sources, degree on
+  nodes; type, start, end, circa, status, description, sources, symmetric on edges.
+- The manifest is the JSON text of `<meta><description>`; `lastmodifieddate` is the export day.
+
+Every edge is written as directed (GEXF allows mixed graphs, but most readers, networkx
+among them, do not); `symmetric` says which ones read both ways.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from app.dates import DAY_MAX, DAY_MIN
+from app.export.stream import encoded
+from app.export.xml_text import attr, text
+from app.model import Relationship
+
+if TYPE_CHECKING:
+    from app.export.snapshot import Snapshot
+
+NS = "http://gexf.net/1.3"
+NODE_ATTRIBUTES = (
+    ("kind", "string"), ("name_en", "string"), ("aliases", "string"), ("country", "string"),
+    ("lat", "double"), ("lon", "double"), ("description", "string"), ("sources", "string"), ("degree", "integer"),
+)  # fmt: skip
+EDGE_ATTRIBUTES = (
+    ("type", "string"), ("start", "string"), ("end", "string"), ("circa", "boolean"), ("status", "string"),
+    ("description", "string"), ("sources", "string"), ("symmetric", "boolean"),
+)  # fmt: skip
+
+Interval = tuple[dt.date, dt.date]
+
+
+def edge_interval(rel: Relationship) -> Interval | None:
+    """The days a relationship is in force, or None when it is undated (always in force)."""
+    if not rel.dated:
+        return None
+    return rel.period.first, rel.period.last
+
+
+def merge(intervals: Iterable[Interval]) -> list[Interval]:
+    """Intervals merged where they overlap or touch.
+
+    Examples
+    --------
+    >>> d = dt.date
+    >>> merge([(d(2003, 1, 1), d(2003, 12, 31)), (d(1998, 1, 1), d(2001, 12, 31)), (d(2002, 1, 1), d(2002, 6, 1))])
+    [(datetime.date(1998, 1, 1), datetime.date(2002, 6, 1)), (datetime.date(2003, 1, 1), datetime.date(2003, 12, 31))]
+    """
+    out: list[Interval] = []
+    for first, last in sorted(intervals):
+        if out and (first <= out[-1][1] or (out[-1][1] < DAY_MAX and first == out[-1][1] + dt.timedelta(days=1))):
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out
+
+
+def node_intervals(rels: list[Relationship]) -> dict[str, list[Interval] | None]:
+    """Each entity's spells: the merged intervals of its relationships (None: always there)."""
+    spans: dict[str, list[Interval] | None] = {}
+    for rel in rels:
+        interval = edge_interval(rel)
+        for node in (rel.source, rel.target):
+            if interval is None:
+                spans[node] = None
+            elif spans.get(node, []) is not None:
+                spans.setdefault(node, []).append(interval)  # type: ignore[union-attr]  # checked above
+    return {node: merge(iv) if iv is not None else None for node, iv in spans.items()}
+
+
+def _spells(intervals: list[Interval] | None, indent: str) -> str:
+    if not intervals:
+        return ""
+    rows = []
+    for first, last in intervals:
+        start = f' start="{first.isoformat()}"' if first != DAY_MIN else ""
+        end = f' end="{last.isoformat()}"' if last != DAY_MAX else ""
+        rows.append(f"{indent}  <spell{start}{end}/>\n")
+    return f"{indent}<spells>\n{''.join(rows)}{indent}</spells>\n"
+
+
+def _attvalues(values: list[tuple[str, object]], indent: str) -> str:
+    rows = [
+        f'{indent}  <attvalue for="{key}" value={attr(_value(v))}/>\n' for key, v in values if v not in (None, "", ())
+    ]
+    return f"{indent}<attvalues>\n{''.join(rows)}{indent}</attvalues>\n" if rows else ""
+
+
+def _value(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+def _declare(cls: str, attributes: tuple[tuple[str, str], ...]) -> str:
+    rows = "".join(f'      <attribute id="{name}" title="{name}" type="{kind}"/>\n' for name, kind in attributes)
+    return f'    <attributes class="{cls}">\n{rows}    </attributes>\n'
+
+
+def pieces(snapshot: Snapshot) -> Iterator[str]:
+    m = snapshot.manifest
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+    yield f'<gexf xmlns="{NS}" version="1.3">\n'
+    yield f'  <meta lastmodifieddate="{m["exported_at"][:10]}">\n'
+    yield f"    <creator>{text(m['generator'])}</creator>\n"
+    yield "    <keywords>city diplomacy, Denmark, international relationships</keywords>\n"
+    yield f"    <description>{text(json.dumps(m, ensure_ascii=False, indent=2))}</description>\n"
+    yield "  </meta>\n"
+    yield '  <graph mode="dynamic" timeformat="date" timerepresentation="interval" defaultedgetype="directed" idtype="string">\n'
+    yield _declare("node", NODE_ATTRIBUTES)
+    yield _declare("edge", EDGE_ATTRIBUTES)
+    spans = node_intervals(snapshot.relationships)
+    degree = snapshot.degree
+    yield f'    <nodes count="{len(snapshot.entities)}">\n'
+    for e in snapshot.entities:
+        values: list[tuple[str, object]] = [
+            ("kind", e.kind.value), ("name_en", e.name_en), ("aliases", "; ".join(e.aliases)), ("country", e.country),
+            ("lat", e.lat), ("lon", e.lon), ("description", e.description),
+            ("sources", "; ".join(dict.fromkeys(s.document for s in e.sources))), ("degree", degree[e.id]),
+        ]  # fmt: skip
+        body = _attvalues(values, "        ") + _spells(spans.get(e.id), "        ")
+        yield f"      <node id={attr(e.id)} label={attr(e.name)}>\n{body}      </node>\n"
+    yield "    </nodes>\n"
+    yield f'    <edges count="{len(snapshot.relationships)}">\n'
+    for r in snapshot.relationships:
+        values = [
+            ("type", r.type), ("start", str(r.start) if r.start else None), ("end", str(r.end) if r.end else None),
+            ("circa", r.circa), ("status", r.status), ("description", r.description),
+            ("sources", "; ".join(dict.fromkeys(s.document for s in r.sources))), ("symmetric", r.symmetric),
+        ]  # fmt: skip
+        interval = edge_interval(r)
+        body = _attvalues(values, "        ") + _spells([interval] if interval else None, "        ")
+        yield (
+            f"      <edge id={attr(r.id)} source={attr(r.source)} target={attr(r.target)} label={attr(r.type)}>\n"
+            f"{body}      </edge>\n"
+        )
+    yield "    </edges>\n  </graph>\n</gexf>\n"
+
+
+def render(snapshot: Snapshot) -> Iterator[bytes]:
+    return encoded(pieces(snapshot))

@@ -1,0 +1,77 @@
+"""A zip bundle for a report: the figure, the GEXF, the CSVs, the top entities, the manifest.
+
+`top_entities.csv` and `top_entities.md` rank the snapshot's entities by degree centrality
+on the snapshot itself (geography left out, as in `/centrality`), with betweenness beside
+it. Every file inside is the same as the single-format export of the same snapshot.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from app.analysis import centrality
+from app.analysis.snapshot_graph import undirected
+from app.export import csv_zip, gexf
+from app.export.archive import deterministic_zip
+from app.export.figure import FigureOptions, image_bytes
+from app.export.snapshot import Snapshot
+
+TOP = 25
+
+
+def top_entities(snapshot: Snapshot, limit: int = TOP) -> list[dict[str, object]]:
+    """The best-connected entities: rank, id, name, kind, relationships, degree and betweenness."""
+    graph = undirected(snapshot.entities, snapshot.relationships)
+    deg = centrality.scores(graph, "degree")
+    btw = centrality.scores(graph, "betweenness")
+    rows = []
+    for node, score, rank in centrality.ranked(deg)[:limit]:
+        e = snapshot.by_id[node]
+        rows.append({
+            "rank": rank, "id": e.id, "name": e.name, "kind": e.kind.value,
+            "relationships": snapshot.degree[e.id], "degree_centrality": round(score, 4),
+            "betweenness": round(btw.get(node, 0.0), 4),
+        })  # fmt: skip
+    return rows
+
+
+def table_csv(rows: list[dict[str, object]]) -> bytes:
+    out = io.StringIO()
+    out.write(csv_zip.BOM)
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["rank"], lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def table_markdown(snapshot: Snapshot, rows: list[dict[str, object]]) -> bytes:
+    lines = [
+        f"# Top entities: {snapshot.title}", "",
+        "Ranked by degree centrality on this snapshot (location ties left out); betweenness beside it.", "",
+        "| Rank | Entity | Kind | Relationships | Degree centrality | Betweenness |",
+        "| ---: | --- | --- | ---: | ---: | ---: |",
+    ]  # fmt: skip
+    for r in rows:
+        name = str(r["name"]).replace("|", "\\|")
+        lines.append(
+            f"| {r['rank']} | {name} | {r['kind']} | {r['relationships']} | {r['degree_centrality']:.4f} | {r['betweenness']:.4f} |"
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def members(snapshot: Snapshot, options: FigureOptions) -> dict[str, bytes]:
+    rows = top_entities(snapshot)
+    return {
+        "figure.png": image_bytes(snapshot, options, "png"),
+        "snapshot.gexf": b"".join(gexf.render(snapshot)),
+        **csv_zip.tables(snapshot),
+        "top_entities.csv": table_csv(rows),
+        "top_entities.md": table_markdown(snapshot, rows),
+        "manifest.json": (snapshot.manifest_json() + "\n").encode("utf-8"),
+    }
+
+
+def render(snapshot: Snapshot, options: FigureOptions) -> Iterator[bytes]:
+    yield deterministic_zip(members(snapshot, options))

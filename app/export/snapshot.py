@@ -1,0 +1,282 @@
+"""The one snapshot behind every export: what the filters keep, and a manifest saying so.
+
+The API's `GET /snapshot` and the CLI's `citygraph export` both call `build_snapshot`; the
+format modules only render a `Snapshot`. Entities and relationships are sorted by id, so
+equal data gives equal files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from app import __version__
+from app.dates import DAY_MAX, DAY_MIN
+from app.errors import EmptyResult
+from app.filters import RelFilter
+from app.model import Entity, Relationship
+from app.service import CityGraph, check_range, parse_kinds
+from app.vocabulary import Kind
+
+RADIUS_MAX = 4
+HUB_KINDS: frozenset[Kind] = frozenset({Kind.Country})  # reached by an ego network, never walked through
+
+
+@dataclass(frozen=True)
+class SnapshotFilters:
+    """The filters of one export, as the user gave them (checked by `build_snapshot`)."""
+
+    as_of: str | None = None
+    start: str | None = None
+    end: str | None = None
+    kinds: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    around: str | None = None
+    radius: int = 1
+
+    @property
+    def unfiltered(self) -> bool:
+        return not (self.as_of or self.start or self.end or self.kinds or self.types or self.around)
+
+
+@dataclass
+class Snapshot:
+    """Entities and relationships kept by the filters, with the manifest that describes them."""
+
+    entities: list[Entity]
+    relationships: list[Relationship]
+    manifest: dict[str, Any]
+    title: str
+    slug: str
+    filters: SnapshotFilters = field(default_factory=SnapshotFilters)
+    center: str | None = None
+
+    @cached_property
+    def by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}
+
+    @cached_property
+    def degree(self) -> dict[str, int]:
+        """Relationships per entity in this snapshot (parallel ones counted)."""
+        counts: Counter[str] = Counter()
+        for rel in self.relationships:
+            counts[rel.source] += 1
+            counts[rel.target] += 1
+        return {e.id: counts[e.id] for e in self.entities}
+
+    @property
+    def exported_at(self) -> str:
+        return str(self.manifest["exported_at"])
+
+    def manifest_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.manifest, ensure_ascii=False, indent=indent)
+
+
+def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.datetime | None = None) -> Snapshot:
+    """The entities and relationships the filters keep, and their manifest.
+
+    Parameters
+    ----------
+    graph : CityGraph
+        The service over a store.
+    filters : SnapshotFilters
+        `as_of` or a `start`/`end` window; `kinds` of entities and `types` of relationships
+        to keep; `around` an entity (id, name or alias) to keep only its neighbourhood within
+        `radius` hops (1 to 4). An ego network walks through every kind except countries,
+        which it reaches but does not cross: "Denmark" is one hop from everything Danish.
+    exported_at : datetime, optional
+        The time recorded in the manifest (default: now, in UTC, to the second).
+
+    Returns
+    -------
+    Snapshot
+        Relationships that pass every filter, and the entities they touch (every entity of
+        the kept kinds when nothing at all is filtered), both sorted by id.
+
+    Raises
+    ------
+    InvalidParameter
+        A malformed date, an unknown kind or type, or `radius` out of range.
+    EntityNotFound, AmbiguousEntity
+        `around` names no entity, or several.
+    EmptyResult
+        Nothing is left.
+
+    Examples
+    --------
+    >>> from app.config import Settings
+    >>> from app.model import Dataset, Entity, Relationship
+    >>> from app.dates import PartialDate
+    >>> from app.stores.memory import MemoryStore
+    >>> ds = Dataset((Entity("a", Kind.Municipality, "Århus"), Entity("b", Kind.Company, "B"), Entity("c", Kind.Event, "C")),
+    ...              (Relationship("a", "FUNDED", "b", start=PartialDate(1998), end=PartialDate(2001)),
+    ...               Relationship("b", "HOSTED", "c", start=PartialDate(2005))))
+    >>> graph = CityGraph(MemoryStore(ds), Settings(_env_file=None))
+    >>> snap = build_snapshot(graph, SnapshotFilters(as_of="1999"))
+    >>> [r.id for r in snap.relationships], [e.id for e in snap.entities]
+    (['a|FUNDED|b|1998'], ['a', 'b'])
+    >>> snap.title, snap.slug
+    ('The network as of 1999', 'citygraph_1999')
+    """
+    check_range("radius", filters.radius, 1, RADIUS_MAX)
+    rel_filter = RelFilter.build(filters.as_of, filters.start, filters.end, list(filters.types) or None)
+    wanted = parse_kinds(list(filters.kinds) or None)
+    center = graph.resolve(filters.around, "around") if filters.around else None
+
+    all_entities, rels = graph.store.snapshot(rel_filter)
+    kind_of = {e.id: e.kind for e in all_entities}
+    if wanted is not None:
+        rels = [r for r in rels if kind_of[r.source] in wanted and kind_of[r.target] in wanted]
+    if center is not None:
+        if wanted is not None and center.kind not in wanted:
+            raise EmptyResult(
+                f"around: {center.name} is a {center.kind.value}, a kind these filters leave out", field="around"
+            )
+        keep = ego_nodes(center.id, rels, filters.radius, kind_of)
+        rels = [r for r in rels if r.source in keep and r.target in keep]
+    if filters.unfiltered:
+        entities = all_entities
+    else:
+        touched = {n for r in rels for n in (r.source, r.target)} | ({center.id} if center else set())
+        entities = [e for e in all_entities if e.id in touched]
+    if wanted is not None:
+        entities = [e for e in entities if e.kind in wanted]
+    entities.sort(key=lambda e: e.id)
+    rels = sorted(rels, key=lambda r: r.id)
+    if not rels and (not entities or not filters.unfiltered):
+        raise EmptyResult(
+            "no relationships match these filters; widen the dates, kinds or types",
+            filters=_filters_dict(filters, rel_filter, center),
+        )
+
+    when = (exported_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    title = _title(filters, rel_filter, center)
+    manifest = {
+        "title": title,
+        "dataset_version": graph.store.version,
+        "generator": f"citygraph {__version__}",
+        "exported_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "filters": _filters_dict(filters, rel_filter, center),
+        "counts": {
+            "entities": len(entities),
+            "relationships": len(rels),
+            "by_kind": dict(sorted(Counter(e.kind.value for e in entities).items())),
+            "by_type": dict(sorted(Counter(r.type for r in rels).items())),
+        },
+        "sources": _sources(entities, rels),
+        "notes": _notes(filters, center),
+    }
+    return Snapshot(
+        entities, rels, manifest, title, _slug(filters, rel_filter, center), filters, center.id if center else None
+    )
+
+
+def ego_nodes(center: str, rels: list[Relationship], radius: int, kind_of: dict[str, Kind]) -> set[str]:
+    """Entities within `radius` hops of `center`, walking relationships either way.
+
+    Hubs (countries) are reached but not walked through, unless they are the centre.
+
+    Examples
+    --------
+    >>> rels = [Relationship("a", "FUNDED", "b"), Relationship("b", "LOCATED_IN", "dk"),
+    ...         Relationship("x", "LOCATED_IN", "dk"), Relationship("b", "HOSTED", "c")]
+    >>> kinds = {"a": Kind.Municipality, "b": Kind.Company, "c": Kind.Event, "dk": Kind.Country, "x": Kind.Company}
+    >>> sorted(ego_nodes("a", rels, 1, kinds)), sorted(ego_nodes("a", rels, 3, kinds))
+    (['a', 'b'], ['a', 'b', 'c', 'dk'])
+    """
+    neighbours: dict[str, set[str]] = {}
+    for r in rels:
+        neighbours.setdefault(r.source, set()).add(r.target)
+        neighbours.setdefault(r.target, set()).add(r.source)
+    seen = {center: 0}
+    queue = deque([center])
+    while queue:
+        node = queue.popleft()
+        if seen[node] == radius or (node != center and kind_of.get(node) in HUB_KINDS):
+            continue
+        for other in sorted(neighbours.get(node, ())):
+            if other not in seen:
+                seen[other] = seen[node] + 1
+                queue.append(other)
+    return set(seen)
+
+
+def _filters_dict(filters: SnapshotFilters, rel_filter: RelFilter, center: Entity | None) -> dict[str, Any]:
+    return {
+        "as_of": filters.as_of,
+        "from": filters.start,
+        "to": filters.end,
+        "window": {
+            "first_day": None if rel_filter.first == DAY_MIN else rel_filter.first.isoformat(),
+            "last_day": None if rel_filter.last == DAY_MAX else rel_filter.last.isoformat(),
+        },
+        "kinds": sorted({k.strip() for item in filters.kinds for k in item.split(",") if k.strip()}) or None,
+        "types": sorted(rel_filter.types) if rel_filter.types is not None else None,
+        "around": {"id": center.id, "name": center.name, "kind": center.kind.value} if center else None,
+        "radius": filters.radius if center else None,
+    }
+
+
+def _sources(entities: list[Entity], rels: list[Relationship]) -> list[dict[str, Any]]:
+    """Each source document cited by the snapshot, with how many records cite it."""
+    by_rel: Counter[str] = Counter(doc for r in rels for doc in {s.document for s in r.sources})
+    by_entity: Counter[str] = Counter(doc for e in entities for doc in {s.document for s in e.sources})
+    docs = sorted(set(by_rel) | set(by_entity))
+    return [{"document": d, "relationships": by_rel[d], "entities": by_entity[d]} for d in docs]
+
+
+def _notes(filters: SnapshotFilters, center: Entity | None) -> list[str]:
+    notes = ["Relationships are kept when their dates overlap the window; undated ones are kept at all times."]
+    notes.append(
+        "All entities are included." if filters.unfiltered else "Entities are those touched by a kept relationship."
+    )
+    if center is not None:
+        notes.append(f"Ego network of {center.name}: countries are reached but not walked through.")
+    notes.append("Year or month dates stand for the whole year or month (1998–2001 is 1998-01-01 to 2001-12-31).")
+    return notes
+
+
+def _when(filters: SnapshotFilters) -> str:
+    if filters.as_of:
+        return f"as of {filters.as_of}"
+    if filters.start and filters.end:
+        return f"{filters.start}–{filters.end}"
+    if filters.start:
+        return f"from {filters.start}"
+    if filters.end:
+        return f"until {filters.end}"
+    return "all years"
+
+
+def _title(filters: SnapshotFilters, rel_filter: RelFilter, center: Entity | None) -> str:
+    who = f"{center.name}'s network" if center else "The network"
+    hops = f" ({filters.radius} hops)" if center and filters.radius > 1 else ""
+    what = []
+    if filters.kinds:
+        what.append(
+            "kinds: " + ", ".join(sorted({k.strip() for i in filters.kinds for k in i.split(",") if k.strip()}))
+        )
+    if rel_filter.types is not None:
+        what.append("types: " + ", ".join(sorted(rel_filter.types)))
+    tail = f" [{'; '.join(what)}]" if what else ""
+    return f"{who}{hops} {_when(filters)}{tail}".replace(" all years", ", all years")
+
+
+def _slug(filters: SnapshotFilters, rel_filter: RelFilter, center: Entity | None) -> str:
+    """A file-name stem that says what is in the file: `citygraph_viborg-kommune_r1_2016`."""
+    parts = ["citygraph"]
+    if center:
+        parts.append(f"{center.id}_r{filters.radius}")
+    if filters.as_of:
+        parts.append(filters.as_of)
+    elif filters.start or filters.end:
+        parts.append(f"{filters.start or 'start'}_{filters.end or 'end'}")
+    extra = {"kinds": sorted(filters.kinds), "types": sorted(rel_filter.types) if rel_filter.types else None}
+    if filters.kinds or rel_filter.types:
+        parts.append(hashlib.sha256(json.dumps(extra).encode()).hexdigest()[:8])
+    return "_".join(parts) if len(parts) > 1 else "citygraph_all"
