@@ -54,10 +54,6 @@ class RelFilter:
     def admits(self, rel: Relationship) -> bool:
         return rel.period.overlaps(self.first, self.last) and (self.types is None or rel.type in self.types)
 
-    def key(self) -> tuple[object, ...]:
-        """A hashable key for caching results computed under this filter."""
-        return (self.first, self.last, tuple(sorted(self.types)) if self.types is not None else None)
-
 
 def parse_date(field: str, value: str) -> PartialDate:
     try:

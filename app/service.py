@@ -179,14 +179,12 @@ class CityGraph:
 
     # -- analytics over snapshots --------------------------------------------------------
 
-    def _build_graphs(self, key: tuple[object, ...]) -> tuple[nx.Graph, nx.DiGraph, list[Entity]]:
-        first, last, types = key
-        rel_filter = RelFilter(first, last, frozenset(types) if types is not None else None)  # type: ignore[arg-type]
+    def _build_graphs(self, rel_filter: RelFilter) -> tuple[nx.Graph, nx.DiGraph, list[Entity]]:
         entities, rels = self.store.snapshot(rel_filter)
         return undirected(entities, rels), directed(rels), entities
 
-    def _compute_scores(self, metric: str, key: tuple[object, ...]) -> list[tuple[str, float, int]]:
-        graph, _, _ = self._graphs(key)
+    def _compute_scores(self, metric: str, rel_filter: RelFilter) -> list[tuple[str, float, int]]:
+        graph, _, _ = self._graphs(rel_filter)
         return centrality.ranked(centrality.scores(graph, metric))
 
     def _check_metric(self, metric: str) -> None:
@@ -200,7 +198,7 @@ class CityGraph:
         by_id = self.entities_by_id()
         rows = [
             {"entity": summary(by_id[node]), "score": score, "rank": rank}
-            for node, score, rank in self._scores(metric, rel_filter.key())
+            for node, score, rank in self._scores(metric, rel_filter)
             if wanted is None or by_id[node].kind in wanted
         ]
         return {"metric": metric, "about": centrality.METRIC_HELP[metric], "window": _window(rel_filter), "count": len(rows), "results": rows[:limit]}
@@ -217,7 +215,7 @@ class CityGraph:
         points = []
         for year in range(first, last + 1, step):
             rel_filter = RelFilter.build(as_of=str(year))
-            rows = self._scores(metric, rel_filter.key())
+            rows = self._scores(metric, rel_filter)
             hit = next(((s, r) for n, s, r in rows if n == entity.id), None)
             points.append({"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(rows)})
         return {"entity": summary(entity), "metric": metric, "history": points}
@@ -226,7 +224,7 @@ class CityGraph:
         if grouping not in brokerage.GROUPINGS:
             raise InvalidParameter("groups", f"unknown grouping {grouping!r}", allowed=list(brokerage.GROUPINGS))
         check_range("limit", limit, 1, LIMIT_MAX)
-        graph, dg, _ = self._graphs(rel_filter.key())
+        graph, dg, _ = self._graphs(rel_filter)
         by_id = self.entities_by_id()
         if ref is not None:
             entity = self.resolve(ref)
@@ -242,7 +240,7 @@ class CityGraph:
                 "pairs": s["pairs"], "exclusive_pairs": s["exclusive_pairs"], "open_share": s["open_share"],
                 "roles": s["roles"], "bridged": pairs[:limit], "truncated": len(pairs) > limit,
             }  # fmt: skip
-        rows = self._brokers(rel_filter.key(), grouping)
+        rows = self._brokers(rel_filter, grouping)
         return {
             "window": _window(rel_filter), "groups": grouping,
             "results": [
@@ -252,9 +250,9 @@ class CityGraph:
             ],
         }  # fmt: skip
 
-    def _rank_brokers(self, key: tuple[object, ...], grouping: str) -> list[tuple[str, dict[str, Any]]]:
+    def _rank_brokers(self, rel_filter: RelFilter, grouping: str) -> list[tuple[str, dict[str, Any]]]:
         """Every broker of a snapshot with its summary, strongest first (cached per snapshot)."""
-        graph, dg, _ = self._graphs(key)
+        graph, dg, _ = self._graphs(rel_filter)
         by_id = self.entities_by_id()
         rows = []
         for node in graph:

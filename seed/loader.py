@@ -56,7 +56,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -179,7 +179,7 @@ class _FileReader:
                 if value is None and raw.get(key) is None:
                     self.problem(raw, entry, key, f"missing: a {kind.value} needs country, lat and lon for maps")
         sources = self.sources(raw, entry, required=False)
-        if not ok or kind is None:
+        if not ok or kind is None or not isinstance(eid, str) or not isinstance(name, str):
             return None
         return Entity(
             id=eid, kind=kind, name=name.strip(), name_en=raw.get("name_en") or None,
@@ -222,7 +222,7 @@ class _FileReader:
             self.problem(raw, entry, "circa", "must be true or false")
             circa = False
         sources = self.sources(raw, entry, required=True)
-        if not ok:
+        if not ok or not (isinstance(src, str) and isinstance(rtype, str) and isinstance(dst, str)):
             return None
         return Relationship(
             source=src, type=rtype, target=dst, start=start, end=end, circa=circa,

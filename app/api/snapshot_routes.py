@@ -20,7 +20,7 @@ FormatParam = Annotated[
 
 @snapshot_router.get(
     "/snapshot",
-    summary="The network (or an entity's neighbourhood) as a file: JSON, GEXF, GraphML, CSV, Cypher, PNG, SVG or a report bundle",
+    summary="The network or a neighbourhood as a file: JSON, GEXF, GraphML, CSV, Cypher, PNG, SVG or a report",
     response_class=StreamingResponse,
     responses={
         200: {

@@ -241,8 +241,10 @@ def _place_labels(
         markers.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
     placed: list[Bbox] = []
     stroke = [patheffects.withStroke(linewidth=2.4, foreground="white")]
-    spots = ((0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
-             (1, 1, "left", "bottom"), (-1, -1, "right", "top"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"))  # fmt: skip
+    spots = (
+        (0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
+        (1, 1, "left", "bottom"), (-1, -1, "right", "top"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
+    )  # fmt: skip
     for node in nodes:
         is_center = node == snapshot.center
         gap = math.sqrt(_node_size(degree[node], top)) / 2 + 1.5
@@ -282,9 +284,12 @@ def _legends(fig: Figure, entities: list[Entity], types_present: list[str]) -> N
                frameon=False, title="Entity kind", title_fontsize=7, alignment="left", handletextpad=0.3,
                columnspacing=1.0)  # fmt: skip
     if type_handles:
-        fig.legend(handles=type_handles, loc="lower right", bbox_to_anchor=(0.97, 0.015), ncol=3 if len(type_handles) > 8 else 2,
-                   fontsize=6.5, frameon=False, title="Relationship (solid: both ways · dashed: directed · dotted: location)",
-                   title_fontsize=7, alignment="left", handlelength=2.2, handletextpad=0.4, columnspacing=1.0)  # fmt: skip
+        fig.legend(
+            handles=type_handles, loc="lower right", bbox_to_anchor=(0.97, 0.015), fontsize=6.5, frameon=False,
+            ncol=3 if len(type_handles) > 8 else 2, title_fontsize=7, alignment="left",
+            title="Relationship (solid: both ways · dashed: directed · dotted: location)",
+            handlelength=2.2, handletextpad=0.4, columnspacing=1.0,
+        )  # fmt: skip
 
 
 def image_bytes(snapshot: Snapshot, options: FigureOptions, fmt: str) -> bytes:

@@ -31,17 +31,29 @@ def _figure(fmt: str) -> Render:
     return render
 
 
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("json", "application/json", "json", lambda s, o: node_link.render(s), "node-link JSON (nodes, edges, manifest)"),
-    Format("cytoscape", "application/json", "cyjs", lambda s, o: cytoscape.render(s), "Cytoscape.js elements JSON"),
-    Format("gexf", "application/gexf+xml", "gexf", lambda s, o: gexf.render(s), "GEXF 1.3, dynamic, for Gephi's timeline"),
-    Format("graphml", "application/graphml+xml", "graphml", lambda s, o: graphml.render(s), "GraphML with typed keys (yEd, igraph)"),
-    Format("csv", "application/zip", "csv.zip", lambda s, o: csv_zip.render(s), "zip of nodes.csv and edges.csv (Gephi, Kumu, Excel)"),
-    Format("cypher", "application/x-cypher-query; charset=utf-8", "cypher", lambda s, o: cypher_script.render(s), "script for cypher-shell -f"),
+def _text(module: object) -> Render:
+    """The renderer of a format that needs no figure options."""
+
+    def render(snapshot: Snapshot, options: FigureOptions) -> Iterator[bytes]:
+        return module.render(snapshot)  # type: ignore[attr-defined, no-any-return]
+
+    return render
+
+
+_ALL = (
+    Format("json", "application/json", "json", _text(node_link), "node-link JSON (nodes, edges, manifest)"),
+    Format("cytoscape", "application/json", "cyjs", _text(cytoscape), "Cytoscape.js elements JSON"),
+    Format("gexf", "application/gexf+xml", "gexf", _text(gexf), "GEXF 1.3, dynamic, for Gephi's timeline"),
+    Format("graphml", "application/graphml+xml", "graphml", _text(graphml), "GraphML with typed keys (yEd, igraph)"),
+    Format("csv", "application/zip", "csv.zip", _text(csv_zip), "zip of nodes.csv and edges.csv (Gephi, Kumu, Excel)"),
+    Format(
+        "cypher", "application/x-cypher-query; charset=utf-8", "cypher", _text(cypher_script), "for cypher-shell -f"
+    ),
     Format("png", "image/png", "png", _figure("png"), "figure, A4 width at 200 dpi"),
     Format("svg", "image/svg+xml", "svg", _figure("svg"), "figure, vector"),
     Format("report", "application/zip", "report.zip", report.render, "zip: figure, GEXF, CSVs, top entities, manifest"),
-)}  # fmt: skip
+)
+FORMATS: dict[str, Format] = {f.name: f for f in _ALL}
 
 
 def get_format(name: str) -> Format:

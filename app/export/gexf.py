@@ -121,7 +121,8 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
     yield "    <keywords>city diplomacy, Denmark, international relationships</keywords>\n"
     yield f"    <description>{text(json.dumps(m, ensure_ascii=False, indent=2))}</description>\n"
     yield "  </meta>\n"
-    yield '  <graph mode="dynamic" timeformat="date" timerepresentation="interval" defaultedgetype="directed" idtype="string">\n'
+    yield '  <graph mode="dynamic" timeformat="date" timerepresentation="interval" '
+    yield 'defaultedgetype="directed" idtype="string">\n'
     yield _declare("node", NODE_ATTRIBUTES)
     yield _declare("edge", EDGE_ATTRIBUTES)
     spans = node_intervals(snapshot.relationships)

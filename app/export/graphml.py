@@ -60,8 +60,11 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
     for domain, name, kind in KEYS:
         yield f'  <key id="{key_id(domain, name)}" for="{domain}" attr.name="{name}" attr.type="{kind}"/>\n'
     yield '  <graph id="citygraph" edgedefault="directed">\n'
-    yield _data("graph", [("title", snapshot.title), ("dataset_version", m["dataset_version"]),
-                          ("exported_at", m["exported_at"]), ("manifest", snapshot.manifest_json())], "    ")  # fmt: skip
+    graph_values = [
+        ("title", snapshot.title), ("dataset_version", m["dataset_version"]),
+        ("exported_at", m["exported_at"]), ("manifest", snapshot.manifest_json()),
+    ]  # fmt: skip
+    yield _data("graph", graph_values, "    ")
     degree = snapshot.degree
     for e in snapshot.entities:
         values = [
@@ -81,7 +84,8 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
             ("circa", r.circa), ("status", r.status), ("description", r.description),
             ("sources", "; ".join(dict.fromkeys(s.document for s in r.sources))), ("symmetric", r.symmetric),
         ]  # fmt: skip
-        yield f'    <edge id="e{i}" source={attr(r.source)} target={attr(r.target)}>\n{_data("edge", values, "      ")}    </edge>\n'
+        ends = f"source={attr(r.source)} target={attr(r.target)}"
+        yield f'    <edge id="e{i}" {ends}>\n{_data("edge", values, "      ")}    </edge>\n'
     yield "  </graph>\n</graphml>\n"
 
 

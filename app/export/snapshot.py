@@ -113,7 +113,8 @@ def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.d
     >>> from app.model import Dataset, Entity, Relationship
     >>> from app.dates import PartialDate
     >>> from app.stores.memory import MemoryStore
-    >>> ds = Dataset((Entity("a", Kind.Municipality, "Århus"), Entity("b", Kind.Company, "B"), Entity("c", Kind.Event, "C")),
+    >>> ents = (Entity("a", Kind.Municipality, "Århus"), Entity("b", Kind.Company, "B"), Entity("c", Kind.Event, "C"))
+    >>> ds = Dataset(ents,
     ...              (Relationship("a", "FUNDED", "b", start=PartialDate(1998), end=PartialDate(2001)),
     ...               Relationship("b", "HOSTED", "c", start=PartialDate(2005))))
     >>> graph = CityGraph(MemoryStore(ds), Settings(_env_file=None))

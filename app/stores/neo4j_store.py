@@ -73,7 +73,7 @@ class Neo4jStore:
 
         @neo4j.unit_of_work(timeout=self.timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(query, params)]  # type: ignore[arg-type]  # fixed registry text, never user input
+            return [record.data() for record in tx.run(query, params)]  # query: fixed registry text, never user input
 
         return self._guard(lambda: self._session_read(work))
 
@@ -111,8 +111,10 @@ class Neo4jStore:
         return (rows[0]["version"] if rows else None) or "not-loaded"
 
     def ping(self) -> str:
-        self.version = self.current_version()
-        self._rels: dict[str, Relationship] = {}  # by id; the data is read-only per version
+        version = self.current_version()
+        if version != self.version:  # reseeded while we ran: forget relationships by id
+            self._rels = {}
+            self.version = version
         return self.version
 
     def counts(self) -> tuple[int, int]:
