@@ -33,9 +33,18 @@ def rel(a: str, t: str, b: str, start: str | None = None, end: str | None = None
 
 MINI = Dataset(
     (
-        Entity("aarhus", Kind.Municipality, "Aarhus Kommune", aliases=("Århus",), country="DK", lat=56.15, lon=10.2, sources=SRC),
+        Entity(
+            "aarhus",
+            Kind.Municipality,
+            "Aarhus Kommune",
+            aliases=("Århus",),
+            country="DK",
+            lat=56.15,
+            lon=10.2,
+            sources=SRC,
+        ),
         Entity("ølstykke", Kind.Municipality, "Ølstykke Kommune", country="DK", lat=55.79, lon=12.16),
-        Entity("vand", Kind.Project, "Vandprojekt \"Åen\" & co", description="Line one\nline two <b>"),
+        Entity("vand", Kind.Project, 'Vandprojekt "Åen" & co', description="Line one\nline two <b>"),
         Entity("firma", Kind.Company, "Grøn Energi A/S", country="DK"),
         Entity("brasov", Kind.ForeignCity, "Brașov", country="RO", lat=45.65, lon=25.6),
         Entity("brasov-county", Kind.ForeignRegion, "Brașov", country="RO"),

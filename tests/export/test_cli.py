@@ -26,7 +26,8 @@ def test_json_export_keeps_its_shape(tmp_path, seed_dataset) -> None:
 def test_png_of_viborg_in_2016(tmp_path) -> None:
     """One command gives "Viborg's network in 2016" as a PNG."""
     out = tmp_path / "viborg-2016.png"
-    args = ["export", "--format", "png", "--around", "viborg-kommune", "--radius", "1", "--as-of", "2016", "--output", str(out)]
+    args = ["export", "--format", "png", "--around", "viborg-kommune", "--radius", "1", "--as-of", "2016"]
+    args += ["--output", str(out)]
     result = runner.invoke(app, [*args, "--backend", "memory"])
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -85,9 +85,8 @@ def test_script_recreates_the_snapshot(
             rels = session.run("MATCH (:Entity)-[r]->(:Entity) RETURN count(r) AS n").single()["n"]
             labels = session.run("MATCH (e:Entity {id: 'aarhus'}) RETURN labels(e) AS l, e.name AS name").single()
             version = session.run("MATCH (m:CityGraphMeta {key: 'dataset'}) RETURN m.version AS v").single()["v"]
-            dates = session.run(
-                "MATCH ()-[r:PARTICIPATED_IN {id: 'aarhus|PARTICIPATED_IN|vand|1998'}]->() RETURN r.first AS f, r.last AS l"
-            ).single()
+            query = "MATCH ()-[r:PARTICIPATED_IN {id: $id}]->() RETURN r.first AS f, r.last AS l"
+            dates = session.run(query, id="aarhus|PARTICIPATED_IN|vand|1998").single()
         assert (nodes, rels) == snap_counts
         assert sorted(labels["l"]) == ["Entity", "Municipality"] and labels["name"] == "Aarhus Kommune"
         assert (dates["f"].to_native(), dates["l"].to_native()) == (dt.date(1998, 1, 1), dt.date(2001, 12, 31))

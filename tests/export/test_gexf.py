@@ -55,7 +55,8 @@ def test_networkx_reads_it_back(seed_graph, export_bytes, seed_dataset) -> None:
     viborg = g.nodes["viborg-kommune"]
     assert viborg["label"] == "Viborg Kommune" and viborg["kind"] == "Municipality"
     assert viborg["lat"] == pytest.approx(56.4532)
-    edge = next(d for _, _, d in g.edges(data=True) if d["id"] == "viborg-kommune|PARTICIPATED_IN|madona-water-project|1998")
+    rel_id = "viborg-kommune|PARTICIPATED_IN|madona-water-project|1998"
+    edge = next(d for _, _, d in g.edges(data=True) if d["id"] == rel_id)
     assert (edge["type"], edge["start"], edge["end"]) == ("PARTICIPATED_IN", "1998", "2001")
     assert edge["symmetric"] is False and edge["sources"]
 

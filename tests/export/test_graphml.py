@@ -36,7 +36,7 @@ def test_seed_graphml_is_valid_with_a_typed_key_for_every_attribute(seed_graph, 
     keys = {k.get("id"): k for k in doc.iterfind("g:key", NS)}
     assert len(keys) == len(KEYS)
     assert all(k.get("attr.type") in ("string", "int", "double", "boolean") for k in keys.values())
-    assert {d.get("key") for d in doc.iter("{%s}data" % NS["g"])} <= set(keys)
+    assert {d.get("key") for d in doc.iter(f"{{{NS['g']}}}data")} <= set(keys)
 
 
 def test_networkx_reads_it_back(seed_graph, export_bytes, seed_dataset) -> None:
@@ -44,7 +44,8 @@ def test_networkx_reads_it_back(seed_graph, export_bytes, seed_dataset) -> None:
     g = nx.read_graphml(io.BytesIO(export_bytes(seed_graph, "graphml")))
     assert (g.number_of_nodes(), g.number_of_edges()) == (len(seed_dataset.entities), len(seed_dataset.relationships))
     viborg = g.nodes["viborg-kommune"]
-    assert viborg["label"] == "Viborg Kommune" and isinstance(viborg["lat"], float) and isinstance(viborg["degree"], int)
+    assert viborg["label"] == "Viborg Kommune"
+    assert isinstance(viborg["lat"], float) and isinstance(viborg["degree"], int)
     rel_ids = sorted(d["rel_id"] for _, _, d in g.edges(data=True))
     assert rel_ids == sorted(r.id for r in seed_dataset.relationships)
     manifest = json.loads(g.graph["manifest"])

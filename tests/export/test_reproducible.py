@@ -16,7 +16,11 @@ def normalised(data: bytes, fmt: str, when) -> bytes | dict[str, bytes]:
     stamp, day = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), when.strftime("%Y-%m-%d").encode()
     if fmt in ("csv", "report"):
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return {name: z.read(name).replace(stamp, b"<T>").replace(b'"' + day + b'"', b"<D>") for name in z.namelist()}
+            return {name: _mask(z.read(name), stamp, day) for name in z.namelist()}
+    return _mask(data, stamp, day)
+
+
+def _mask(data: bytes, stamp: bytes, day: bytes) -> bytes:
     return data.replace(stamp, b"<T>").replace(b'"' + day + b'"', b"<D>")
 
 
