@@ -51,7 +51,10 @@ class SeedError(Exception):
         super().__init__(f"{len(problems)} problem(s) in the seed data:\n{lines}{more}")
 
 
-class _LineLoader(yaml.SafeLoader):
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~5× faster
+
+
+class _LineLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """A safe YAML loader that remembers the line of every mapping as `__line__`."""
 
 
