@@ -15,11 +15,15 @@ from app.config import Settings, get_settings
 from app.errors import CityGraphError
 from app.filters import RelFilter
 
-app = typer.Typer(help="City Diplomacy Graph: Danish municipalities' international relationships.", no_args_is_help=True)
+app = typer.Typer(
+    help="City Diplomacy Graph: Danish municipalities' international relationships.", no_args_is_help=True
+)
 console = Console()
 err = Console(stderr=True)
 
-BackendOpt = Annotated[str | None, typer.Option("--backend", help="memory or neo4j (default: CITYGRAPH_BACKEND, else memory).")]
+BackendOpt = Annotated[
+    str | None, typer.Option("--backend", help="memory or neo4j (default: CITYGRAPH_BACKEND, else memory).")
+]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Keep what was in force on this date.")]
 FromOpt = Annotated[str | None, typer.Option("--from", help="Start of a window.")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="End of a window.")]
@@ -59,17 +63,23 @@ def validate(
     for p in problems:
         typer.echo(str(p))
     if not checked:
-        err.print(f"[yellow]warning:[/yellow] corpus {corpus_dir or settings.corpus_dir} not found: quotes were not checked")
+        err.print(
+            f"[yellow]warning:[/yellow] corpus {corpus_dir or settings.corpus_dir} not found: quotes were not checked"
+        )
     dated = sum(1 for *_, r in read.relationships if r.dated)
     total = len(read.relationships)
     share = f"{dated / total:.0%}" if total else "n/a"
-    typer.echo(f"{len(read.entities)} entities, {total} relationships ({dated} dated, {share}); {len(problems)} problem(s)")
+    typer.echo(
+        f"{len(read.entities)} entities, {total} relationships ({dated} dated, {share}); {len(problems)} problem(s)"
+    )
     raise typer.Exit(1 if problems else 0)
 
 
 @app.command()
 def seed(
-    reset: Annotated[bool, typer.Option("--reset", help="First remove what this project loaded (its labels only).")] = False,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="First remove what this project loaded (its labels only).")
+    ] = False,
     batch_size: Annotated[int, typer.Option(help="Rows per UNWIND batch.", min=1, max=50_000)] = 1000,
 ) -> None:
     """Load the seed data into the configured Neo4j: schema, then batched idempotent loads."""
@@ -88,7 +98,11 @@ def seed(
         err.print(f"[red]error:[/red] {exc}\nrun `citygraph validate` for the full list")
         raise typer.Exit(1) from None
     registry = CypherRegistry()
-    driver = GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()), connection_timeout=5.0)
+    driver = GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        connection_timeout=5.0,
+    )
     try:
         driver.verify_connectivity()
         if reset:
@@ -97,10 +111,14 @@ def seed(
         with tqdm(total=total, unit="row", desc="loading", disable=None) as bar:
             counters = neo4j_load.load(driver, dataset, registry, settings.neo4j_database, batch_size, bar.update)
     except AuthError:
-        err.print(f"[red]error:[/red] Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: check NEO4J_USER and NEO4J_PASSWORD")
+        err.print(
+            f"[red]error:[/red] Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: check NEO4J_USER and NEO4J_PASSWORD"
+        )
         raise typer.Exit(1) from None
     except (ServiceUnavailable, DriverError, OSError) as exc:
-        err.print(f"[red]error:[/red] Neo4j is unreachable at {settings.neo4j_uri} ({type(exc).__name__}); start it with `make neo4j` or set NEO4J_URI")
+        err.print(
+            f"[red]error:[/red] Neo4j is unreachable at {settings.neo4j_uri} ({type(exc).__name__}); start it with `make neo4j` or set NEO4J_URI"
+        )
         raise typer.Exit(1) from None
     finally:
         driver.close()
@@ -122,11 +140,22 @@ def serve(
     from app.api.main import create_app
 
     settings = _settings(backend)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level=settings.log_level.lower(),
+    )
 
 
 @app.command()
-def search(q: str, kind: Annotated[str | None, typer.Option()] = None, limit: int = 10, backend: BackendOpt = None, as_json: JsonOpt = False) -> None:
+def search(
+    q: str,
+    kind: Annotated[str | None, typer.Option()] = None,
+    limit: int = 10,
+    backend: BackendOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Find entities by name or alias."""
     try:
         answer = _graph(backend).search(q, kind, limit)
@@ -158,14 +187,18 @@ def paths(
 ) -> None:
     """Explained, dated paths: `citygraph paths Grundfos Irbid --via Viborg`."""
     try:
-        answer = _graph(backend).paths(source, target, via, mode, max_hops, RelFilter.build(as_of, start, end), exclude, limit)
+        answer = _graph(backend).paths(
+            source, target, via, mode, max_hops, RelFilter.build(as_of, start, end), exclude, limit
+        )
     except CityGraphError as exc:
         _fail(exc)
     if as_json:
         typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
         return
     if not answer["paths"]:
-        console.print(f"No path from {answer['source']['name']} to {answer['target']['name']}. " + " ".join(answer["notes"]))
+        console.print(
+            f"No path from {answer['source']['name']} to {answer['target']['name']}. " + " ".join(answer["notes"])
+        )
         return
     for i, p in enumerate(answer["paths"], 1):
         period = p["period"]
@@ -176,7 +209,13 @@ def paths(
         for j, r in enumerate(p["relationships"]):
             dates = f"{r['start'] or ''}–{r['end'] or ''}" if (r["start"] or r["end"]) else "undated"
             src = r["sources"][0] if r["sources"] else {"document": "", "quote": ""}
-            table.add_row(nodes[j]["name"], r["type"] + (" (←)" if r["walked"] == "backward" else ""), nodes[j + 1]["name"], dates, f"{src['document']}: “{src['quote'][:60]}…”")
+            table.add_row(
+                nodes[j]["name"],
+                r["type"] + (" (←)" if r["walked"] == "backward" else ""),
+                nodes[j + 1]["name"],
+                dates,
+                f"{src['document']}: “{src['quote'][:60]}…”",
+            )
         console.print(table)
     for note in answer["notes"]:
         console.print(f"[yellow]note:[/yellow] {note}")
@@ -226,17 +265,27 @@ def get(path: str, backend: BackendOpt = None) -> None:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="json, cytoscape, gexf, graphml, csv, cypher, png, svg or report.")] = "json",
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write ('-' for standard output).")] = Path("-"),
+    fmt: Annotated[
+        str, typer.Option("--format", help="json, cytoscape, gexf, graphml, csv, cypher, png, svg or report.")
+    ] = "json",
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write ('-' for standard output).")] = Path(
+        "-"
+    ),
     as_of: AsOfOpt = None,
     start: FromOpt = None,
     end: ToOpt = None,
-    kinds: Annotated[list[str] | None, typer.Option(help="Only entities of these kinds (repeatable or comma-separated).")] = None,
-    types: Annotated[list[str] | None, typer.Option(help="Only these relationship types (repeatable or comma-separated).")] = None,
+    kinds: Annotated[
+        list[str] | None, typer.Option(help="Only entities of these kinds (repeatable or comma-separated).")
+    ] = None,
+    types: Annotated[
+        list[str] | None, typer.Option(help="Only these relationship types (repeatable or comma-separated).")
+    ] = None,
     around: Annotated[str | None, typer.Option(help="Only this entity's neighbourhood (id, name or alias).")] = None,
     radius: Annotated[int, typer.Option(help="Hops around --around, 1 to 4.")] = 1,
     layout: Annotated[str, typer.Option(help="Figures: spring (seeded) or geo (longitude/latitude).")] = "spring",
-    labels: Annotated[list[str] | None, typer.Option(help="Figures: entities to name (repeatable); default the best-connected.")] = None,
+    labels: Annotated[
+        list[str] | None, typer.Option(help="Figures: entities to name (repeatable); default the best-connected.")
+    ] = None,
     backend: BackendOpt = None,
 ) -> None:
     """Export a snapshot: `citygraph export --format png --around Viborg --as-of 2016 -o viborg-2016.png`."""
@@ -257,7 +306,9 @@ def export(
         with output.open("wb") as f:
             for chunk in job.chunks():
                 f.write(chunk)
-    err.print(f"wrote {output} ({job.format.name}): {job.snapshot.title}; {counts['entities']} entities, {counts['relationships']} relationships")
+    err.print(
+        f"wrote {output} ({job.format.name}): {job.snapshot.title}; {counts['entities']} entities, {counts['relationships']} relationships"
+    )
 
 
 if __name__ == "__main__":

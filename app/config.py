@@ -13,8 +13,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_PASSWORD = "change-me"  # the placeholder in .env.example; refused outside development
-LOCAL_DEV_PASSWORD = "citygraph-dev"  # the password `make neo4j` gives the local server
+EXAMPLE_PASSWORD = "change-me"  # noqa: S105 - the placeholder in .env.example, refused outside development
+LOCAL_DEV_PASSWORD = "citygraph-dev"  # noqa: S105 - the public default of the local server `make neo4j` starts
 
 
 class Settings(BaseSettings):
@@ -22,22 +22,44 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CITYGRAPH_", env_file=".env", extra="ignore")
 
-    backend: Literal["memory", "neo4j"] = Field("memory", description="Which store serves queries: `memory` (embedded networkx graph, the default) or `neo4j`.")
+    backend: Literal["memory", "neo4j"] = Field(
+        "memory", description="Which store serves queries: `memory` (embedded networkx graph, the default) or `neo4j`."
+    )
     data_dir: Path = Field(ROOT / "seed" / "data", description="Folder of the seed YAML files.")
-    corpus_dir: Path = Field(ROOT.parent / "shared" / "seeds", description="Folder of the five source documents, for checking quotes.")
-    neo4j_uri: str = Field("bolt://localhost:7687", validation_alias="NEO4J_URI", description="Bolt URI of the Neo4j server (env `NEO4J_URI`).")
+    corpus_dir: Path = Field(
+        ROOT.parent / "shared" / "seeds", description="Folder of the five source documents, for checking quotes."
+    )
+    neo4j_uri: str = Field(
+        "bolt://localhost:7687",
+        validation_alias="NEO4J_URI",
+        description="Bolt URI of the Neo4j server (env `NEO4J_URI`).",
+    )
     neo4j_user: str = Field("neo4j", validation_alias="NEO4J_USER", description="Neo4j user name (env `NEO4J_USER`).")
-    neo4j_password: SecretStr = Field(SecretStr(LOCAL_DEV_PASSWORD), validation_alias="NEO4J_PASSWORD", description="Neo4j password (env `NEO4J_PASSWORD`); the default is the local development server's.")
-    neo4j_database: str = Field("neo4j", validation_alias="NEO4J_DATABASE", description="Neo4j database name (env `NEO4J_DATABASE`).")
-    neo4j_timeout: float = Field(10.0, gt=0, le=120, description="Seconds a single Neo4j query may run before it is cancelled.")
+    neo4j_password: SecretStr = Field(
+        SecretStr(LOCAL_DEV_PASSWORD),
+        validation_alias="NEO4J_PASSWORD",
+        description="Neo4j password (env `NEO4J_PASSWORD`); the default is the local development server's.",
+    )
+    neo4j_database: str = Field(
+        "neo4j", validation_alias="NEO4J_DATABASE", description="Neo4j database name (env `NEO4J_DATABASE`)."
+    )
+    neo4j_timeout: float = Field(
+        10.0, gt=0, le=120, description="Seconds a single Neo4j query may run before it is cancelled."
+    )
     dev_mode: bool = Field(False, description="Development mode: allows the example password from `.env.example`.")
     host: str = Field("127.0.0.1", description="Address `citygraph serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `citygraph serve` listens on.")
-    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API from a browser (JSON list).")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser (JSON list)."
+    )
     max_hops: int = Field(6, ge=1, le=8, description="Largest `max_hops` a path query may ask for.")
     max_paths: int = Field(100, ge=1, le=1000, description="Largest `limit` of paths one request may return.")
-    max_expansions: int = Field(200_000, ge=1000, description="How many partial paths one path search may expand before it stops and says so.")
-    request_time_budget: float = Field(5.0, gt=0, le=60, description="Seconds of work one request may do before it stops and says so.")
+    max_expansions: int = Field(
+        200_000, ge=1000, description="How many partial paths one path search may expand before it stops and says so."
+    )
+    request_time_budget: float = Field(
+        5.0, gt=0, le=60, description="Seconds of work one request may do before it stops and says so."
+    )
     log_level: str = Field("INFO", description="Logging level of the service.")
 
     @model_validator(mode="after")

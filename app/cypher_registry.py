@@ -69,7 +69,9 @@ def parse_file(path: Path) -> dict[str, NamedQuery]:
         body = body.strip()
         if not body:
             raise CypherLoadError(f"{path.name}: query {m.group(1)!r} is empty")
-        leftover = re.findall(r"\{\{[^}]*\}\}", body.replace("{{type}}", "").replace("{{kind}}", "").replace("{{max_hops}}", ""))
+        leftover = re.findall(
+            r"\{\{[^}]*\}\}", body.replace("{{type}}", "").replace("{{kind}}", "").replace("{{max_hops}}", "")
+        )
         if leftover:
             raise CypherLoadError(f"{path.name}: query {m.group(1)!r} has unknown placeholder(s) {leftover}")
         for name, expanded in _expand(m.group(1), body).items():

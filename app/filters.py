@@ -69,5 +69,7 @@ def parse_types(types: list[str] | None) -> frozenset[str] | None:
     names = {t.strip().upper() for item in types for t in item.split(",") if t.strip()}
     unknown = sorted(names - set(REL_TYPE_NAMES))
     if unknown:
-        raise InvalidParameter("types", f"unknown relationship type(s) {', '.join(unknown)}", allowed=list(REL_TYPE_NAMES))
+        raise InvalidParameter(
+            "types", f"unknown relationship type(s) {', '.join(unknown)}", allowed=list(REL_TYPE_NAMES)
+        )
     return frozenset(names)

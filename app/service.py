@@ -93,7 +93,13 @@ class CityGraph:
     def health(self) -> dict[str, Any]:
         self.refresh()
         nodes, rels = self.store.counts()
-        return {"status": "ok", "backend": self.store.backend, "nodes": nodes, "relationships": rels, "dataset_version": self.store.version}
+        return {
+            "status": "ok",
+            "backend": self.store.backend,
+            "nodes": nodes,
+            "relationships": rels,
+            "dataset_version": self.store.version,
+        }
 
     def search(self, q: str, kind: str | None = None, limit: int = 10) -> dict[str, Any]:
         check_range("limit", limit, 1, LIMIT_MAX)
@@ -105,7 +111,9 @@ class CityGraph:
     def entity(self, ref: str) -> dict[str, Any]:
         return self.entity_dict(self.resolve(ref))
 
-    def neighbors(self, ref: str, rel_filter: RelFilter, kinds: list[str] | None = None, limit: int = 100) -> dict[str, Any]:
+    def neighbors(
+        self, ref: str, rel_filter: RelFilter, kinds: list[str] | None = None, limit: int = 100
+    ) -> dict[str, Any]:
         check_range("limit", limit, 1, LIMIT_MAX)
         entity = self.resolve(ref)
         wanted = parse_kinds(kinds)
@@ -120,7 +128,12 @@ class CityGraph:
             {"entity": summary(by_id[other]), "relationships": [self._rel_dict(r, by_id) for r in group]}
             for other, group in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
-        return {"entity": summary(entity), "count": len(items), "neighbors": items[:limit], "truncated": len(items) > limit}
+        return {
+            "entity": summary(entity),
+            "count": len(items),
+            "neighbors": items[:limit],
+            "truncated": len(items) > limit,
+        }
 
     def timeline(self, ref: str) -> dict[str, Any]:
         entity = self.resolve(ref)
@@ -191,7 +204,9 @@ class CityGraph:
         if metric not in centrality.METRICS:
             raise InvalidParameter("metric", f"unknown metric {metric!r}", allowed=list(centrality.METRICS))
 
-    def centrality(self, metric: str, rel_filter: RelFilter, kinds: list[str] | None = None, limit: int = 20) -> dict[str, Any]:
+    def centrality(
+        self, metric: str, rel_filter: RelFilter, kinds: list[str] | None = None, limit: int = 20
+    ) -> dict[str, Any]:
         self._check_metric(metric)
         check_range("limit", limit, 1, LIMIT_MAX)
         wanted = parse_kinds(kinds)
@@ -201,7 +216,13 @@ class CityGraph:
             for node, score, rank in self._scores(metric, rel_filter)
             if wanted is None or by_id[node].kind in wanted
         ]
-        return {"metric": metric, "about": centrality.METRIC_HELP[metric], "window": _window(rel_filter), "count": len(rows), "results": rows[:limit]}
+        return {
+            "metric": metric,
+            "about": centrality.METRIC_HELP[metric],
+            "window": _window(rel_filter),
+            "count": len(rows),
+            "results": rows[:limit],
+        }
 
     def centrality_history(self, ref: str, metric: str, start: str, end: str, step: int = 1) -> dict[str, Any]:
         self._check_metric(metric)
@@ -217,10 +238,14 @@ class CityGraph:
             rel_filter = RelFilter.build(as_of=str(year))
             rows = self._scores(metric, rel_filter)
             hit = next(((s, r) for n, s, r in rows if n == entity.id), None)
-            points.append({"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(rows)})
+            points.append(
+                {"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(rows)}
+            )
         return {"entity": summary(entity), "metric": metric, "history": points}
 
-    def brokerage(self, rel_filter: RelFilter, ref: str | None = None, grouping: str = "place", limit: int = 20) -> dict[str, Any]:
+    def brokerage(
+        self, rel_filter: RelFilter, ref: str | None = None, grouping: str = "place", limit: int = 20
+    ) -> dict[str, Any]:
         if grouping not in brokerage.GROUPINGS:
             raise InvalidParameter("groups", f"unknown grouping {grouping!r}", allowed=list(brokerage.GROUPINGS))
         check_range("limit", limit, 1, LIMIT_MAX)

@@ -103,7 +103,8 @@ def main() -> None:
         "Goal: GraphML and GEXF within 3× of JSON. Figures draw at most the 400 best-connected entities.",
         f"Machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}.",
     ]
-    for title, dataset, repeat in (("Seed graph", seed, args.repeat), ("Synthetic graph", big, max(1, args.repeat - 2))):
+    runs = (("Seed graph", seed, args.repeat), ("Synthetic graph", big, max(1, args.repeat - 2)))
+    for title, dataset, repeat in runs:
         rows = run(dataset, repeat, settings)
         parts.append(table(title, dataset, rows))
         print(parts[-1], "\n", flush=True)

@@ -21,7 +21,10 @@ def run() -> str:
     return table(
         ["step", "p50 (ms)"],
         [
-            [f"read and check {len(dataset.entities)} entities, {len(dataset.relationships)} relationships (YAML)", f"{read:.0f}"],
+            [
+                f"read and check {len(dataset.entities)} entities, {len(dataset.relationships)} relationships (YAML)",
+                f"{read:.0f}",
+            ],
             ["build the networkx graph", f"{build:.1f}"],
             ["total (the embedded store's start-up)", f"{read + build:.0f}"],
         ],

@@ -49,9 +49,17 @@ def synthetic(seed: int = 7) -> Dataset:
     for i in range(N_RELS):
         a, b = rng.sample(range(N_ENTITIES), 2)
         year = rng.randint(1950, 2018)
-        rels.append(Relationship(f"e{a}", types[i % len(types)], f"e{b}", start=PartialDate(year),
-                                 end=PartialDate(year + rng.randint(0, 10)), description=f"synthetic {i}",
-                                 sources=(Source("synthetic.txt", f"row {i}"),)))
+        rels.append(
+            Relationship(
+                f"e{a}",
+                types[i % len(types)],
+                f"e{b}",
+                start=PartialDate(year),
+                end=PartialDate(year + rng.randint(0, 10)),
+                description=f"synthetic {i}",
+                sources=(Source("synthetic.txt", f"row {i}"),),
+            )
+        )
     return Dataset(entities, tuple(rels), version=f"synthetic-{seed}")
 
 
@@ -66,13 +74,24 @@ def load_comparison(driver, registry: CypherRegistry) -> list[list[str]]:  # typ
         session.run("MATCH ()-[r]->() WHERE r.id STARTS WITH 'perrow|' DELETE r").consume()
         t0 = time.perf_counter()
         for r in sample:
-            session.run(registry[f"load_relationship_one:{r.type}"], source=r.source, target=r.target,
-                        id="perrow|" + r.id, props=relationship_props(r)).consume()
+            session.run(
+                registry[f"load_relationship_one:{r.type}"],
+                source=r.source,
+                target=r.target,
+                id="perrow|" + r.id,
+                props=relationship_props(r),
+            ).consume()
         per_row = time.perf_counter() - t0
     batched_rate = N_RELS / batched  # entities are loaded too: the rate is conservative
     per_row_rate = PER_ROW_SAMPLE / per_row
     return [
-        ["batched UNWIND (5,000 rows a batch), entities and relationships", f"{N_RELS:,}", f"{batched:.1f}", f"{batched_rate:,.0f}", f"{batched_rate / per_row_rate:.0f}×"],
+        [
+            "batched UNWIND (5,000 rows a batch), entities and relationships",
+            f"{N_RELS:,}",
+            f"{batched:.1f}",
+            f"{batched_rate:,.0f}",
+            f"{batched_rate / per_row_rate:.0f}×",
+        ],
         ["one MERGE per transaction", f"{PER_ROW_SAMPLE:,} (sample)", f"{per_row:.1f}", f"{per_row_rate:,.0f}", "1×"],
     ]
 
@@ -104,8 +123,11 @@ def path_overhead(driver, settings: Settings, registry: CypherRegistry) -> list[
         def direct(calls=calls, mode=mode, hops=hops) -> None:  # type: ignore[no-untyped-def]
             with driver.session() as session:
                 for a, b, blocked in calls:
-                    session.execute_read(lambda tx, a=a, b=b, blocked=blocked: tx.run(
-                        registry[f"paths_{mode}:{hops}"], source=a, target=b, blocked=blocked, **window).data())
+                    session.execute_read(
+                        lambda tx, a=a, b=b, blocked=blocked: tx.run(
+                            registry[f"paths_{mode}:{hops}"], source=a, target=b, blocked=blocked, **window
+                        ).data()
+                    )
 
         service = percentiles(time_calls(lambda kw=kwargs: graph.paths(**kw), REPEAT))[0]  # type: ignore[arg-type]
         raw = percentiles(time_calls(direct, REPEAT))[0]
@@ -130,7 +152,9 @@ def run() -> str:
     return (
         "Loading a synthetic graph\n\n"
         + table(["load", "relationships", "seconds", "relationships / s", "vs per-row"], loads)
-        + "\n\nPath queries on the seed data (p50 of " + str(REPEAT) + " calls)\n\n"
+        + "\n\nPath queries on the seed data (p50 of "
+        + str(REPEAT)
+        + " calls)\n\n"
         + table(["query", "Cypher via driver (ms)", "through the service (ms)", "service adds"], paths)
     )
 

@@ -103,11 +103,15 @@ class _FileReader:
         if doc is None:
             return [], []
         if not isinstance(doc, dict):
-            self.problems.append(Problem(self.name, 1, "(file)", "(top level)", "must be a mapping with `entities` and `relationships`"))
+            self.problems.append(
+                Problem(self.name, 1, "(file)", "(top level)", "must be a mapping with `entities` and `relationships`")
+            )
             return [], []
         unknown = set(doc) - {"entities", "relationships", "__line__"}
         for key in sorted(unknown):
-            self.problems.append(Problem(self.name, 1, "(file)", key, "unknown top-level key; expected `entities` and `relationships`"))
+            self.problems.append(
+                Problem(self.name, 1, "(file)", key, "unknown top-level key; expected `entities` and `relationships`")
+            )
         out = []
         for key in ("entities", "relationships"):
             items = doc.get(key) or []
@@ -156,7 +160,9 @@ class _FileReader:
         kind_name = raw.get("kind")
         kind = Kind.__members__.get(str(kind_name))
         if kind is None:
-            self.problem(raw, entry, "kind", f"unknown kind {kind_name!r}; expected one of {', '.join(Kind.__members__)}")
+            self.problem(
+                raw, entry, "kind", f"unknown kind {kind_name!r}; expected one of {', '.join(Kind.__members__)}"
+            )
             ok = False
         name = raw.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -173,7 +179,9 @@ class _FileReader:
         coords: list[float | None] = []
         for key, bound in (("lat", 90), ("lon", 180)):
             value = raw.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > bound):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > bound
+            ):
                 self.problem(raw, entry, key, f"{value!r} is not a number between -{bound} and {bound}")
                 value = None
             coords.append(float(value) if value is not None else None)
@@ -243,9 +251,7 @@ class SeedRead:
     version: str
 
     def dataset(self) -> Dataset:
-        return Dataset(
-            tuple(e for _, _, e in self.entities), tuple(r for _, _, r in self.relationships), self.version
-        )
+        return Dataset(tuple(e for _, _, e in self.entities), tuple(r for _, _, r in self.relationships), self.version)
 
 
 def _read_file(path: Path, problems: list[Problem]) -> Iterator[tuple[str, Any]]:
@@ -278,7 +284,9 @@ def read_seed(data_dir: Path) -> SeedRead:
     for file, line, e in entities:
         if e.id in seen:
             first = seen[e.id]
-            problems.append(Problem(file, line, f"entity {e.id}", "id", f"duplicate id; first defined at {first[0]}:{first[1]}"))
+            problems.append(
+                Problem(file, line, f"entity {e.id}", "id", f"duplicate id; first defined at {first[0]}:{first[1]}")
+            )
             continue
         seen[e.id] = (file, line)
         unique_entities.append((file, line, e))
@@ -300,7 +308,15 @@ def read_seed(data_dir: Path) -> SeedRead:
             key = "|".join([*sorted((r.source, r.target)), r.type, str(r.start or "")])
         if key in rel_seen:
             first = rel_seen[key]
-            problems.append(Problem(file, line, entry, "(identity)", f"duplicate relationship (same source, type, target and start as {first[0]}:{first[1]}); add a source to that one instead"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    entry,
+                    "(identity)",
+                    f"duplicate relationship (same source, type, target and start as {first[0]}:{first[1]}); add a source to that one instead",
+                )
+            )
             continue
         rel_seen[key] = (file, line)
         if not dangling:

@@ -17,9 +17,21 @@ def check_quotes(read: SeedRead, corpus: Corpus) -> list[Problem]:
         for i, src in enumerate(sources):
             doc = corpus.get(src.document)
             if doc is None:
-                problems.append(Problem(file, line, entry, f"sources[{i}].document", f"no document {src.document!r} in {corpus.folder}"))
+                problems.append(
+                    Problem(
+                        file, line, entry, f"sources[{i}].document", f"no document {src.document!r} in {corpus.folder}"
+                    )
+                )
             elif not doc.contains(src.quote):
-                problems.append(Problem(file, line, entry, f"sources[{i}].quote", f"does not occur verbatim in {src.document}: {src.quote[:80]!r}"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        entry,
+                        f"sources[{i}].quote",
+                        f"does not occur verbatim in {src.document}: {src.quote[:80]!r}",
+                    )
+                )
     return problems
 
 
@@ -44,7 +56,9 @@ def main() -> int:  # a stand-alone entry point for curators: python -m seed.val
     if not checked:
         print(f"warning: corpus {corpus} not found; quotes not checked")
     dated = sum(1 for _, _, r in read.relationships if r.dated)
-    print(f"{len(read.entities)} entities, {len(read.relationships)} relationships ({dated} dated), {len(problems)} problem(s)")
+    print(
+        f"{len(read.entities)} entities, {len(read.relationships)} relationships ({dated} dated), {len(problems)} problem(s)"
+    )
     return 1 if problems else 0
 
 

@@ -14,7 +14,9 @@ runner = CliRunner()
 
 def test_paths_prints_the_narrative_and_a_table() -> None:
     """`citygraph paths Grundfos Irbid --via Viborg` explains each path."""
-    result = runner.invoke(app, ["paths", "Grundfos", "Irbid", "--via", "Viborg", "--limit", "2"], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["paths", "Grundfos", "Irbid", "--via", "Viborg", "--limit", "2"], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     assert "Grundfos worked with Viborg Kommune" in result.output
     assert "Path 2:" in result.output and "Path 3:" not in result.output
@@ -36,7 +38,9 @@ def test_unknown_entity_is_a_clear_error() -> None:
 
 def test_centrality_table() -> None:
     """`citygraph centrality --metric betweenness --as-of 2016` ranks entities."""
-    result = runner.invoke(app, ["centrality", "--metric", "betweenness", "--as-of", "2016", "--limit", "5"], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["centrality", "--metric", "betweenness", "--as-of", "2016", "--limit", "5"], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     assert "betweenness centrality" in result.output
     assert "Region Midtjylland" in result.output

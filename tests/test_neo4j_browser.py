@@ -26,7 +26,7 @@ def test_browser_page_is_served(neo4j_server: LocalNeo4j) -> None:
 
 def test_discovery_advertises_our_bolt_port(neo4j_server: LocalNeo4j) -> None:
     """The discovery document at / tells the Browser which Bolt port to use."""
-    request = urllib.request.Request(f"{neo4j_server.http}/", headers={"Accept": "application/json"})
+    request = urllib.request.Request(f"{neo4j_server.http}/", headers={"Accept": "application/json"})  # noqa: S310 - our own local server
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local server
         discovery = json.load(response)
     assert discovery["bolt_direct"].endswith(f":{neo4j_server.bolt_port}")

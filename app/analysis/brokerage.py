@@ -92,7 +92,9 @@ def bridged_pairs(g: nx.Graph, node: str) -> list[tuple[str, str, bool]]:
     return out
 
 
-def brokerage_summary(g: nx.Graph, dg: nx.DiGraph, node: str, entities: dict[str, Entity], grouping: str) -> dict[str, Any]:
+def brokerage_summary(
+    g: nx.Graph, dg: nx.DiGraph, node: str, entities: dict[str, Entity], grouping: str
+) -> dict[str, Any]:
     """Pairs bridged, the share of neighbour pairs that are open, and role counts."""
     pairs = bridged_pairs(g, node)
     k = g.degree(node) if node in g else 0

@@ -7,6 +7,7 @@ from typing import Any
 
 import networkx as nx
 
+
 def eigenvector(graph: nx.Graph) -> dict[Any, float]:
     """Eigenvector centrality of the largest component; 0 elsewhere.
 

@@ -69,7 +69,9 @@ class EntityIndex:
             for k in self.keys[e.id]:
                 self.by_key.setdefault(k, []).append(e)
 
-    def search(self, q: str, kind: str | None = None, limit: int = 10, floor: float = 0.45) -> list[tuple[Entity, float]]:
+    def search(
+        self, q: str, kind: str | None = None, limit: int = 10, floor: float = 0.45
+    ) -> list[tuple[Entity, float]]:
         """Entities ranked by match, then by degree, then by id."""
         query = fold(q)
         if not query:

@@ -11,7 +11,7 @@ from app.vocabulary import REL_TYPE_BY_NAME
 
 
 def date_phrase(start: PartialDate | None, end: PartialDate | None, circa: bool = False) -> str:
-    """"(1998–2001)", "(since 2011)", "(until 2006)", "(c. 1946)", or "" when undated.
+    """ "(1998–2001)", "(since 2011)", "(until 2006)", "(c. 1946)", or "" when undated.
 
     Examples
     --------

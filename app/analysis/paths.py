@@ -159,4 +159,3 @@ def _node(entities: dict[str, Entity], entity_id: str) -> dict[str, Any]:
 def _rel_fields(d: dict[str, Any]) -> dict[str, Any]:
     keys = ("type", "source", "target", "start", "end", "circa", "status", "description", "sources")
     return {k: d[k] for k in keys}
-

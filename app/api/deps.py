@@ -19,7 +19,13 @@ def get_graph(request: Request) -> CityGraph:
 
 GraphDep = Annotated[CityGraph, Depends(get_graph)]
 
-AsOf = Annotated[str | None, Query(description="Keep what was in force on this date (YYYY, YYYY-MM or YYYY-MM-DD; a year means any time in it).", examples=["2016"])]
+AsOf = Annotated[
+    str | None,
+    Query(
+        description="Keep what was in force on this date (YYYY, YYYY-MM or YYYY-MM-DD; a year means any time in it).",
+        examples=["2016"],
+    ),
+]
 From = Annotated[str | None, Query(alias="from", description="Start of a window: keep what overlaps it.")]
 To = Annotated[str | None, Query(alias="to", description="End of a window: keep what overlaps it.")]
 Types = Annotated[list[str] | None, Query(description="Relationship types to keep (repeat or comma-separate).")]

@@ -44,4 +44,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        return JSONResponse(error_body(500, "internal_error", "an unexpected error occurred; it has been logged"), status_code=500)
+        return JSONResponse(
+            error_body(500, "internal_error", "an unexpected error occurred; it has been logged"), status_code=500
+        )

@@ -41,7 +41,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     app = FastAPI(title="City Diplomacy Graph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"])
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"]
+        )
     errors.install(app)
     app.include_router(router)
     app.include_router(snapshot_router)

@@ -17,6 +17,8 @@ def answer(data: dict[str, Any]) -> JSONResponse:
     """The service's answer as JSON. Answers are plain JSON data already, so FastAPI's
     generic encoder (a walk over every value, the largest cost of a /paths answer) is skipped."""
     return JSONResponse(data)
+
+
 Limit = Annotated[int, Query(ge=1, le=500, description="How many results at most.")]
 
 
@@ -28,7 +30,9 @@ def health(graph: GraphDep) -> JSONResponse:
 @router.get("/entities", summary="Ranked search over names and aliases")
 def search_entities(
     graph: GraphDep,
-    q: Annotated[str, Query(min_length=1, max_length=200, description="Name, alias or id; case and accents do not matter.")],
+    q: Annotated[
+        str, Query(min_length=1, max_length=200, description="Name, alias or id; case and accents do not matter.")
+    ],
     kind: Annotated[str | None, Query(description="Only entities of this kind.")] = None,
     limit: Limit = 10,
 ) -> JSONResponse:
@@ -55,22 +59,37 @@ def get_entity(graph: GraphDep, entity: str) -> JSONResponse:
 def paths(
     graph: GraphDep,
     flt: FilterDep,
-    source: Annotated[str, Query(min_length=1, max_length=200, description="Where the path starts (id, name or alias).")],
+    source: Annotated[
+        str, Query(min_length=1, max_length=200, description="Where the path starts (id, name or alias).")
+    ],
     target: Annotated[str, Query(min_length=1, max_length=200, description="Where it ends.")],
-    via: Annotated[list[str] | None, Query(max_length=4, description="Entities the path must pass, in order (repeatable).")] = None,
-    mode: Annotated[Literal["shortest", "all", "temporal"], Query(description="shortest: all shortest paths; all: simple paths up to max_hops; temporal: time-respecting paths.")] = "shortest",
+    via: Annotated[
+        list[str] | None, Query(max_length=4, description="Entities the path must pass, in order (repeatable).")
+    ] = None,
+    mode: Annotated[
+        Literal["shortest", "all", "temporal"],
+        Query(
+            description="shortest: all shortest paths; all: simple paths up to max_hops; temporal: time-respecting paths."
+        ),
+    ] = "shortest",
     max_hops: Annotated[int, Query(ge=1, le=6, description="Longest path, in relationships.")] = 4,
-    exclude: Annotated[list[str] | None, Query(max_length=20, description="Entities no path may pass through (repeatable).")] = None,
+    exclude: Annotated[
+        list[str] | None, Query(max_length=20, description="Entities no path may pass through (repeatable).")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="How many paths at most.")] = 10,
 ) -> JSONResponse:
     return answer(graph.paths(source, target, via, mode, max_hops, flt, exclude, limit))
 
 
-Metric = Annotated[Literal["degree", "betweenness", "closeness", "eigenvector", "pagerank"], Query(description="Centrality measure.")]
+Metric = Annotated[
+    Literal["degree", "betweenness", "closeness", "eigenvector", "pagerank"], Query(description="Centrality measure.")
+]
 
 
 @router.get("/centrality", summary="Entities ranked by centrality on the graph as of a date")
-def centrality(graph: GraphDep, flt: FilterDep, metric: Metric = "degree", kinds: Kinds = None, limit: Limit = 20) -> JSONResponse:
+def centrality(
+    graph: GraphDep, flt: FilterDep, metric: Metric = "degree", kinds: Kinds = None, limit: Limit = 20
+) -> JSONResponse:
     return answer(graph.centrality(metric, flt, kinds, limit))
 
 
@@ -90,8 +109,13 @@ def centrality_history(
 def brokerage(
     graph: GraphDep,
     flt: FilterDep,
-    entity: Annotated[str | None, Query(max_length=200, description="One broker to examine; leave out to rank all.")] = None,
-    groups: Annotated[Literal["place", "sector"], Query(description="place: danish/foreign/international; sector: public/private/joint.")] = "place",
+    entity: Annotated[
+        str | None, Query(max_length=200, description="One broker to examine; leave out to rank all.")
+    ] = None,
+    groups: Annotated[
+        Literal["place", "sector"],
+        Query(description="place: danish/foreign/international; sector: public/private/joint."),
+    ] = "place",
     limit: Limit = 20,
 ) -> JSONResponse:
     return answer(graph.brokerage(flt, entity, groups, limit))

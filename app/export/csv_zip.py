@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from app.export.archive import deterministic_zip
@@ -60,7 +60,7 @@ def unique_labels(snapshot: Snapshot) -> dict[str, str]:
     return labels
 
 
-def _table(columns: tuple[str, ...], rows: Iterator[list[object]]) -> bytes:
+def _table(columns: tuple[str, ...], rows: Iterable[Sequence[object]]) -> bytes:
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")

@@ -31,8 +31,11 @@ def edge_element(r: Relationship) -> dict[str, Any]:
     return {"group": "edges", "data": data, "classes": r.type}
 
 
+def dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def pieces(snapshot: Snapshot) -> Iterator[str]:
-    dump = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731 - a local shorthand
     yield f'{{"format_version": "1.0", "generated_by": {dump(snapshot.manifest["generator"])}, '
     yield f'"data": {dump({"name": snapshot.title, "manifest": snapshot.manifest})},\n'
     yield '"elements": {"nodes": [\n'

@@ -18,6 +18,7 @@ import io
 import math
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 import matplotlib
 
@@ -42,6 +43,7 @@ LAYOUTS = ("spring", "geo")
 WIDTH_IN, HEIGHT_IN, DPI = 8.27, 7.6, 200
 MAX_NODES = 400  # more would be ink, not information; the caption says when nodes were left out
 SEED = 7
+LineStyle = Literal["-", "--", ":"]
 KAMADA_KAWAI_MAX = 300  # its all-pairs distances grow as n²
 KIND_COLOURS: dict[Kind, str] = {
     Kind.Municipality: "#1f77b4", Kind.Region: "#17becf", Kind.ForeignCity: "#d62728",
@@ -70,7 +72,7 @@ class FigureOptions:
             raise InvalidParameter("layout", f"unknown layout {self.layout!r}", allowed=list(LAYOUTS))
 
 
-def line_style(rel_type: str) -> str:
+def line_style(rel_type: str) -> LineStyle:
     t = REL_TYPE_BY_NAME[rel_type]
     return ":" if t.structural else "-" if t.symmetric else "--"
 
@@ -127,7 +129,7 @@ def geo_positions(entities: list[Entity], rels: list[Relationship]) -> dict[str,
         return spring_positions(entities, rels, None)
     mean_lat = sum(lat for _, lat in placed.values()) / len(placed)
     scale = math.cos(math.radians(mean_lat))
-    pos: dict[str, tuple[float, float]] = {n: (lon * scale, lat) for n, (lon, lat) in placed.items()}  # type: ignore[misc]
+    pos: dict[str, tuple[float, float]] = {n: (lon * scale, lat) for n, (lon, lat) in placed.items()}
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
     located = {r.source: r.target for r in sorted(rels, key=lambda r: r.id) if r.type == "LOCATED_IN"}
@@ -143,7 +145,7 @@ def geo_positions(entities: list[Entity], rels: list[Relationship]) -> dict[str,
             anchor = located.get(node)
             if anchor in pos:
                 dx, dy = _offset(node, 0.03 * span)
-                pos[node] = (pos[anchor][0] + dx, pos[anchor][1] + dy)  # type: ignore[index]
+                pos[node] = (pos[anchor][0] + dx, pos[anchor][1] + dy)
                 continue
             near = [pos[m] for m in neighbours.get(node, []) if m in pos]
             if near:

@@ -22,7 +22,7 @@ from app.export.snapshot import Snapshot
 
 TOP = 25
 EXACT_BETWEENNESS_MAX = 2000  # above this many entities betweenness is estimated from a seeded sample
-SAMPLE = 500
+SAMPLE = 64
 
 
 def top_entities(snapshot: Snapshot, limit: int = TOP) -> list[dict[str, object]]:

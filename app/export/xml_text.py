@@ -5,11 +5,8 @@ from __future__ import annotations
 import re
 
 # Characters XML 1.0 forbids even as references: C0 controls other than tab, newline, return.
+_WHITESPACE = str.maketrans({"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})  # kept through attribute normalisation
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR = str.maketrans(
-    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
-)
 
 
 def text(value: str) -> str:
@@ -20,7 +17,9 @@ def text(value: str) -> str:
     >>> text("Aarhus & Århus <3")
     'Aarhus &amp; Århus &lt;3'
     """
-    return _ILLEGAL.sub("", value).translate(_TEXT)
+    if not value.isprintable():  # fast path: most values have no control characters at all
+        value = _ILLEGAL.sub("", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def attr(value: str) -> str:
@@ -31,4 +30,7 @@ def attr(value: str) -> str:
     >>> attr('say "hej"\\nnu')
     '"say &quot;hej&quot;&#10;nu"'
     """
-    return '"' + _ILLEGAL.sub("", value).translate(_ATTR) + '"'
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    if not value.isprintable():  # newlines and tabs would become spaces when read back: keep them as references
+        escaped = _ILLEGAL.sub("", escaped).translate(_WHITESPACE)
+    return '"' + escaped + '"'

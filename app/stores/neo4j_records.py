@@ -16,11 +16,15 @@ def _partial(value: Any, precision: str | None) -> PartialDate | None:
         return None
     day = value.to_native() if hasattr(value, "to_native") else value
     assert isinstance(day, dt.date)
-    return PartialDate(day.year, day.month if precision in ("month", "day") else None, day.day if precision == "day" else None)
+    return PartialDate(
+        day.year, day.month if precision in ("month", "day") else None, day.day if precision == "day" else None
+    )
 
 
 def _sources(props: dict[str, Any]) -> tuple[Source, ...]:
-    return tuple(Source(d, q) for d, q in zip(props.get("source_documents") or [], props.get("source_quotes") or [], strict=True))
+    return tuple(
+        Source(d, q) for d, q in zip(props.get("source_documents") or [], props.get("source_quotes") or [], strict=True)
+    )
 
 
 def entity_props(e: Entity) -> dict[str, Any]:

@@ -14,7 +14,15 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from app.config import Settings
 from app.cypher_registry import CypherRegistry
@@ -58,7 +66,9 @@ class Neo4jStore:
                 return cls(driver, settings)
             except AuthError as exc:
                 driver.close()
-                raise StoreUnavailable(f"Neo4j at {settings.neo4j_uri} refused the credentials of user {settings.neo4j_user!r}: {exc.message}") from None
+                raise StoreUnavailable(
+                    f"Neo4j at {settings.neo4j_uri} refused the credentials of user {settings.neo4j_user!r}: {exc.message}"
+                ) from None
             except (ServiceUnavailable, SessionExpired, DriverError, OSError) as exc:
                 if attempt == attempts - 1:
                     driver.close()
@@ -90,7 +100,9 @@ class Neo4jStore:
             raise StoreUnavailable(f"the database is unreachable ({type(exc).__name__}); try again shortly") from None
         except ClientError as exc:
             if "TimedOut" in (exc.code or "") or "Timeout" in (exc.code or ""):
-                raise QueryTimeout(f"the query ran past the {self.timeout:g} s limit; narrow it (fewer hops, a date window)") from None
+                raise QueryTimeout(
+                    f"the query ran past the {self.timeout:g} s limit; narrow it (fewer hops, a date window)"
+                ) from None
             raise
         except Neo4jError as exc:  # e.g. the server shutting down mid-query
             if exc.code and exc.code.startswith("Neo.TransientError"):

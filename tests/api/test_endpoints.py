@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from fastapi.testclient import TestClient
 
 
@@ -71,7 +73,7 @@ def test_timeline_is_in_date_order(client: TestClient) -> None:
 
 
 def test_paths_grundfos_to_irbid_via_viborg(client: TestClient) -> None:
-    """"How did Viborg connect Grundfos to Irbid": a dated, sourced, explained chain."""
+    """ "How did Viborg connect Grundfos to Irbid": a dated, sourced, explained chain."""
     body = ok(client, "/paths", source="Grundfos", target="Irbid", via="Viborg")
     assert body["paths"], body["notes"]
     for path in body["paths"]:
@@ -100,7 +102,7 @@ def test_centrality_ranks_with_ties_sharing_a_rank(client: TestClient) -> None:
         assert rows, metric
         scores = [r["score"] for r in rows]
         assert scores == sorted(scores, reverse=True)
-        for prev, row in zip(rows, rows[1:], strict=False):
+        for prev, row in itertools.pairwise(rows):
             assert (row["rank"] == prev["rank"]) == (row["score"] == prev["score"])
 
 

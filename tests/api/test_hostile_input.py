@@ -23,7 +23,11 @@ ENDPOINTS = {
     "/centrality/history": ["entity", "metric", "from", "to", "step"],
     "/brokerage": ["entity", "as_of", "groups", "limit"],
 }
-BASE = {"/paths": {"source": "Grundfos", "target": "Irbid"}, "/centrality/history": {"entity": "Viborg"}, "/entities": {"q": "x"}}
+BASE = {
+    "/paths": {"source": "Grundfos", "target": "Irbid"},
+    "/centrality/history": {"entity": "Viborg"},
+    "/entities": {"q": "x"},
+}
 
 
 def cases(seed: int = 1, per_endpoint: int = 8) -> list[tuple[str, dict[str, str]]]:

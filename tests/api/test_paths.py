@@ -25,7 +25,9 @@ def test_shortest_path_is_the_two_hop_one(fixture_client: TestClient) -> None:
     assert path["period"] == {"start": "2010", "end": "2005", "simultaneous": False}
     assert [r["type"] for r in path["relationships"]] == ["PARTNER_OF", "COOPERATED_WITH"]
     assert path["relationships"][0]["sources"] == [{"document": "fixture.txt", "quote": "hand-made"}]
-    assert path["narrative"].startswith("Alpha Kommune partnered with Beta A/S (2010–2012); Beta A/S worked with Gamma (2000–2005).")
+    assert path["narrative"].startswith(
+        "Alpha Kommune partnered with Beta A/S (2010–2012); Beta A/S worked with Gamma (2000–2005)."
+    )
 
 
 def test_temporal_mode_finds_the_longer_time_respecting_path(fixture_client: TestClient) -> None:

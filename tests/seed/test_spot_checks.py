@@ -51,7 +51,14 @@ def test_region_cooperation_regions_as_of_2008(seed_dataset: Dataset) -> None:
         for r in seed_dataset.relationships
         if "region-midtjylland" in (r.source, r.target) and r.type == "PARTNER_OF" and in_2008.admits(r)
     }
-    assert {"leningrad-oblast", "lower-silesia", "gyor-moson-sopron", "bacs-kiskun", "brasov-county", "shanghai"} <= partners
+    assert {
+        "leningrad-oblast",
+        "lower-silesia",
+        "gyor-moson-sopron",
+        "bacs-kiskun",
+        "brasov-county",
+        "shanghai",
+    } <= partners
 
 
 def test_structural_reform_2007(seed_dataset: Dataset) -> None:

@@ -60,17 +60,27 @@ DEFECTS = {
     "unknown type": (lambda d: first_rel(d).update(type="FRIENDS_WITH"), "type", "unknown relationship type"),
     "dangling reference": (lambda d: first_rel(d).update(target="atlantis"), "target", "dangling reference"),
     "duplicate id": (lambda d: d["entities"].append(dict(d["entities"][0])), "id", "duplicate id"),
-    "duplicate relationship": (lambda d: d["relationships"].append(dict(first_rel(d))), "(identity)", "duplicate relationship"),
+    "duplicate relationship": (
+        lambda d: d["relationships"].append(dict(first_rel(d))),
+        "(identity)",
+        "duplicate relationship",
+    ),
     "bad date": (lambda d: first_rel(d).update(start="1998-13"), "start", "not a real date"),
     "malformed date": (lambda d: first_rel(d).update(start="about 1998"), "start", "not a date"),
     "reversed dates": (lambda d: first_rel(d).update(start="2005", end="2001"), "end", "before start"),
     "missing source": (lambda d: first_rel(d).pop("sources"), "sources", "missing"),
     "quote not in document": (
-        lambda d: first_rel(d).update(sources=[{"document": "000_17e9b85cf08b5eaf.txt", "quote": "Viborg ligger på månen"}]),
-        "sources[0].quote", "does not occur verbatim"),
+        lambda d: first_rel(d).update(
+            sources=[{"document": "000_17e9b85cf08b5eaf.txt", "quote": "Viborg ligger på månen"}]
+        ),
+        "sources[0].quote",
+        "does not occur verbatim",
+    ),
     "unknown document": (
         lambda d: first_rel(d).update(sources=[{"document": "999_missing.txt", "quote": "x"}]),
-        "sources[0].document", "no document"),
+        "sources[0].document",
+        "no document",
+    ),
 }
 
 
@@ -99,7 +109,10 @@ def test_invalid_yaml_names_the_file(data_copy: Path, settings: Settings) -> Non
     assert "zz_broken.yaml:" in result.output and "not valid YAML" in result.output
 
 
-@pytest.mark.skipif(not Path(Settings(_env_file=None).corpus_dir).is_dir(), reason="the source documents (../shared/seeds) are not beside this checkout")  # type: ignore[call-arg]
+@pytest.mark.skipif(
+    not Path(Settings(_env_file=None).corpus_dir).is_dir(),
+    reason="the source documents (../shared/seeds) are not beside this checkout",
+)  # type: ignore[call-arg]
 def test_every_quote_occurs_in_its_document(settings: Settings) -> None:
     """Every quote in the data occurs verbatim (modulo hyphenation) in its cited document."""
     read, problems, checked = validate(settings.data_dir, settings.corpus_dir)

@@ -64,7 +64,9 @@ def test_all_and_temporal_filter_each_step_inside_the_repeat(loaded: None, neo4j
         if row[0] <= depth:
             break
         inside.append(row)
-    step_filter = [i for i, (_, op, d) in enumerate(inside) if op == "Filter" and "r.first <= $last" in d and "$types" in d]
+    step_filter = [
+        i for i, (_, op, d) in enumerate(inside) if op == "Filter" and "r.first <= $last" in d and "$types" in d
+    ]
     assert step_filter, inside
     below = inside[step_filter[0] + 1]
     assert below[1] == "Expand(All)"

@@ -31,7 +31,10 @@ def test_placeholders_expand_from_the_vocabulary() -> None:
         (lambda d: (d / "extra.cypher").write_text("MATCH (n) RETURN n"), "no `// name: ...` block"),
         (lambda d: (d / "extra.cypher").write_text("// name: meta\nRETURN 1"), "also defined in"),
         (lambda d: (d / "extra.cypher").write_text("// name: empty_one\n// only a comment\n"), "is empty"),
-        (lambda d: (d / "extra.cypher").write_text("// name: odd\nMATCH (n:{{label}}) RETURN n"), "unknown placeholder"),
+        (
+            lambda d: (d / "extra.cypher").write_text("// name: odd\nMATCH (n:{{label}}) RETURN n"),
+            "unknown placeholder",
+        ),
     ],
 )
 def test_bad_cypher_files_fail_start_up_with_a_clear_message(tmp_path: Path, mutate, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,9 @@ def graph_dump(driver: Driver) -> tuple[list, list]:
     """Every entity and relationship with all properties, sorted: equal dumps, equal graphs."""
     with driver.session() as s:
         nodes = s.run("MATCH (e:Entity) RETURN e.id AS id, labels(e) AS labels, properties(e) AS p ORDER BY id").data()
-        rels = s.run("MATCH (a)-[r]->(b) WHERE a:Entity RETURN r.id AS id, type(r) AS t, properties(r) AS p ORDER BY id").data()
+        rels = s.run(
+            "MATCH (a)-[r]->(b) WHERE a:Entity RETURN r.id AS id, type(r) AS t, properties(r) AS p ORDER BY id"
+        ).data()
     return nodes, rels
 
 

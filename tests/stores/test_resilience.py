@@ -18,7 +18,10 @@ pytestmark = pytest.mark.neo4j
 
 
 def test_service_answers_503_while_neo4j_is_down_and_recovers(
-    neo4j_server: LocalNeo4j, neo4j_loader, neo4j_settings: Settings, seed_dataset: Dataset  # type: ignore[no-untyped-def]
+    neo4j_server: LocalNeo4j,
+    neo4j_loader,
+    neo4j_settings: Settings,
+    seed_dataset: Dataset,  # type: ignore[no-untyped-def]
 ) -> None:
     """Stop the server: every endpoint answers 503; start it again: answers return, no restart."""
     neo4j_loader(seed_dataset)
