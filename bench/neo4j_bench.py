@@ -66,12 +66,20 @@ def synthetic(seed: int = 7) -> Dataset:
 def load_comparison(driver, registry: CypherRegistry) -> list[list[str]]:  # type: ignore[no-untyped-def]
     data = synthetic()
     neo4j_load.reset(driver, registry, "neo4j")
+    done = [0]
+    entities_loaded_at = [0.0]
+
+    def progress(n: int) -> None:  # notes when the last entity batch is in
+        done[0] += n
+        if done[0] == N_ENTITIES:
+            entities_loaded_at[0] = time.perf_counter()
+
     t0 = time.perf_counter()
-    neo4j_load.load(driver, data, registry, batch_size=5000)
-    batched = time.perf_counter() - t0
+    neo4j_load.load(driver, data, registry, batch_size=5000, progress=progress)
+    total = time.perf_counter() - t0
+    rel_phase = time.perf_counter() - entities_loaded_at[0]
     sample = data.relationships[:PER_ROW_SAMPLE]
     with driver.session() as session:  # fresh ids, so each MERGE creates, as in a first load
-        session.run("MATCH ()-[r]->() WHERE r.id STARTS WITH 'perrow|' DELETE r").consume()
         t0 = time.perf_counter()
         for r in sample:
             session.run(
@@ -82,16 +90,11 @@ def load_comparison(driver, registry: CypherRegistry) -> list[list[str]]:  # typ
                 props=relationship_props(r),
             ).consume()
         per_row = time.perf_counter() - t0
-    batched_rate = N_RELS / batched  # entities are loaded too: the rate is conservative
     per_row_rate = PER_ROW_SAMPLE / per_row
+    batched_rate = N_RELS / rel_phase
     return [
-        [
-            "batched UNWIND (5,000 rows a batch), entities and relationships",
-            f"{N_RELS:,}",
-            f"{batched:.1f}",
-            f"{batched_rate:,.0f}",
-            f"{batched_rate / per_row_rate:.0f}×",
-        ],
+        ["batched UNWIND, 5,000 rows a batch: relationships", f"{N_RELS:,}", f"{rel_phase:.1f}", f"{batched_rate:,.0f}", f"{batched_rate / per_row_rate:.0f}×"],
+        ["batched UNWIND: the whole load, with 20k entities", f"{N_RELS:,}", f"{total:.1f}", f"{N_RELS / total:,.0f}", f"{N_RELS / total / per_row_rate:.0f}×"],
         ["one MERGE per transaction", f"{PER_ROW_SAMPLE:,} (sample)", f"{per_row:.1f}", f"{per_row_rate:,.0f}", "1×"],
     ]
 
