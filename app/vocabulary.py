@@ -66,70 +66,31 @@ class RelType:
     structural: bool = False  # geography/containment: never makes a path on its own
 
 
+# A table: one type a line reads better than the formatter's wrapping.
+# fmt: off
 REL_TYPES: tuple[RelType, ...] = (
-    RelType(
-        "TWINNED_WITH",
-        "Twin-town (venskabsby) agreement between two places.",
-        "was twinned with",
-        "was twinned with",
-        symmetric=True,
-    ),
-    RelType(
-        "PARTNER_OF",
-        "A formal cooperation or partnership between two parties (e.g. cooperation regions, strategic sector cooperation).",
-        "partnered with",
-        "partnered with",
-        symmetric=True,
-    ),
-    RelType(
-        "COOPERATED_WITH",
-        "Worked together on something without a formal agreement being stated.",
-        "worked with",
-        "worked with",
-        symmetric=True,
-    ),
-    RelType(
-        "SIGNED_AGREEMENT_WITH",
-        "Signed an agreement, contract or memorandum of understanding with.",
-        "signed an agreement with",
-        "signed an agreement with",
-    ),
-    RelType(
-        "MEMBER_OF",
-        "Is or was a member of a network, association, board or organisation.",
-        "was a member of",
-        "counted among its members",
-    ),
-    RelType(
-        "PARTICIPATED_IN", "Took part in a project, event, programme or network activity.", "took part in", "involved"
-    ),
+    RelType("TWINNED_WITH", "Twin-town (venskabsby) agreement between two places.", "was twinned with", "was twinned with", symmetric=True),
+    RelType("PARTNER_OF", "A formal cooperation or partnership between two parties (e.g. cooperation regions, strategic sector cooperation).", "partnered with", "partnered with", symmetric=True),
+    RelType("COOPERATED_WITH", "Worked together on something without a formal agreement being stated.", "worked with", "worked with", symmetric=True),
+    RelType("SIGNED_AGREEMENT_WITH", "Signed an agreement, contract or memorandum of understanding with.", "signed an agreement with", "signed an agreement with"),
+    RelType("MEMBER_OF", "Is or was a member of a network, association, board or organisation.", "was a member of", "counted among its members"),
+    RelType("PARTICIPATED_IN", "Took part in a project, event, programme or network activity.", "took part in", "involved"),
     RelType("LED", "Led, coordinated or chaired a project, organisation or delegation.", "led", "was led by"),
     RelType("FUNDED", "Financed or co-financed a project, body or activity.", "funded", "was funded by"),
     RelType("HOSTED", "Hosted an event, office, delegation, visitors or students.", "hosted", "was hosted by"),
     RelType("VISITED", "Visited (an official visit or delegation).", "visited", "was visited by"),
-    RelType(
-        "INVESTED_IN",
-        "Invested in, or placed a facility in, a place or company.",
-        "invested in",
-        "received an investment from",
-    ),
+    RelType("INVESTED_IN", "Invested in, or placed a facility in, a place or company.", "invested in", "received an investment from"),
     RelType("FACILITATED", "Opened doors for, brokered or helped another party.", "opened doors for", "was helped by"),
-    RelType(
-        "ADVISED", "Transferred know-how to, trained or advised (e.g. systemeksport).", "advised", "was advised by"
-    ),
+    RelType("ADVISED", "Transferred know-how to, trained or advised (e.g. systemeksport).", "advised", "was advised by"),
     RelType("ESTABLISHED", "Founded, set up or opened.", "set up", "was set up by"),
     RelType("OWNS", "Owns or co-owns.", "owned", "was owned by"),
     RelType("AWARDED", "Gave an award, prize or title to.", "gave an award to", "received an award from"),
-    RelType(
-        "HELD_OFFICE",
-        "A person held an office or post in an organisation or place.",
-        "held office in",
-        "had as an office holder",
-    ),
+    RelType("HELD_OFFICE", "A person held an office or post in an organisation or place.", "held office in", "had as an office holder"),
     RelType("MERGED_INTO", "Was merged into (e.g. the 2007 structural reform).", "was merged into", "absorbed"),
     RelType("SUCCEEDED", "Took over the role, tasks or agreements of a predecessor.", "succeeded", "was succeeded by"),
     RelType("LOCATED_IN", "Lies in, or is based in, a place.", "is located in", "is home to", structural=True),
 )
+# fmt: on
 
 REL_TYPE_BY_NAME: dict[str, RelType] = {t.name: t for t in REL_TYPES}
 REL_TYPE_NAMES: tuple[str, ...] = tuple(REL_TYPE_BY_NAME)

@@ -93,8 +93,20 @@ def load_comparison(driver, registry: CypherRegistry) -> list[list[str]]:  # typ
     per_row_rate = PER_ROW_SAMPLE / per_row
     batched_rate = N_RELS / rel_phase
     return [
-        ["batched UNWIND, 5,000 rows a batch: relationships", f"{N_RELS:,}", f"{rel_phase:.1f}", f"{batched_rate:,.0f}", f"{batched_rate / per_row_rate:.0f}×"],
-        ["batched UNWIND: the whole load, with 20k entities", f"{N_RELS:,}", f"{total:.1f}", f"{N_RELS / total:,.0f}", f"{N_RELS / total / per_row_rate:.0f}×"],
+        [
+            "batched UNWIND, 5,000 rows a batch: relationships",
+            f"{N_RELS:,}",
+            f"{rel_phase:.1f}",
+            f"{batched_rate:,.0f}",
+            f"{batched_rate / per_row_rate:.0f}×",
+        ],
+        [
+            "batched UNWIND: the whole load, with 20k entities",
+            f"{N_RELS:,}",
+            f"{total:.1f}",
+            f"{N_RELS / total:,.0f}",
+            f"{N_RELS / total / per_row_rate:.0f}×",
+        ],
         ["one MERGE per transaction", f"{PER_ROW_SAMPLE:,} (sample)", f"{per_row:.1f}", f"{per_row_rate:,.0f}", "1×"],
     ]
 

@@ -14,7 +14,7 @@ from neo4j import Driver
 
 from app.cypher_registry import CypherRegistry
 from app.model import Dataset
-from app.stores.neo4j_records import entity_props, relationship_props
+from app.stores.neo4j_records import load_rows
 
 Progress = Callable[[int], None]
 
@@ -47,12 +47,7 @@ def load(
 ) -> dict[str, int]:
     """Load `dataset`; returns the counters Neo4j reports (all zero on a second run)."""
     create_schema(driver, registry, database)
-    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in dataset.entities:
-        by_kind[e.kind.value].append({"id": e.id, "props": entity_props(e)})
-    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in dataset.relationships:
-        by_type[r.type].append({"id": r.id, "source": r.source, "target": r.target, "props": relationship_props(r)})
+    by_kind, by_type = load_rows(dataset.entities, dataset.relationships)
     totals: dict[str, int] = defaultdict(int)
 
     def run(query: str, rows: list[dict[str, Any]]) -> None:

@@ -15,13 +15,12 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from app.cypher_registry import CypherRegistry
 from app.export.stream import encoded
-from app.stores.neo4j_records import entity_props, relationship_props
+from app.stores.neo4j_records import load_rows
 
 if TYPE_CHECKING:
     from app.export.snapshot import Snapshot
@@ -82,12 +81,7 @@ def pieces(snapshot: Snapshot, registry: CypherRegistry | None = None) -> Iterat
     yield "\n"
     for statement in registry.statements("schema"):
         yield statement + ";\n"
-    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in snapshot.entities:
-        by_kind[e.kind.value].append({"id": e.id, "props": entity_props(e)})
-    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in snapshot.relationships:
-        by_type[r.type].append({"id": r.id, "source": r.source, "target": r.target, "props": relationship_props(r)})
+    by_kind, by_type = load_rows(snapshot.entities, snapshot.relationships)
     for name, groups in (("load_entities", by_kind), ("load_relationships", by_type)):
         for label, rows in sorted(groups.items()):
             statement = registry[f"{name}:{label}"]

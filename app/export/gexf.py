@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from app.dates import DAY_MAX, DAY_MIN
 from app.export.stream import encoded
-from app.export.xml_text import attr, text
+from app.export.xml_text import attr, text, typed
 from app.model import Relationship
 
 if TYPE_CHECKING:
@@ -94,17 +94,9 @@ def _spells(intervals: list[Interval] | None, indent: str) -> str:
 
 def _attvalues(values: list[tuple[str, object]], indent: str) -> str:
     rows = [
-        f'{indent}  <attvalue for="{key}" value={attr(_value(v))}/>\n' for key, v in values if v not in (None, "", ())
+        f'{indent}  <attvalue for="{key}" value={attr(typed(v))}/>\n' for key, v in values if v not in (None, "", ())
     ]
     return f"{indent}<attvalues>\n{''.join(rows)}{indent}</attvalues>\n" if rows else ""
-
-
-def _value(v: object) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
 
 
 def _declare(cls: str, attributes: tuple[tuple[str, str], ...]) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from app.export.stream import encoded
-from app.export.xml_text import attr, text
+from app.export.xml_text import attr, text, typed
 
 if TYPE_CHECKING:
     from app.export.snapshot import Snapshot
@@ -37,17 +37,9 @@ def key_id(domain: str, name: str) -> str:
     return f"{_PREFIX[domain]}_{name}"
 
 
-def _value(v: object) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return repr(v)
-    return str(v)
-
-
 def _data(domain: str, values: list[tuple[str, Any]], indent: str) -> str:
     return "".join(
-        f'{indent}<data key="{key_id(domain, name)}">{text(_value(v))}</data>\n'
+        f'{indent}<data key="{key_id(domain, name)}">{text(typed(v))}</data>\n'
         for name, v in values
         if v not in (None, "")
     )

@@ -34,3 +34,18 @@ def attr(value: str) -> str:
     if not value.isprintable():  # newlines and tabs would become spaces when read back: keep them as references
         escaped = _ILLEGAL.sub("", escaped).translate(_WHITESPACE)
     return '"' + escaped + '"'
+
+
+def typed(value: object) -> str:
+    """A value as XML data text: booleans as `true`/`false`, floats round-tripping exactly.
+
+    Examples
+    --------
+    >>> typed(True), typed(56.45), typed(3)
+    ('true', '56.45', '3')
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)

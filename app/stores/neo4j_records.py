@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from app.analysis.names import entity_keys
@@ -64,3 +66,16 @@ def relationship_from(source: str, rtype: str, target: str, props: dict[str, Any
         circa=bool(props.get("circa")), status=props.get("status"),
         description=props.get("description"), sources=_sources(props),
     )  # fmt: skip
+
+
+def load_rows(
+    entities: Iterable[Entity], relationships: Iterable[Relationship]
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """The rows of the load statements: entities by kind, relationships by type, in order."""
+    by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in entities:
+        by_kind[e.kind.value].append({"id": e.id, "props": entity_props(e)})
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in relationships:
+        by_type[r.type].append({"id": r.id, "source": r.source, "target": r.target, "props": relationship_props(r)})
+    return dict(sorted(by_kind.items())), dict(sorted(by_type.items()))
