@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/citygraph serve
 
-## Run every test: builds and starts a throw-away local Neo4j for the Neo4j tests.
-test: $(STAMP) neo4j-build chromium
+## Lint, then every test: builds and starts a throw-away local Neo4j for the Neo4j tests.
+test: $(STAMP) neo4j-build chromium lint
 	$(BIN)/python -m pytest
 
 ## Check the seed data against the source documents.
@@ -38,6 +38,7 @@ seed: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check app seed tests bench
+	$(BIN)/ruff format --check app seed tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP) neo4j-build
