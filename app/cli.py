@@ -182,13 +182,16 @@ def paths(
     end: ToOpt = None,
     exclude: Annotated[list[str] | None, typer.Option(help="Avoid this entity (repeatable).")] = None,
     limit: int = 10,
+    every_chain: Annotated[
+        bool, typer.Option("--every-chain", help="Every combination of parallel links as a path of its own.")
+    ] = False,
     backend: BackendOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Explained, dated paths: `citygraph paths Grundfos Irbid --via Viborg`."""
     try:
         answer = _graph(backend).paths(
-            source, target, via, mode, max_hops, RelFilter.build(as_of, start, end), exclude, limit
+            source, target, via, mode, max_hops, RelFilter.build(as_of, start, end), exclude, limit, not every_chain
         )
     except CityGraphError as exc:
         _fail(exc)
@@ -216,6 +219,9 @@ def paths(
                 dates,
                 f"{src['document']}: “{src['quote'][:60]}…”",
             )
+            for alt in r.get("alternatives", []):
+                alt_dates = f"{alt['start'] or ''}–{alt['end'] or ''}" if (alt["start"] or alt["end"]) else "undated"
+                table.add_row("", f"[dim]also {alt['type']}[/dim]", "", f"[dim]{alt_dates}[/dim]", "")
         console.print(table)
     for note in answer["notes"]:
         console.print(f"[yellow]note:[/yellow] {note}")

@@ -162,6 +162,7 @@ class CityGraph:
         rel_filter: RelFilter | None = None,
         exclude: list[str] | None = None,
         limit: int = 10,
+        distinct: bool = True,
     ) -> dict[str, Any]:
         if mode not in ("shortest", "all", "temporal"):
             raise InvalidParameter("mode", f"unknown mode {mode!r}", allowed=["shortest", "all", "temporal"])
@@ -175,7 +176,7 @@ class CityGraph:
         req = PathRequest(
             source=src.id, target=dst.id, via=[v.id for v in via_entities], mode=mode_value,
             max_hops=max_hops, rel_filter=rel_filter or RelFilter(), exclude=excluded, limit=limit,
-            max_expansions=self.settings.max_expansions, time_budget=self.settings.request_time_budget,
+            distinct=distinct, max_expansions=self.settings.max_expansions, time_budget=self.settings.request_time_budget,
         )  # fmt: skip
         result = find_paths(self.store, req)
         by_id = self.entities_by_id()
@@ -185,7 +186,11 @@ class CityGraph:
             "via": [summary(v) for v in via_entities],
             "mode": mode,
             "max_hops": max_hops,
-            "paths": [describe_path(p, by_id) for p in result.paths],
+            "distinct": distinct,
+            "paths": [
+                describe_path(p, by_id, result.alternatives[i] if distinct else None)
+                for i, p in enumerate(result.paths)
+            ],
             "truncated": result.truncated,
             "notes": result.notes,
         }

@@ -1,6 +1,7 @@
 """A small hand-made graph whose answers are worked out by hand in the tests.
 
     A ——(2010–2012)—— B ——(2000–2005)—— C        shortest A→C, but not time-respecting
+    B ——(2011)—— A                                a second, parallel link: an alternative
     A ——(2001)—— D ——(2003)—— E ——(2004–)—— C    longer, and time-respecting
     D ——LOCATED_IN—— DK (a Country)               a hub no path may pass through
     B ——LOCATED_IN—— DK
@@ -39,6 +40,7 @@ ENTITIES = (
 
 RELATIONSHIPS = (
     rel("a", "PARTNER_OF", "b", "2010", "2012"),
+    rel("b", "SIGNED_AGREEMENT_WITH", "a", "2011", "2011"),
     rel("b", "COOPERATED_WITH", "c", "2000", "2005"),
     rel("a", "ADVISED", "d", "2001", "2001"),
     rel("d", "PARTICIPATED_IN", "e", "2003", "2003"),

@@ -13,13 +13,14 @@ runner = CliRunner()
 
 
 def test_paths_prints_the_narrative_and_a_table() -> None:
-    """`citygraph paths Grundfos Irbid --via Viborg` explains each path."""
-    result = runner.invoke(
-        app, ["paths", "Grundfos", "Irbid", "--via", "Viborg", "--limit", "2"], env={"COLUMNS": "200"}
-    )
+    """`citygraph paths Grundfos Irbid --via Viborg` explains each route, parallel links beside it."""
+    result = runner.invoke(app, ["paths", "Grundfos", "Irbid", "--via", "Viborg"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "Grundfos worked with Viborg Kommune" in result.output
-    assert "Path 2:" in result.output and "Path 3:" not in result.output
+    assert "Path 1:" in result.output and "Path 2:" not in result.output  # one route
+    assert "also " in result.output  # the parallel links beside each hop
+    every = runner.invoke(app, ["paths", "Grundfos", "Irbid", "--via", "Viborg", "--every-chain", "--limit", "2"])
+    assert "Path 2:" in every.output and "Path 3:" not in every.output
 
 
 def test_paths_json_matches_the_library() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from app.analysis.narrative import path_narrative
 from app.analysis.temporal import earliest_days
 from app.filters import RelFilter
-from app.model import Entity
+from app.model import Entity, Relationship
 from app.stores.base import GraphStore, Path, PathMode, SegmentQuery
 
 
@@ -31,8 +31,12 @@ class PathRequest:
     rel_filter: RelFilter = field(default_factory=RelFilter)
     exclude: frozenset[str] = frozenset()
     limit: int = 10
+    distinct: bool = True  # one path per route of entities; parallel links become alternatives
     max_expansions: int = 200_000
     time_budget: float = 5.0
+
+
+Alternatives = list[list[Relationship]]  # per hop: the other links between the same two entities
 
 
 @dataclass
@@ -40,6 +44,7 @@ class PathsResult:
     paths: list[Path]
     truncated: bool
     notes: list[str]
+    alternatives: list[Alternatives] = field(default_factory=list)  # one per path, when distinct
 
 
 def path_sort_key(path: Path) -> tuple[Any, ...]:
@@ -48,9 +53,41 @@ def path_sort_key(path: Path) -> tuple[Any, ...]:
     return (len(path), nodes, [h.rel.id for h in path])
 
 
+def _nodes(path: Path) -> tuple[str, ...]:
+    return (path[0].start, *(h.end for h in path))
+
+
 def _is_simple(path: Path) -> bool:
-    nodes = [path[0].start, *(h.end for h in path)]
+    nodes = _nodes(path)
     return len(nodes) == len(set(nodes))
+
+
+def _coherence_key(path: Path) -> tuple[Any, ...]:
+    """Among chains over the same entities: time-respecting first, then all in place at once."""
+    rels = [h.rel for h in path]
+    return (earliest_days(rels) is None, not chain_period(path)["simultaneous"], path_sort_key(path))
+
+
+def by_route(paths: list[Path]) -> list[tuple[Path, Alternatives]]:
+    """One chain per route of entities, the most coherent, with the other links of each hop.
+
+    Two entities are often tied by several relationships (Grundfos worked with Viborg
+    Kommune and also took part in its projects); each combination is a chain of its own,
+    but a reader wants the routes, with the parallel links listed beside each hop.
+    """
+    routes: dict[tuple[str, ...], list[Path]] = {}
+    for path in paths:
+        routes.setdefault(_nodes(path), []).append(path)
+    out = []
+    for group in routes.values():
+        best = min(group, key=_coherence_key)
+        alternatives = []
+        for i, hop in enumerate(best):
+            others = {p[i].rel.id: p[i].rel for p in group if p[i].rel.id != hop.rel.id}
+            alternatives.append(sorted(others.values(), key=lambda r: r.sort_key()))
+        out.append((best, alternatives))
+    out.sort(key=lambda pa: path_sort_key(pa[0]))
+    return out
 
 
 def find_paths(store: GraphStore, req: PathRequest) -> PathsResult:
@@ -106,11 +143,18 @@ def find_paths(store: GraphStore, req: PathRequest) -> PathsResult:
         shortest = min(len(p) for p in combined)
         combined = [p for p in combined if len(p) == shortest]
     combined.sort(key=path_sort_key)
+    what = "paths"
+    alternatives: list[Alternatives] = []
+    if req.distinct:
+        routes = by_route(combined)
+        combined = [path for path, _ in routes]
+        alternatives = [alts for _, alts in routes][: req.limit]
+        what = "routes"
     if len(combined) > req.limit:
-        notes.append(f"{len(combined)} paths found; only the first {req.limit} are returned (raise limit for more)")
+        notes.append(f"{len(combined)} {what} found; only the first {req.limit} are returned (raise limit for more)")
     if truncated:
         notes.append("a search cap was reached; more paths may exist (narrow the filters or lower max_hops)")
-    return PathsResult(combined[: req.limit], truncated, notes)
+    return PathsResult(combined[: req.limit], truncated, notes, alternatives)
 
 
 def chain_period(path: Path) -> dict[str, Any]:
@@ -127,8 +171,12 @@ def chain_period(path: Path) -> dict[str, Any]:
     }
 
 
-def describe_path(path: Path, entities: dict[str, Entity]) -> dict[str, Any]:
-    """A path as the API returns it: nodes, relationships with sources, period, narrative."""
+def describe_path(path: Path, entities: dict[str, Entity], alternatives: Alternatives | None = None) -> dict[str, Any]:
+    """A path as the API returns it: nodes, relationships with sources, period, narrative.
+
+    With `alternatives`, each relationship lists the other links between the same two
+    entities (same shape, without further nesting).
+    """
     node_ids = [path[0].start, *(h.end for h in path)]
     days = earliest_days(h.rel for h in path)
     narrative = path_narrative(path, entities)
@@ -141,8 +189,9 @@ def describe_path(path: Path, entities: dict[str, Entity]) -> dict[str, Any]:
             {
                 **_rel_fields(h.rel.to_dict()),
                 "walked": "forward" if h.start == h.rel.source else "backward",
+                **({"alternatives": [_rel_fields(r.to_dict()) for r in alternatives[i]]} if alternatives else {}),
             }
-            for h in path
+            for i, h in enumerate(path)
         ],
         "length": len(path),
         "period": period,

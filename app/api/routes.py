@@ -77,8 +77,14 @@ def paths(
         list[str] | None, Query(max_length=20, description="Entities no path may pass through (repeatable).")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="How many paths at most.")] = 10,
+    distinct: Annotated[
+        bool,
+        Query(
+            description="One path per route of entities, with the other links between the same entities as `alternatives` (false: every combination of links is a path of its own)."
+        ),
+    ] = True,
 ) -> JSONResponse:
-    return answer(graph.paths(source, target, via, mode, max_hops, flt, exclude, limit))
+    return answer(graph.paths(source, target, via, mode, max_hops, flt, exclude, limit, distinct))
 
 
 Metric = Annotated[

@@ -109,4 +109,23 @@ def test_limit_caps_the_paths_and_says_so(fixture_client: TestClient) -> None:
     """limit=1 returns one path and a note that more exist."""
     body = get_paths(fixture_client, source="a", target="c", mode="all", max_hops=5, limit=1)
     assert len(body["paths"]) == 1
-    assert any("2 paths found" in n for n in body["notes"])
+    assert any("2 routes found" in n for n in body["notes"])
+
+
+def test_parallel_links_are_alternatives_of_one_route(fixture_client: TestClient) -> None:
+    """A and B are tied twice: one route, the second link listed beside the first hop."""
+    body = get_paths(fixture_client, source="a", target="c")
+    assert body["distinct"] is True and len(body["paths"]) == 1
+    first, second = body["paths"][0]["relationships"]
+    assert [(r["type"], r["start"]) for r in first["alternatives"]] == [("SIGNED_AGREEMENT_WITH", "2011")]
+    assert first["alternatives"][0]["sources"] and second["alternatives"] == []
+
+
+def test_every_chain_when_not_distinct(fixture_client: TestClient) -> None:
+    """distinct=false makes each combination of links a path of its own, without alternatives."""
+    body = get_paths(fixture_client, source="a", target="c", distinct="false")
+    assert [[r["type"] for r in p["relationships"]] for p in body["paths"]] == [
+        ["PARTNER_OF", "COOPERATED_WITH"],
+        ["SIGNED_AGREEMENT_WITH", "COOPERATED_WITH"],
+    ]
+    assert all("alternatives" not in r for p in body["paths"] for r in p["relationships"])
