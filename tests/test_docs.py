@@ -43,3 +43,12 @@ def test_readme_example_is_the_real_answer(client: TestClient) -> None:
 def test_readme_shows_the_two_commands() -> None:
     """A newcomer finds `make run` and `make test`."""
     assert "make run" in README and "make test" in README
+
+
+def test_readme_counts_are_the_data(seed_dataset) -> None:  # type: ignore[no-untyped-def]
+    """The README's description of the dataset gives its real size."""
+    rels = seed_dataset.relationships
+    dated = round(100 * sum(r.dated for r in rels) / len(rels))
+    expected = f"{len(seed_dataset.entities)} entities"
+    assert expected in README
+    assert f"and {len(rels)}\nrelationships, {dated} % of them dated" in README
