@@ -100,13 +100,3 @@ class Period:
 
     def overlaps(self, first: dt.date, last: dt.date) -> bool:
         return self.first <= last and first <= self.last
-
-
-def window(start: PartialDate | None, end: PartialDate | None) -> tuple[dt.date, dt.date]:
-    """The day bounds of a query window `from`/`to`, each widened by its precision."""
-    return (start.first_day if start else DAY_MIN, end.last_day if end else DAY_MAX)
-
-
-def as_of_day(value: PartialDate) -> tuple[dt.date, dt.date]:
-    """An `as_of` date as a window: `as_of=2016` keeps what was in force at any time in 2016."""
-    return value.first_day, value.last_day

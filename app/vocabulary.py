@@ -49,9 +49,6 @@ PLACE_KINDS: frozenset[Kind] = frozenset(
 
 # Kinds on the Danish side of an international tie, for brokerage groups.
 DANISH_COUNTRY = "DK"
-PUBLIC_KINDS: frozenset[Kind] = frozenset(
-    {Kind.Municipality, Kind.Region, Kind.ForeignCity, Kind.ForeignRegion, Kind.Country, Kind.Institution}
-)
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,8 @@ MATCH (e:Entity)
 RETURN properties(e) AS e
 ORDER BY e.id
 
-// name: entity_by_id
-MATCH (e:Entity {id: $id})
-RETURN properties(e) AS e
 
-// name: entities_by_key
-// Resolution by a folded name key, served by the `entity_keys` index.
-MATCH (e:Entity) WHERE $key IN e.keys
-RETURN properties(e) AS e
-ORDER BY e.id
 
-// name: degree
-MATCH (e:Entity {id: $id})
-RETURN COUNT { (e)-[]-(:Entity) } AS degree
 
 // name: degrees
 MATCH (e:Entity)

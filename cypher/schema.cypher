@@ -9,5 +9,4 @@ CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:CityGraphMeta) REQUIRE m.key IS 
 CREATE INDEX entity_kind IF NOT EXISTS FOR (e:Entity) ON (e.kind);
 CREATE INDEX entity_name IF NOT EXISTS FOR (e:Entity) ON (e.name);
 CREATE INDEX entity_country IF NOT EXISTS FOR (e:Entity) ON (e.country);
-CREATE INDEX entity_keys IF NOT EXISTS FOR (e:Entity) ON (e.keys);
 CREATE FULLTEXT INDEX entity_names IF NOT EXISTS FOR (e:Entity) ON EACH [e.name, e.name_en, e.alias_text, e.id]

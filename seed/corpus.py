@@ -65,11 +65,6 @@ class Corpus:
     def available(self) -> bool:
         return self.folder.is_dir()
 
-    def names(self) -> list[str]:
-        if not self.available:
-            return []
-        return sorted(p.name for p in self.folder.glob("*.txt"))
-
     def get(self, name: str) -> Document | None:
         """The document named `name`, or None if the corpus has no such file."""
         if name not in self._docs:

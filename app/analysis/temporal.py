@@ -40,7 +40,3 @@ def earliest_days(rels: Iterable[Relationship]) -> list[dt.date] | None:
         t = nxt
         days.append(t)
     return days
-
-
-def is_time_respecting(rels: Iterable[Relationship]) -> bool:
-    return earliest_days(rels) is not None

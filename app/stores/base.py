@@ -65,20 +65,13 @@ class GraphStore(Protocol):
         """Number of entities and relationships."""
         ...
 
-    def get_entity(self, entity_id: str) -> Entity | None:
-        """The entity with this id, or None."""
-        ...
-
     def all_entities(self) -> list[Entity]:
-        """Every entity (a few hundred: used to resolve names and suggest near ones)."""
+        """Every entity. Names are resolved and ranked over these, once per dataset version,
+        in shared code (`app.analysis.names`), so both stores resolve alike."""
         ...
 
     def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
         """The entity's relationships, either direction, that pass the filter."""
-        ...
-
-    def degree(self, entity_id: str) -> int:
-        """How many relationships the entity has, all time."""
         ...
 
     def degrees(self) -> dict[str, int]:

@@ -53,18 +53,11 @@ class MemoryStore:
     def counts(self) -> tuple[int, int]:
         return self.graph.number_of_nodes(), self.graph.number_of_edges()
 
-    def get_entity(self, entity_id: str) -> Entity | None:
-        node = self.graph.nodes.get(entity_id)
-        return node["entity"] if node else None
-
     def all_entities(self) -> list[Entity]:
         return [data["entity"] for _, data in self.graph.nodes(data=True)]
 
     def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
         return [rel for _, rel in self._incident.get(entity_id, []) if rel_filter.admits(rel)]
-
-    def degree(self, entity_id: str) -> int:
-        return len(self._incident.get(entity_id, []))
 
     def degrees(self) -> dict[str, int]:
         return {node: len(items) for node, items in self._incident.items()}

@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from app.analysis.names import entity_keys
 from app.dates import PartialDate
 from app.model import Entity, Relationship, Source
 from app.vocabulary import Kind
@@ -32,7 +31,7 @@ def _sources(props: dict[str, Any]) -> tuple[Source, ...]:
 def entity_props(e: Entity) -> dict[str, Any]:
     return {
         "id": e.id, "kind": e.kind.value, "name": e.name, "name_en": e.name_en,
-        "aliases": list(e.aliases), "alias_text": " ".join(e.aliases), "keys": entity_keys(e),
+        "aliases": list(e.aliases), "alias_text": " ".join(e.aliases),
         "country": e.country, "lat": e.lat, "lon": e.lon, "description": e.description,
         "source_documents": [s.document for s in e.sources], "source_quotes": [s.quote for s in e.sources],
     }  # fmt: skip

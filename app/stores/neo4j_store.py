@@ -133,19 +133,11 @@ class Neo4jStore:
         row = self._read("counts")[0]
         return int(row["nodes"]), int(row["relationships"])
 
-    def get_entity(self, entity_id: str) -> Entity | None:
-        rows = self._read("entity_by_id", id=entity_id)
-        return entity_from(rows[0]["e"]) if rows else None
-
     def all_entities(self) -> list[Entity]:
         return [entity_from(row["e"]) for row in self._read("all_entities")]
 
     def degrees(self) -> dict[str, int]:
         return {row["id"]: int(row["degree"]) for row in self._read("degrees")}
-
-    def degree(self, entity_id: str) -> int:
-        rows = self._read("degree", id=entity_id)
-        return int(rows[0]["degree"]) if rows else 0
 
     def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
         rows = self._read("relationships_of", id=entity_id, **self._window(rel_filter))
