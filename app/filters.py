@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app.dates import DAY_MAX, DAY_MIN, PartialDate
 from app.errors import InvalidParameter
 from app.model import Relationship
-from app.vocabulary import REL_TYPE_NAMES
+from app.vocabulary import REL_TYPE_NAMES, Kind
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,22 @@ def parse_types(types: list[str] | None) -> frozenset[str] | None:
             "types", f"unknown relationship type(s) {', '.join(unknown)}", allowed=list(REL_TYPE_NAMES)
         )
     return frozenset(names)
+
+
+def check_range(field: str, value: int, low: int, high: int) -> int:
+    """`value`, if it lies in [low, high]; else `InvalidParameter` naming the field."""
+    if not low <= value <= high:
+        raise InvalidParameter(field, f"must be between {low} and {high}, got {value}")
+    return value
+
+
+def parse_kinds(kinds: list[str] | None) -> frozenset[Kind] | None:
+    """Entity kinds, checked against the vocabulary (comma lists and any case allowed)."""
+    if not kinds:
+        return None
+    names = {k.strip() for item in kinds for k in item.split(",") if k.strip()}
+    lookup = {k.value.lower(): k for k in Kind}
+    unknown = sorted(n for n in names if n.lower() not in lookup)
+    if unknown:
+        raise InvalidParameter("kinds", f"unknown kind(s) {', '.join(unknown)}", allowed=[k.value for k in Kind])
+    return frozenset(lookup[n.lower()] for n in names)

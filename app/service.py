@@ -21,29 +21,11 @@ from app.analysis.snapshot_graph import directed, undirected
 from app.config import Settings
 from app.dates import DAY_MAX, DAY_MIN
 from app.errors import InvalidParameter
-from app.filters import RelFilter, parse_date
+from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
 from app.stores.base import GraphStore, PathMode
-from app.vocabulary import Kind
 
 LIMIT_MAX = 500
-
-
-def check_range(field: str, value: int, low: int, high: int) -> int:
-    if not low <= value <= high:
-        raise InvalidParameter(field, f"must be between {low} and {high}, got {value}")
-    return value
-
-
-def parse_kinds(kinds: list[str] | None) -> frozenset[Kind] | None:
-    if not kinds:
-        return None
-    names = {k.strip() for item in kinds for k in item.split(",") if k.strip()}
-    lookup = {k.value.lower(): k for k in Kind}
-    unknown = sorted(n for n in names if n.lower() not in lookup)
-    if unknown:
-        raise InvalidParameter("kinds", f"unknown kind(s) {', '.join(unknown)}", allowed=[k.value for k in Kind])
-    return frozenset(lookup[n.lower()] for n in names)
 
 
 class CityGraph:

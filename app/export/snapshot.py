@@ -18,9 +18,9 @@ from typing import Any
 from app import __version__
 from app.dates import DAY_MAX, DAY_MIN
 from app.errors import EmptyResult
-from app.filters import RelFilter
+from app.filters import RelFilter, check_range, parse_kinds
 from app.model import Entity, Relationship
-from app.service import CityGraph, check_range, parse_kinds
+from app.service import CityGraph
 from app.vocabulary import Kind
 
 RADIUS_MAX = 4
