@@ -14,6 +14,7 @@ from typing import Any
 
 from app.analysis.narrative import path_narrative
 from app.analysis.temporal import earliest_days
+from app.dates import DAY_MAX
 from app.filters import RelFilter
 from app.model import Entity, Relationship
 from app.stores.base import GraphStore, Path, PathMode, SegmentQuery
@@ -63,13 +64,29 @@ def _is_simple(path: Path) -> bool:
 
 
 def _coherence_key(path: Path) -> tuple[Any, ...]:
-    """Among chains over the same entities: time-respecting first, then all in place at once."""
+    """Which chain over the same entities tells the route best.
+
+    Time-respecting first, then all in place at once, then fewer geography links, then
+    fewer undated links, then the chain in place earliest (the tie that made the
+    connection: Aarhus and Harbin twinned in 1984 before Aarhus advised Harbin), then ids.
+    """
     rels = [h.rel for h in path]
-    return (earliest_days(rels) is None, not chain_period(path)["simultaneous"], path_sort_key(path))
+    starts = [r.start.first_day for r in rels if r.start]
+    return (
+        earliest_days(rels) is None,
+        not chain_period(path)["simultaneous"],
+        sum(r.structural for r in rels),
+        sum(not r.dated for r in rels),
+        max(starts) if starts else DAY_MAX,
+        path_sort_key(path),
+    )
 
 
 def by_route(paths: list[Path]) -> list[tuple[Path, Alternatives]]:
     """One chain per route of entities, the most coherent, with the other links of each hop.
+
+    Routes come shortest first, then the best attested (most parallel links), then
+    time-respecting before not, then by ids.
 
     Two entities are often tied by several relationships (Grundfos worked with Viborg
     Kommune and also took part in its projects); each combination is a chain of its own,
@@ -86,7 +103,9 @@ def by_route(paths: list[Path]) -> list[tuple[Path, Alternatives]]:
             others = {p[i].rel.id: p[i].rel for p in group if p[i].rel.id != hop.rel.id}
             alternatives.append(sorted(others.values(), key=lambda r: r.sort_key()))
         out.append((best, alternatives))
-    out.sort(key=lambda pa: path_sort_key(pa[0]))
+    # Shortest first; among equals, the better-attested route (more links between its
+    # entities) and the time-respecting one first; then by ids, so the order is fixed.
+    out.sort(key=lambda pa: (len(pa[0]), -sum(map(len, pa[1])), _coherence_key(pa[0])))
     return out
 
 
