@@ -51,8 +51,26 @@ class RelFilter:
     def is_all_time(self) -> bool:
         return self.first == DAY_MIN and self.last == DAY_MAX
 
+    def bounds(self) -> tuple[str | None, str | None]:
+        """The window's first and last day as ISO dates, None where it is open."""
+        return (
+            None if self.first == DAY_MIN else self.first.isoformat(),
+            None if self.last == DAY_MAX else self.last.isoformat(),
+        )
+
     def admits(self, rel: Relationship) -> bool:
         return rel.period.overlaps(self.first, self.last) and (self.types is None or rel.type in self.types)
+
+
+def split_values(items: list[str] | tuple[str, ...] | None) -> list[str]:
+    """Values of a repeatable parameter that may also be comma-separated, in order, trimmed.
+
+    Examples
+    --------
+    >>> split_values(["Company, Region", "Project"])
+    ['Company', 'Region', 'Project']
+    """
+    return [v.strip() for item in items or () for v in item.split(",") if v.strip()]
 
 
 def parse_date(field: str, value: str) -> PartialDate:
@@ -66,7 +84,7 @@ def parse_types(types: list[str] | None) -> frozenset[str] | None:
     """Relationship type names, checked against the vocabulary (comma lists allowed)."""
     if not types:
         return None
-    names = {t.strip().upper() for item in types for t in item.split(",") if t.strip()}
+    names = {t.upper() for t in split_values(types)}
     unknown = sorted(names - set(REL_TYPE_NAMES))
     if unknown:
         raise InvalidParameter(
@@ -86,7 +104,7 @@ def parse_kinds(kinds: list[str] | None) -> frozenset[Kind] | None:
     """Entity kinds, checked against the vocabulary (comma lists and any case allowed)."""
     if not kinds:
         return None
-    names = {k.strip() for item in kinds for k in item.split(",") if k.strip()}
+    names = set(split_values(kinds))
     lookup = {k.value.lower(): k for k in Kind}
     unknown = sorted(n for n in names if n.lower() not in lookup)
     if unknown:

@@ -19,7 +19,6 @@ from app.analysis.narrative import relationship_sentence
 from app.analysis.paths import PathRequest, describe_path, find_paths
 from app.analysis.snapshot_graph import directed, undirected
 from app.config import Settings
-from app.dates import DAY_MAX, DAY_MIN
 from app.errors import InvalidParameter
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
@@ -293,9 +292,5 @@ class CityGraph:
 
 
 def _window(rel_filter: RelFilter) -> dict[str, str | None]:
-    if rel_filter.is_all_time:
-        return {"from": None, "to": None}
-    return {
-        "from": None if rel_filter.first == DAY_MIN else rel_filter.first.isoformat(),
-        "to": None if rel_filter.last == DAY_MAX else rel_filter.last.isoformat(),
-    }
+    first, last = rel_filter.bounds()
+    return {"from": first, "to": last}

@@ -42,6 +42,10 @@ KIND_HELP: dict[Kind, str] = {
     Kind.Person: "A mayor, official, minister or other named person.",
 }
 
+# Hubs: reached by paths and ego networks, never walked through ("Denmark" is one hop
+# from everything Danish, so walking through it would connect everything to everything).
+HUB_KINDS: frozenset[Kind] = frozenset({Kind.Country})
+
 # Kinds that are places: they carry coordinates so maps can be drawn.
 PLACE_KINDS: frozenset[Kind] = frozenset(
     {Kind.Municipality, Kind.Region, Kind.ForeignCity, Kind.ForeignRegion, Kind.Country}

@@ -10,6 +10,7 @@ from app.errors import InvalidParameter
 from app.export import csv_zip, cypher_script, cytoscape, gexf, graphml, node_link, report
 from app.export.figure import FigureOptions, image_bytes
 from app.export.snapshot import Snapshot, SnapshotFilters, build_snapshot
+from app.filters import split_values
 from app.service import CityGraph
 
 Render = Callable[[Snapshot, FigureOptions], Iterator[bytes]]
@@ -90,7 +91,7 @@ def prepare(
 ) -> Export:
     """Check every parameter and build the snapshot; raises the library's errors before any byte is written."""
     chosen = get_format(fmt)
-    names = [n.strip() for item in labels or [] for n in item.split(",") if n.strip()]
+    names = split_values(labels)
     label_ids = tuple(graph.resolve(n, "labels").id for n in names) if labels else None
     options = FigureOptions(layout=layout.strip().lower(), labels=label_ids)
     snapshot = build_snapshot(graph, filters, exported_at)

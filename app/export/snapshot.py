@@ -16,15 +16,13 @@ from functools import cached_property
 from typing import Any
 
 from app import __version__
-from app.dates import DAY_MAX, DAY_MIN
 from app.errors import EmptyResult
 from app.filters import RelFilter, check_range, parse_kinds
 from app.model import Entity, Relationship
 from app.service import CityGraph
-from app.vocabulary import Kind
+from app.vocabulary import HUB_KINDS, Kind
 
 RADIUS_MAX = 4
-HUB_KINDS: frozenset[Kind] = frozenset({Kind.Country})  # reached by an ego network, never walked through
 
 
 @dataclass(frozen=True)
@@ -152,17 +150,17 @@ def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.d
     if not rels and (not entities or not filters.unfiltered):
         raise EmptyResult(
             "no relationships match these filters; widen the dates, kinds or types",
-            filters=_filters_dict(filters, rel_filter, center),
+            filters=_filters_dict(filters, rel_filter, wanted, center),
         )
 
     when = (exported_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
-    title = _title(filters, rel_filter, center)
+    title = _title(filters, rel_filter, wanted, center)
     manifest = {
         "title": title,
         "dataset_version": graph.store.version,
         "generator": f"citygraph {__version__}",
         "exported_at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "filters": _filters_dict(filters, rel_filter, center),
+        "filters": _filters_dict(filters, rel_filter, wanted, center),
         "counts": {
             "entities": len(entities),
             "relationships": len(rels),
@@ -207,16 +205,15 @@ def ego_nodes(center: str, rels: list[Relationship], radius: int, kind_of: dict[
     return set(seen)
 
 
-def _filters_dict(filters: SnapshotFilters, rel_filter: RelFilter, center: Entity | None) -> dict[str, Any]:
+def _filters_dict(
+    filters: SnapshotFilters, rel_filter: RelFilter, wanted: frozenset[Kind] | None, center: Entity | None
+) -> dict[str, Any]:
     return {
         "as_of": filters.as_of,
         "from": filters.start,
         "to": filters.end,
-        "window": {
-            "first_day": None if rel_filter.first == DAY_MIN else rel_filter.first.isoformat(),
-            "last_day": None if rel_filter.last == DAY_MAX else rel_filter.last.isoformat(),
-        },
-        "kinds": sorted({k.strip() for item in filters.kinds for k in item.split(",") if k.strip()}) or None,
+        "window": dict(zip(("first_day", "last_day"), rel_filter.bounds(), strict=True)),
+        "kinds": sorted(k.value for k in wanted) if wanted is not None else None,
         "types": sorted(rel_filter.types) if rel_filter.types is not None else None,
         "around": {"id": center.id, "name": center.name, "kind": center.kind.value} if center else None,
         "radius": filters.radius if center else None,
@@ -254,14 +251,14 @@ def _when(filters: SnapshotFilters) -> str:
     return "all years"
 
 
-def _title(filters: SnapshotFilters, rel_filter: RelFilter, center: Entity | None) -> str:
+def _title(
+    filters: SnapshotFilters, rel_filter: RelFilter, wanted: frozenset[Kind] | None, center: Entity | None
+) -> str:
     who = f"{center.name}'s network" if center else "The network"
     hops = f" ({filters.radius} hops)" if center and filters.radius > 1 else ""
     what = []
-    if filters.kinds:
-        what.append(
-            "kinds: " + ", ".join(sorted({k.strip() for i in filters.kinds for k in i.split(",") if k.strip()}))
-        )
+    if wanted is not None:
+        what.append("kinds: " + ", ".join(sorted(k.value for k in wanted)))
     if rel_filter.types is not None:
         what.append("types: " + ", ".join(sorted(rel_filter.types)))
     tail = f" [{'; '.join(what)}]" if what else ""

@@ -11,7 +11,7 @@ from typing import Literal, Protocol
 
 from app.filters import RelFilter
 from app.model import Entity, Relationship
-from app.vocabulary import Kind
+from app.vocabulary import HUB_KINDS, Kind
 
 PathMode = Literal["shortest", "all", "temporal"]
 
@@ -42,7 +42,7 @@ class SegmentQuery:
     max_hops: int
     rel_filter: RelFilter = field(default_factory=RelFilter)
     blocked: frozenset[str] = frozenset()
-    blocked_kinds: frozenset[Kind] = frozenset({Kind.Country})
+    blocked_kinds: frozenset[Kind] = HUB_KINDS
     max_paths: int = 10_000  # how many paths the store may return before it stops
     max_expansions: int = 200_000  # how many partial paths it may extend before it stops
 
