@@ -81,22 +81,34 @@ def seed(
         bool, typer.Option("--reset", help="First remove what this project loaded (its labels only).")
     ] = False,
     batch_size: Annotated[int, typer.Option(help="Rows per UNWIND batch.", min=1, max=50_000)] = 1000,
+    atomic_limit: Annotated[
+        int,
+        typer.Option(
+            help="Reloads of up to this many rows run in one transaction (all or nothing); larger ones mark "
+            "the database as loading until they finish.",
+            min=0,
+        ),
+    ] = 50_000,
+    all_problems: Annotated[bool, typer.Option("--all-problems", help="List every problem, not the first 20.")] = False,
 ) -> None:
-    """Load the seed data into the configured Neo4j: schema, then batched idempotent loads."""
+    """Make the configured Neo4j hold the data (YAML and/or CSV), after every check passes; else change nothing."""
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, DriverError, ServiceUnavailable
     from tqdm import tqdm
 
     from app.cypher_registry import CypherRegistry
     from seed import neo4j_load
-    from seed.loader import SeedError, load_dataset
+    from seed.loader import describe
+    from seed.validate import validate as check
 
     settings = get_settings()
-    try:
-        dataset = load_dataset(settings.data_dir)
-    except SeedError as exc:
-        err.print(f"[red]error:[/red] {exc}\nrun `citygraph validate` for the full list")
-        raise typer.Exit(1) from None
+    read, problems, checked = check(settings.data_dir, settings.corpus_dir)
+    if problems:
+        typer.echo(f"error: nothing was loaded: {describe(problems, None if all_problems else 20)}", err=True)
+        raise typer.Exit(1)
+    if not checked:
+        err.print(f"[yellow]warning:[/yellow] corpus {settings.corpus_dir} not found: quotes were not checked")
+    dataset = read.dataset()
     registry = CypherRegistry()
     driver = GraphDatabase.driver(
         settings.neo4j_uri,
@@ -109,7 +121,9 @@ def seed(
             neo4j_load.reset(driver, registry, settings.neo4j_database)
         total = len(dataset.entities) + len(dataset.relationships)
         with tqdm(total=total, unit="row", desc="loading", disable=None) as bar:
-            counters = neo4j_load.load(driver, dataset, registry, settings.neo4j_database, batch_size, bar.update)
+            counters = neo4j_load.load(
+                driver, dataset, registry, settings.neo4j_database, batch_size, bar.update, atomic_limit
+            )
     except AuthError:
         err.print(
             f"[red]error:[/red] Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: check NEO4J_USER and NEO4J_PASSWORD"
@@ -124,7 +138,8 @@ def seed(
         driver.close()
     typer.echo(
         f"loaded dataset {dataset.version}: {len(dataset.entities)} entities, {len(dataset.relationships)} relationships "
-        f"({counters.get('nodes_created', 0)} nodes and {counters.get('relationships_created', 0)} relationships created)"
+        f"({counters.get('nodes_created', 0)} nodes and {counters.get('relationships_created', 0)} relationships created, "
+        f"{counters.get('nodes_deleted', 0)} nodes and {counters.get('relationships_deleted', 0)} relationships removed)"
     )
 
 

@@ -64,6 +64,13 @@ class StoreUnavailable(CityGraphError):
     code = "store_unavailable"
 
 
+class NotLoaded(CityGraphError):
+    """The database holds no complete dataset (empty, or a load was cut off): seed it."""
+
+    status = 503
+    code = "not_loaded"
+
+
 class QueryTimeout(CityGraphError):
     """A query ran past its time limit in the database."""
 

@@ -11,13 +11,21 @@ from app.vocabulary import REL_TYPE_BY_NAME, Kind
 
 @dataclass(frozen=True)
 class Source:
-    """Provenance: a seed document's file name and a short verbatim quote from it."""
+    """Provenance: a document's file name and a short verbatim quote from it, or a dataset record.
+
+    A dataset record (data imported from a register) has a `url`, or a document name without
+    a quote; `quote` is then empty.
+    """
 
     document: str
-    quote: str
+    quote: str = ""
+    url: str | None = None
 
     def to_dict(self) -> dict[str, str]:
-        return {"document": self.document, "quote": self.quote}
+        out = {"document": self.document, "quote": self.quote}
+        if self.url:  # only where present: the shape of quoted sources is unchanged
+            out["url"] = self.url
+        return out
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from app.analysis.narrative import relationship_sentence
 from app.analysis.paths import PathRequest, describe_path, find_paths
 from app.analysis.snapshot_graph import directed, undirected
 from app.config import Settings
-from app.errors import InvalidParameter
+from app.errors import InvalidParameter, NotLoaded
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
-from app.stores.base import GraphStore, PathMode
+from app.stores.base import NOT_LOADED, GraphStore, PathMode
 
 LIMIT_MAX = 500
 
@@ -73,6 +73,14 @@ class CityGraph:
 
     def health(self) -> dict[str, Any]:
         self.refresh()
+        if self.store.version == NOT_LOADED:
+            nodes, rels = self.store.counts()
+            state = "is empty" if not nodes else f"holds {nodes} entities and {rels} relationships but no finished load"
+            raise NotLoaded(
+                f"the {self.store.backend} database {state}; load the data with `citygraph seed`",
+                nodes=nodes,
+                relationships=rels,
+            )
         nodes, rels = self.store.counts()
         return {
             "status": "ok",

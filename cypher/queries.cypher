@@ -2,9 +2,10 @@
 // period bounds `first`/`last` (Neo4j Dates) and, when $types is not null, on the type.
 
 // name: meta
-// The loaded dataset version; also the liveness probe of every request.
+// The loaded dataset version; also the liveness probe of every request. None while a
+// load too large for one transaction is under way or was cut off (`mark_loading`).
 OPTIONAL MATCH (m:CityGraphMeta {key: 'dataset'})
-RETURN m.version AS version
+RETURN CASE WHEN m.loading IS NULL THEN m.version END AS version
 
 // name: counts
 MATCH (e:Entity)

@@ -1,8 +1,10 @@
-"""Read the seed YAML files into a `Dataset`, reporting every problem found.
+"""Read a data folder (seed YAML and/or CSV) into a `Dataset`, reporting every problem found.
 
-Each problem names the file, the entry (with its YAML line) and the field, so a curator
-can go straight to it. `load_dataset` raises `SeedError` listing them all; `read_seed`
-returns what it could read together with the problems, for `citygraph validate`.
+Each problem names the file, the entry (with its YAML line or CSV row) and the field, so a
+curator can go straight to it. `load_dataset` raises `SeedError` listing them all;
+`read_seed` returns what it could read together with the problems, for `citygraph validate`.
+Syntax errors come first; while a file cannot be parsed, references into it are not
+checked (each would be a follow-on error of the one real problem).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -41,14 +43,30 @@ class Problem:
         return f"{self.file}:{self.line}: {self.entry}: {self.field}: {self.message}"
 
 
+SYNTAX = "(syntax)"  # the field of a problem that stops a whole file from being read
+WHOLE_FILE = ("(file)", "(header)")  # the entries of problems about a file as a whole
+
+
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Syntax errors first, then other whole-file problems (they explain what follows), then by file and line."""
+    return sorted(problems, key=lambda p: (p.field != SYNTAX, p.entry not in WHOLE_FILE, p))
+
+
+def describe(problems: list[Problem], shown: int | None = 20) -> str:
+    """A count, then one line per problem: the first `shown` (None: all) and a count of the rest."""
+    head = problems if shown is None else problems[:shown]
+    lines = [f"{len(problems)} problem(s) in the data:", *(str(p) for p in head)]
+    if len(problems) > len(head):
+        lines.append(f"… and {len(problems) - len(head)} more (`citygraph validate` lists them all)")
+    return "\n".join(lines)
+
+
 class SeedError(Exception):
     """The seed data has problems; `problems` lists them all."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        lines = "\n".join(str(p) for p in problems[:20])
-        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{len(problems)} problem(s) in the seed data:\n{lines}{more}")
+        super().__init__(describe(problems))
 
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~5× faster
@@ -68,58 +86,59 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 
 
 def seed_files(data_dir: Path) -> list[Path]:
-    """The seed files in load order (by name)."""
+    """The YAML seed files in load order (by name)."""
     return sorted(data_dir.glob("*.yaml"))
 
 
 def dataset_version(files: Iterable[Path]) -> str:
-    """A short content hash of the seed files: equal data, equal version."""
+    """A short content hash of the data files: equal data, equal version."""
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()[:12]
 
 
-class _FileReader:
-    """Turns one file's entries into records, noting problems as it goes."""
+def identity(r: Relationship) -> str:
+    """What may occur once in the data: source, type, target and start (symmetric: either way round)."""
+    if r.symmetric:
+        return "|".join([*sorted((r.source, r.target)), r.type, str(r.start or "")])
+    return r.id
+
+
+def yaml_error_line(exc: yaml.YAMLError) -> int:
+    """The line a YAML error is about: where the broken construct starts when the parser ran to the end."""
+    problem = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    if context is not None and "end of stream" in str(getattr(exc, "problem", "")):
+        return int(context.line) + 1  # an unclosed quote or bracket: the scanner only notices at the end
+    mark = problem or context
+    return int(mark.line) + 1 if mark is not None else 0
+
+
+class RecordReader:
+    """Turns one file's entries (YAML mappings or CSV rows in the same shape) into records.
+
+    Problems are noted as it goes. `field_names` renames fields in messages (a CSV file
+    names its columns); `dataset_records` lets a source be a register record (a `url`, or
+    a document without a quote) rather than a quoted document.
+    """
+
+    field_names: ClassVar[dict[str, str]] = {}
+    dataset_records: ClassVar[bool] = False
 
     def __init__(self, path: Path, problems: list[Problem]):
         self.name = path.name
         self.path = path
         self.problems = problems
 
-    def problem(self, raw: dict[str, Any], entry: str, field: str, message: str) -> None:
-        self.problems.append(Problem(self.name, int(raw.get("__line__", 0)), entry, field, message))
+    def field(self, name: str) -> str:
+        return self.field_names.get(name, name)
 
-    def documents(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        try:
-            doc = yaml.load(self.path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else 0
-            self.problems.append(Problem(self.name, line, "(file)", "(yaml)", f"not valid YAML: {exc}"))
-            return [], []
-        if doc is None:
-            return [], []
-        if not isinstance(doc, dict):
-            self.problems.append(
-                Problem(self.name, 1, "(file)", "(top level)", "must be a mapping with `entities` and `relationships`")
-            )
-            return [], []
-        unknown = set(doc) - {"entities", "relationships", "__line__"}
-        for key in sorted(unknown):
-            self.problems.append(
-                Problem(self.name, 1, "(file)", key, "unknown top-level key; expected `entities` and `relationships`")
-            )
-        out = []
-        for key in ("entities", "relationships"):
-            items = doc.get(key) or []
-            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                self.problems.append(Problem(self.name, 1, "(file)", key, "must be a list of mappings"))
-                items = []
-            out.append(items)
-        return out[0], out[1]
+    def problem(self, raw: dict[str, Any], entry: str, field: str, message: str) -> None:
+        self.problems.append(Problem(self.name, int(raw.get("__line__", 0)), entry, self.field(field), message))
 
     def sources(self, raw: dict[str, Any], entry: str, required: bool) -> tuple[Source, ...]:
         items = raw.get("sources")
@@ -136,21 +155,36 @@ class _FileReader:
             if not isinstance(item, dict):
                 self.problem(raw, entry, where, "must be a mapping with `document` and `quote`")
                 continue
-            document, quote = item.get("document"), item.get("quote")
-            if not isinstance(document, str) or not document.strip():
-                self.problem(raw, entry, f"{where}.document", "missing: the seed document's file name")
-                continue
-            if not isinstance(quote, str) or not quote.strip():
-                self.problem(raw, entry, f"{where}.quote", "missing: a short verbatim quote from the document")
-                continue
-            if len(quote) > MAX_QUOTE:
-                self.problem(raw, entry, f"{where}.quote", f"{len(quote)} characters; quote at most {MAX_QUOTE}")
-            out.append(Source(document.strip(), " ".join(quote.split())))
+            source = self.source(raw, entry, where, item)
+            if source:
+                out.append(source)
         return tuple(out)
 
-    def entity(self, raw: dict[str, Any], index: int) -> Entity | None:
+    def source(self, raw: dict[str, Any], entry: str, where: str, item: dict[str, Any]) -> Source | None:
+        """One source: a document with a verbatim quote, or (where allowed) a dataset record."""
+        document, quote, url = (item.get(k) for k in ("document", "quote", "url"))
+        for key, value in (("document", document), ("quote", quote), ("url", url)):
+            if value is not None and not isinstance(value, str):
+                self.problem(raw, entry, f"{where}.{key}", "must be text")
+                return None
+        document, quote, url = ((v or "").strip() for v in (document, quote, url))
+        if url and not url.startswith(("http://", "https://")):
+            self.problem(raw, entry, f"{where}.url", f"{url[:80]!r} is not an http(s) address")
+            return None
+        if not document and not (url and self.dataset_records):
+            self.problem(raw, entry, f"{where}.document", "missing: the source document's file name")
+            return None
+        if not quote and not self.dataset_records:
+            self.problem(raw, entry, f"{where}.quote", "missing: a short verbatim quote from the document")
+            return None
+        if len(quote) > MAX_QUOTE:
+            self.problem(raw, entry, f"{where}.quote", f"{len(quote)} characters; quote at most {MAX_QUOTE}")
+        return Source(document, " ".join(quote.split()), url or None)
+
+    def entity(self, raw: dict[str, Any], label: str) -> Entity | None:
+        """The entity of one entry (`label` says where it is, e.g. `entities[3]`), or None."""
         eid = raw.get("id")
-        entry = f"entities[{index}] ({eid})" if eid else f"entities[{index}]"
+        entry = f"{label} ({eid})" if eid else label
         for key in sorted(set(raw) - ENTITY_FIELDS - {"__line__"}):
             self.problem(raw, entry, key, f"unknown field; expected one of {', '.join(sorted(ENTITY_FIELDS))}")
         ok = True
@@ -198,9 +232,10 @@ class _FileReader:
             lat=coords[0], lon=coords[1], description=raw.get("description") or None, sources=sources,
         )  # fmt: skip
 
-    def relationship(self, raw: dict[str, Any], index: int) -> Relationship | None:
+    def relationship(self, raw: dict[str, Any], label: str) -> Relationship | None:
+        """The relationship of one entry, or None."""
         src, rtype, dst = raw.get("source"), raw.get("type"), raw.get("target")
-        entry = f"relationships[{index}] ({src} {rtype} {dst})"
+        entry = f"{label} ({src} {rtype} {dst})"
         for key in sorted(set(raw) - REL_FIELDS - {"__line__"}):
             self.problem(raw, entry, key, f"unknown field; expected one of {', '.join(sorted(REL_FIELDS))}")
         ok = True
@@ -241,6 +276,43 @@ class _FileReader:
         )  # fmt: skip
 
 
+class _FileReader(RecordReader):
+    """One YAML seed file."""
+
+    def documents(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        try:
+            doc = yaml.load(self.path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        except yaml.YAMLError as exc:
+            reason = " ".join(str(exc).split())
+            self.problems.append(
+                Problem(self.name, yaml_error_line(exc), "(file)", SYNTAX, f"not valid YAML: {reason}")
+            )
+            return [], []
+        except (UnicodeDecodeError, OSError) as exc:
+            self.problems.append(Problem(self.name, 0, "(file)", SYNTAX, f"cannot be read as UTF-8 text: {exc}"))
+            return [], []
+        if doc is None:
+            return [], []
+        if not isinstance(doc, dict):
+            self.problems.append(
+                Problem(self.name, 1, "(file)", "(top level)", "must be a mapping with `entities` and `relationships`")
+            )
+            return [], []
+        unknown = set(doc) - {"entities", "relationships", "__line__"}
+        for key in sorted(unknown):
+            self.problems.append(
+                Problem(self.name, 1, "(file)", key, "unknown top-level key; expected `entities` and `relationships`")
+            )
+        out = []
+        for key in ("entities", "relationships"):
+            items = doc.get(key) or []
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                self.problems.append(Problem(self.name, 1, "(file)", key, "must be a list of mappings"))
+                items = []
+            out.append(items)
+        return out[0], out[1]
+
+
 @dataclass
 class SeedRead:
     """What `read_seed` found: the records with their places, and the problems."""
@@ -254,30 +326,44 @@ class SeedRead:
         return Dataset(tuple(e for _, _, e in self.entities), tuple(r for _, _, r in self.relationships), self.version)
 
 
-def _read_file(path: Path, problems: list[Problem]) -> Iterator[tuple[str, Any]]:
+def _read_yaml(path: Path, problems: list[Problem]) -> Iterator[tuple[str, Any]]:
     reader = _FileReader(path, problems)
     entities, relationships = reader.documents()
     for i, raw in enumerate(entities):
-        entity = reader.entity(raw, i)
+        entity = reader.entity(raw, f"entities[{i}]")
         if entity:
             yield "entity", (path.name, raw.get("__line__", 0), entity)
     for i, raw in enumerate(relationships):
-        rel = reader.relationship(raw, i)
+        rel = reader.relationship(raw, f"relationships[{i}]")
         if rel:
             yield "relationship", (path.name, raw.get("__line__", 0), rel)
 
 
+def data_files(data_dir: Path) -> list[Path]:
+    """Every data file of a folder: the seed YAML files, then the CSV pair where present."""
+    from seed.csv_data import csv_files
+
+    return seed_files(data_dir) + csv_files(data_dir)
+
+
 def read_seed(data_dir: Path) -> SeedRead:
-    """Read every seed file, checking each entry and the references between them."""
-    files = seed_files(data_dir)
+    """Read every data file, checking each entry and the references between them."""
+    from seed.csv_data import read_csv_file
+
+    files = data_files(data_dir)
     problems: list[Problem] = []
     if not files:
-        problems.append(Problem(str(data_dir), 0, "(folder)", "(files)", "no *.yaml seed files found"))
+        problems.append(
+            Problem(str(data_dir), 0, "(folder)", "(files)", "no *.yaml seed files, entities.csv or relationships.csv")
+        )
     entities: list[tuple[str, int, Entity]] = []
     relationships: list[tuple[str, int, Relationship]] = []
     for path in files:
-        for what, item in _read_file(path, problems):
+        records = _read_yaml(path, problems) if path.suffix == ".yaml" else read_csv_file(path, problems)
+        for what, item in records:
             (entities if what == "entity" else relationships).append(item)
+    # A file that could not be read whole hides its entities: references to them are not checked.
+    unreadable = any(p.entry in WHOLE_FILE for p in problems)
 
     seen: dict[str, tuple[str, int]] = {}
     unique_entities = []
@@ -298,14 +384,13 @@ def read_seed(data_dir: Path) -> SeedRead:
         dangling = False
         for key, ref in (("source", r.source), ("target", r.target)):
             if ref not in seen:
-                problems.append(Problem(file, line, entry, key, f"dangling reference: no entity with id {ref!r}"))
+                if not unreadable:
+                    problems.append(Problem(file, line, entry, key, f"dangling reference: no entity with id {ref!r}"))
                 dangling = True
         if r.source == r.target:
             problems.append(Problem(file, line, entry, "target", "a relationship needs two different entities"))
             dangling = True
-        key = r.id
-        if r.symmetric:  # stored once, either way round
-            key = "|".join([*sorted((r.source, r.target)), r.type, str(r.start or "")])
+        key = identity(r)
         if key in rel_seen:
             first = rel_seen[key]
             problems.append(
@@ -321,7 +406,7 @@ def read_seed(data_dir: Path) -> SeedRead:
         rel_seen[key] = (file, line)
         if not dangling:
             unique_rels.append((file, line, r))
-    return SeedRead(unique_entities, unique_rels, sorted(problems), dataset_version(files))
+    return SeedRead(unique_entities, unique_rels, ordered(problems), dataset_version(files))
 
 
 def load_dataset(data_dir: Path) -> Dataset:

@@ -1,7 +1,22 @@
-"""Loading the dataset into Neo4j: schema first, then batched UNWIND loads, idempotent.
+"""Loading a dataset into Neo4j so that the database ends equal to the data, or unchanged.
 
-Entities are loaded per kind and relationships per type (a label or type cannot be a
-parameter), in batches of `batch_size` rows, each batch one write transaction.
+Three routes, chosen by what the database holds (all statements in `cypher/load.cypher`,
+rows from `app.stores.neo4j_records.load_rows`):
+
+- **Into a database that holds a version already**, up to `atomic_limit` rows: every batch,
+  the removal of what the new version no longer holds and the new version mark run in ONE
+  transaction. A failure or a killed server rolls all of it back; readers keep seeing the
+  previous version until the commit.
+- **Larger than that**: batches in their own transactions, after marking the database as
+  loading; until the last step clears the mark, `meta` reports no version, so `/health`
+  answers 503 `not_loaded` rather than serving a half-replaced graph as if it were whole.
+- **Into an empty database**: the same, with `CREATE` instead of `MERGE` (no lookup, no
+  lock: the bulk path), and no version mark until the end.
+
+Everything written is tagged with the dataset version; what carries another tag (or none)
+is removed at the end, so edited data converges: a changed relationship does not stay
+beside its new form. Entities are loaded per kind and relationships per type (a label or
+type cannot be a parameter).
 """
 
 from __future__ import annotations
@@ -10,13 +25,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from neo4j import Driver
+from neo4j import Driver, ManagedTransaction, Transaction
 
 from app.cypher_registry import CypherRegistry
 from app.model import Dataset
 from app.stores.neo4j_records import load_rows
 
 Progress = Callable[[int], None]
+Tx = Transaction | ManagedTransaction
+ATOMIC_LIMIT = 50_000  # rows; one transaction's state grows with it, and the heap is finite
+STALE_BATCH = 10_000
+COUNTERS = ("nodes_created", "relationships_created", "nodes_deleted", "relationships_deleted", "properties_set")
 
 
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -37,6 +56,53 @@ def reset(driver: Driver, registry: CypherRegistry, database: str) -> None:
         session.run(registry["reset"]).consume()
 
 
+class _Loader:
+    """One load: the rows, the counters, and the statements run in a given transaction."""
+
+    def __init__(self, registry: CypherRegistry, dataset: Dataset, batch_size: int, progress: Progress | None):
+        self.registry = registry
+        self.version = dataset.version
+        self.batch_size = batch_size
+        self.progress = progress
+        self.by_kind, self.by_type = load_rows(dataset.entities, dataset.relationships)
+        self.totals: dict[str, int] = defaultdict(int)
+
+    def run(self, tx: Tx, name: str, **params: Any) -> list[dict[str, Any]]:
+        result = tx.run(self.registry[name], version=self.version, **params)
+        rows = [record.data() for record in result]
+        counters = result.consume().counters
+        for key in COUNTERS:
+            self.totals[key] += getattr(counters, key)
+        return rows
+
+    def batches(self, create: bool) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        """(statement name, rows) of every batch: entities by kind, then relationships by type."""
+        entities, relationships = (
+            ("create_entities", "create_relationships") if create else ("load_entities", "load_relationships")
+        )
+        for kind, rows in self.by_kind.items():
+            for batch in _batches(rows, self.batch_size):
+                yield f"{entities}:{kind}", batch
+        for rtype, rows in self.by_type.items():
+            for batch in _batches(rows, self.batch_size):
+                yield f"{relationships}:{rtype}", batch
+
+    def drop_rekinded(self, tx: Tx) -> None:
+        for rows in self.by_kind.values():
+            for batch in _batches(rows, self.batch_size):
+                self.run(tx, "drop_rekinded", rows=batch)
+
+    def remove_stale(self, run_once: Callable[[str], int]) -> None:
+        """Remove what the version does not hold, `STALE_BATCH` at a time, relationships first."""
+        for name in ("delete_stale_relationships", "delete_stale_entities"):
+            while run_once(name) >= STALE_BATCH:
+                pass
+
+    def done(self, rows: int) -> None:
+        if self.progress:
+            self.progress(rows)
+
+
 def load(
     driver: Driver,
     dataset: Dataset,
@@ -44,29 +110,43 @@ def load(
     database: str = "neo4j",
     batch_size: int = 1000,
     progress: Progress | None = None,
+    atomic_limit: int = ATOMIC_LIMIT,
+    between_batches: Callable[[], None] | None = None,
 ) -> dict[str, int]:
-    """Load `dataset`; returns the counters Neo4j reports (all zero on a second run)."""
+    """Make the database hold `dataset` and nothing else of ours; returns Neo4j's counters.
+
+    `between_batches` is called after every batch (tests use it to fail a load midway).
+    A second load of the same data creates and deletes nothing.
+    """
     create_schema(driver, registry, database)
-    by_kind, by_type = load_rows(dataset.entities, dataset.relationships)
-    totals: dict[str, int] = defaultdict(int)
-
-    def run(query: str, rows: list[dict[str, Any]]) -> None:
-        def work(tx: Any) -> Any:
-            return tx.run(query, rows=rows).consume().counters
-
-        with driver.session(database=database) as session:
-            counters = session.execute_write(work)
-        for key in ("nodes_created", "relationships_created", "properties_set", "labels_added"):
-            totals[key] += getattr(counters, key)
-        if progress:
-            progress(len(rows))
-
-    for kind, rows in sorted(by_kind.items()):
-        for batch in _batches(rows, batch_size):
-            run(registry[f"load_entities:{kind}"], batch)
-    for rtype, rows in sorted(by_type.items()):
-        for batch in _batches(rows, batch_size):
-            run(registry[f"load_relationships:{rtype}"], batch)
+    loader = _Loader(registry, dataset, batch_size, progress)
+    size = len(dataset.entities) + len(dataset.relationships)
     with driver.session(database=database) as session:
-        session.run(registry["set_meta"], version=dataset.version).consume()
-    return dict(totals)
+        empty = not session.execute_read(lambda tx: loader.run(tx, "has_entities")[0]["loaded"])
+        if not empty and size <= atomic_limit:
+            with session.begin_transaction() as tx:  # all or nothing: rolled back unless committed
+                loader.drop_rekinded(tx)
+                for name, rows in loader.batches(create=False):
+                    loader.run(tx, name, rows=rows)
+                    loader.done(len(rows))
+                    if between_batches:
+                        between_batches()
+                loader.remove_stale(lambda name: int(loader.run(tx, name, limit=STALE_BATCH)[0]["deleted"]))
+                loader.run(tx, "set_meta")
+                tx.commit()
+            return dict(loader.totals)
+
+        def write(name: str, **params: Any) -> list[dict[str, Any]]:
+            return session.execute_write(lambda tx: loader.run(tx, name, **params))
+
+        if not empty:
+            write("mark_loading")
+            session.execute_write(loader.drop_rekinded)
+        for name, rows in loader.batches(create=empty):
+            write(name, rows=rows)
+            loader.done(len(rows))
+            if between_batches:
+                between_batches()
+        loader.remove_stale(lambda name: int(write(name, limit=STALE_BATCH)[0]["deleted"]))
+        write("set_meta")
+    return dict(loader.totals)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from seed.corpus import Corpus
-from seed.loader import Problem, SeedRead, read_seed
+from seed.loader import Problem, SeedRead, ordered, read_seed
 
 
 def check_quotes(read: SeedRead, corpus: Corpus) -> list[Problem]:
@@ -15,11 +15,17 @@ def check_quotes(read: SeedRead, corpus: Corpus) -> list[Problem]:
     records += [(f, ln, f"relationship ({r.source} {r.type} {r.target})", r.sources) for f, ln, r in read.relationships]
     for file, line, entry, sources in records:
         for i, src in enumerate(sources):
+            if not src.quote:  # a dataset record (a register's URL or name): nothing to match
+                continue
             doc = corpus.get(src.document)
             if doc is None:
                 problems.append(
                     Problem(
-                        file, line, entry, f"sources[{i}].document", f"no document {src.document!r} in {corpus.folder}"
+                        file,
+                        line,
+                        entry,
+                        source_field(file, i, "document"),
+                        f"no document {src.document!r} in {corpus.folder}",
                     )
                 )
             elif not doc.contains(src.quote):
@@ -28,11 +34,18 @@ def check_quotes(read: SeedRead, corpus: Corpus) -> list[Problem]:
                         file,
                         line,
                         entry,
-                        f"sources[{i}].quote",
+                        source_field(file, i, "quote"),
                         f"does not occur verbatim in {src.document}: {src.quote[:80]!r}",
                     )
                 )
     return problems
+
+
+def source_field(file: str, index: int, part: str) -> str:
+    """How a file names a source's field: a YAML path, or a CSV column (with which source of the record)."""
+    if file.endswith(".csv"):
+        return f"source_{part}" + (f" (source {index + 1} of this record)" if index else "")
+    return f"sources[{index}].{part}"
 
 
 def validate(data_dir: Path, corpus_dir: Path) -> tuple[SeedRead, list[Problem], bool]:
@@ -42,7 +55,7 @@ def validate(data_dir: Path, corpus_dir: Path) -> tuple[SeedRead, list[Problem],
     problems = list(read.problems)
     if corpus.available:
         problems += check_quotes(read, corpus)
-    return read, sorted(problems), corpus.available
+    return read, ordered(problems), corpus.available
 
 
 def main() -> int:  # a stand-alone entry point for curators: python -m seed.validate

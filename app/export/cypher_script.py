@@ -82,14 +82,14 @@ def pieces(snapshot: Snapshot, registry: CypherRegistry | None = None) -> Iterat
     for statement in registry.statements("schema"):
         yield statement + ";\n"
     by_kind, by_type = load_rows(snapshot.entities, snapshot.relationships)
+    yield f"\n:param version => {literal(loaded_version(snapshot))}\n"  # the loads tag what they write with it
     for name, groups in (("load_entities", by_kind), ("load_relationships", by_type)):
         for label, rows in sorted(groups.items()):
             statement = registry[f"{name}:{label}"]
             for i in range(0, len(rows), BATCH):
                 yield f"\n:param rows => {literal(rows[i : i + BATCH])}\n"
                 yield statement + ";\n"
-    yield f"\n:param version => {literal(loaded_version(snapshot))}\n"
-    yield registry["set_meta"] + ";\n"
+    yield "\n" + registry["set_meta"] + ";\n"
 
 
 def render(snapshot: Snapshot) -> Iterator[bytes]:

@@ -16,6 +16,10 @@ from app.vocabulary import HUB_KINDS, Kind
 PathMode = Literal["shortest", "all", "temporal"]
 
 
+# The version a store reports when no dataset is (completely) loaded.
+NOT_LOADED = "not-loaded"
+
+
 @dataclass(frozen=True)
 class Hop:
     """One step of a path: a relationship walked from `start` to `end` (either way round)."""

@@ -23,9 +23,18 @@ def _partial(value: Any, precision: str | None) -> PartialDate | None:
 
 
 def _sources(props: dict[str, Any]) -> tuple[Source, ...]:
+    documents = props.get("source_documents") or []
+    urls = props.get("source_urls") or [""] * len(documents)
     return tuple(
-        Source(d, q) for d, q in zip(props.get("source_documents") or [], props.get("source_quotes") or [], strict=True)
+        Source(d, q, u or None) for d, q, u in zip(documents, props.get("source_quotes") or [], urls, strict=True)
     )
+
+
+def _source_props(sources: tuple[Source, ...]) -> dict[str, list[str]]:
+    props = {"source_documents": [s.document for s in sources], "source_quotes": [s.quote for s in sources]}
+    if any(s.url for s in sources):  # dataset records only: quoted sources keep their two lists
+        props["source_urls"] = [s.url or "" for s in sources]
+    return props
 
 
 def entity_props(e: Entity) -> dict[str, Any]:
@@ -33,7 +42,7 @@ def entity_props(e: Entity) -> dict[str, Any]:
         "id": e.id, "kind": e.kind.value, "name": e.name, "name_en": e.name_en,
         "aliases": list(e.aliases), "alias_text": " ".join(e.aliases),
         "country": e.country, "lat": e.lat, "lon": e.lon, "description": e.description,
-        "source_documents": [s.document for s in e.sources], "source_quotes": [s.quote for s in e.sources],
+        "source_urls": None, **_source_props(e.sources),
     }  # fmt: skip
 
 
@@ -53,7 +62,7 @@ def relationship_props(r: Relationship) -> dict[str, Any]:
         "end_precision": r.end.precision if r.end else None,
         "first": r.period.first, "last": r.period.last,
         "circa": r.circa, "status": r.status, "description": r.description,
-        "source_documents": [s.document for s in r.sources], "source_quotes": [s.quote for s in r.sources],
+        "source_urls": None, **_source_props(r.sources),
     }  # fmt: skip
 
 

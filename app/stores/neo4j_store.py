@@ -29,7 +29,7 @@ from app.cypher_registry import CypherRegistry
 from app.errors import QueryTimeout, StoreUnavailable
 from app.filters import RelFilter
 from app.model import Entity, Relationship
-from app.stores.base import Hop, Path, SegmentQuery, SegmentResult
+from app.stores.base import NOT_LOADED, Hop, Path, SegmentQuery, SegmentResult
 from app.stores.neo4j_records import entity_from, relationship_from
 
 T = TypeVar("T")
@@ -120,7 +120,7 @@ class Neo4jStore:
 
     def current_version(self) -> str:
         rows = self._read("meta")
-        return (rows[0]["version"] if rows else None) or "not-loaded"
+        return (rows[0]["version"] if rows else None) or NOT_LOADED
 
     def ping(self) -> str:
         version = self.current_version()

@@ -119,3 +119,38 @@ def test_every_quote_occurs_in_its_document(settings: Settings) -> None:
     assert checked
     assert [str(p) for p in problems if "quote" in p.field or "document" in p.field] == []
     assert sum(len(r.sources) for *_, r in read.relationships) >= len(read.relationships)
+
+
+def test_broken_yaml_is_reported_at_its_line_first_without_follow_on_errors(
+    data_copy: Path, settings: Settings
+) -> None:
+    """An unclosed quote is named at the line it opens, first; references into the file are not reported as dangling."""
+    path = data_copy / "common.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    broken = next(i for i, ln in enumerate(lines) if ln.strip().startswith("description:") and i > 40)
+    lines[broken] = lines[broken].split("description:")[0] + 'description: "an unclosed quote'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_validate(data_copy, settings.corpus_dir)
+    assert result.exit_code == 1
+    out = result.output.splitlines()
+    assert out[0].startswith(f"common.yaml:{broken + 1}: (file): (syntax): not valid YAML"), out[0]
+    assert "dangling reference" not in result.output
+
+
+def test_seed_lists_twenty_problems_and_a_count_or_all_on_request(data_copy: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`citygraph seed` refuses bad data before connecting: 20 problems and a count, or `--all-problems`."""
+    from app.config import get_settings
+
+    edit(data_copy / "common.yaml", lambda d: [e.update(population=1) for e in d["entities"][:25]])
+    monkeypatch.setenv("CITYGRAPH_DATA_DIR", str(data_copy))
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")  # never reached: the data is refused first
+    get_settings.cache_clear()
+    try:
+        short = runner.invoke(app, ["seed"])
+        full = runner.invoke(app, ["seed", "--all-problems"])
+    finally:
+        get_settings.cache_clear()
+    assert short.exit_code == full.exit_code == 1
+    assert "nothing was loaded" in short.output and "unreachable" not in short.output
+    assert short.output.count(": population: ") == 20 and "… and 5 more" in short.output
+    assert full.output.count(": population: ") == 25 and "more (" not in full.output

@@ -45,7 +45,7 @@ def test_seed_twice_changes_nothing(cli_env: None, neo4j_driver: Driver, neo4j_l
     before = graph_dump(neo4j_driver)
     result = runner.invoke(app, ["seed"])
     assert result.exit_code == 0, result.output
-    assert "(0 nodes and 0 relationships created)" in result.output
+    assert "(0 nodes and 0 relationships created, 0 nodes and 0 relationships removed)" in result.output
     assert graph_dump(neo4j_driver) == before
     assert len(before[0]) == len(seed_dataset.entities)
     assert len(before[1]) == len(seed_dataset.relationships)

@@ -1,0 +1,216 @@
+"""Data folders in CSV: `entities.csv` and `relationships.csv`, beside or instead of seed YAML.
+
+Each row becomes the same mapping a YAML entry would be and goes through the same checks
+(`RecordReader`), so the vocabulary, the date rules and the messages are those of YAML;
+only the places differ: a problem names the file, the row (its line in the file) and the
+column. A row holds one source; a relationship (or entity) with several sources is written
+as several rows that repeat it, which may differ only in their source columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from app.model import Dataset, Entity, Relationship, Source
+from seed.loader import SYNTAX, Problem, RecordReader, identity
+
+SOURCE_COLUMNS = ("source_document", "source_quote", "source_url")
+ENTITY_COLUMNS = ("id", "kind", "name", "name_en", "aliases", "country", "lat", "lon", "description")
+RELATIONSHIP_COLUMNS = ("source", "type", "target", "start", "end", "circa", "status", "description", *SOURCE_COLUMNS)
+ENTITIES_FILE = "entities.csv"
+RELATIONSHIPS_FILE = "relationships.csv"
+ALIAS_SEPARATOR = ";"
+_TRUE = {"true", "yes", "1"}
+_FALSE = {"false", "no", "0", ""}
+
+# What each file must and may hold; entities may carry a source per row too.
+_LAYOUT: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    ENTITIES_FILE: (("id", "kind", "name"), (*ENTITY_COLUMNS, *SOURCE_COLUMNS)),
+    RELATIONSHIPS_FILE: (("source", "type", "target"), RELATIONSHIP_COLUMNS),
+}
+
+
+def csv_files(data_dir: Path) -> list[Path]:
+    """The CSV data files present in `data_dir`, entities first."""
+    return [data_dir / name for name in (ENTITIES_FILE, RELATIONSHIPS_FILE) if (data_dir / name).is_file()]
+
+
+class _CsvReader(RecordReader):
+    """Rows of one CSV file: problems name columns, sources may be dataset records."""
+
+    field_names: ClassVar[dict[str, str]] = {
+        "sources": "source_document",
+        "sources[0]": "source_document",
+        "sources[0].document": "source_document",
+        "sources[0].quote": "source_quote",
+        "sources[0].url": "source_url",
+    }
+    dataset_records: ClassVar[bool] = True
+
+
+def _cell(value: str) -> str | None:
+    value = value.strip()
+    return value or None
+
+
+def _number(value: str | None) -> float | str | None:
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value  # left as text: the shared check reports it, naming the column
+
+
+def _flag(value: str | None) -> bool | str:
+    text = (value or "").lower()
+    return True if text in _TRUE else False if text in _FALSE else text
+
+
+def _raw(cells: dict[str, str | None], line: int, entity: bool) -> dict[str, Any]:
+    """A row as the mapping a YAML entry would be."""
+    raw: dict[str, Any] = {k: v for k, v in cells.items() if k not in SOURCE_COLUMNS}
+    raw["__line__"] = line
+    if entity:
+        raw["aliases"] = [a.strip() for a in (cells.get("aliases") or "").split(ALIAS_SEPARATOR) if a.strip()]
+        raw["lat"], raw["lon"] = _number(cells.get("lat")), _number(cells.get("lon"))
+    else:
+        raw["circa"] = _flag(cells.get("circa"))
+    document, quote, url = (cells.get(c) for c in SOURCE_COLUMNS)
+    if document or quote or url:
+        raw["sources"] = [{"document": document, "quote": quote, "url": url}]
+    return raw
+
+
+def _differing(first: Entity | Relationship, again: Entity | Relationship) -> list[str]:
+    """The fields (other than sources) in which a repeated row differs from the first."""
+    ignored = {"sources"} | ({"source", "target"} if isinstance(first, Relationship) and first.symmetric else set())
+    return [
+        f.name
+        for f in dataclasses.fields(first)
+        if f.init and f.name not in ignored and getattr(first, f.name) != getattr(again, f.name)
+    ]
+
+
+class _NotUtf8(Exception):
+    def __init__(self, line: int, reason: str):
+        self.line, self.reason = line, reason
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines as text, decoded one by one so that an encoding error names its line."""
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, 1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _NotUtf8(number, f"{exc.reason} at byte {exc.start + 1} of the line") from None
+            yield text.removeprefix("\ufeff") if number == 1 else text  # with or without a BOM
+
+
+def _rows(path: Path, problems: list[Problem]) -> Iterator[dict[str, Any]]:
+    """The rows of `path` as YAML-shaped mappings; header, encoding and CSV problems are noted."""
+    required, allowed = _LAYOUT[path.name]
+    rows = csv.reader(_lines(path))
+    try:
+        header = [h.strip() for h in next(rows, [])]
+        wrong = [
+            Problem(path.name, 1, "(header)", name or "(empty)", f"unknown column; expected {', '.join(allowed)}")
+            for name in header
+            if name not in allowed
+        ] + [Problem(path.name, 1, "(header)", name, "missing column") for name in required if name not in header]
+        if wrong:
+            problems.extend(wrong)
+            return
+        for cells in rows:
+            line = rows.line_num  # a row spanning lines (a quoted line break) is named by its last
+            if not cells or not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                message = f"{len(cells)} cells; the header has {len(header)}"
+                problems.append(Problem(path.name, line, f"row {line}", "(row)", message))
+                continue
+            yield _raw({h: _cell(v) for h, v in zip(header, cells, strict=False)}, line, path.name == ENTITIES_FILE)
+    except _NotUtf8 as exc:
+        problems.append(Problem(path.name, exc.line, "(file)", SYNTAX, f"not UTF-8 text: {exc.reason}"))
+    except csv.Error as exc:
+        problems.append(Problem(path.name, rows.line_num, "(file)", SYNTAX, f"not valid CSV: {exc}"))
+
+
+def read_csv_file(path: Path, problems: list[Problem]) -> Iterator[tuple[str, Any]]:
+    """Records of one CSV data file, with repeated rows merged into one record with their sources."""
+    reader = _CsvReader(path, problems)
+    entity = path.name == ENTITIES_FILE
+    records: dict[str, tuple[int, Any]] = {}
+    for raw in _rows(path, problems):
+        line = raw["__line__"]
+        record = reader.entity(raw, f"row {line}") if entity else reader.relationship(raw, f"row {line}")
+        if record is None:
+            continue
+        key = record.id if isinstance(record, Entity) else identity(record)
+        if key not in records:
+            records[key] = (line, record)
+            continue
+        first_line, first = records[key]
+        differing = _differing(first, record)
+        if differing:
+            problems.append(
+                Problem(
+                    path.name, line, f"row {line} ({key})", differing[0],
+                    f"repeats row {first_line} with a different {differing[0]}; a repeated row may only add a source",
+                )
+            )  # fmt: skip
+            continue
+        extra = tuple(s for s in record.sources if s not in first.sources)
+        records[key] = (first_line, dataclasses.replace(first, sources=first.sources + extra))
+    what = "entity" if entity else "relationship"
+    for line, record in records.values():
+        yield what, (path.name, line, record)
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _source_cells(source: Source | None) -> list[str]:
+    return [source.document, source.quote, source.url or ""] if source else ["", "", ""]
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def entity_rows(entities: Iterable[Entity]) -> Iterator[list[str]]:
+    """Rows of `entities.csv` (with source columns): one per source, one if there is none."""
+    for e in entities:
+        cells = [e.id, e.kind.value, e.name, _text(e.name_en), ALIAS_SEPARATOR.join(e.aliases), _text(e.country),
+                 _text(e.lat), _text(e.lon), _text(e.description)]  # fmt: skip
+        for source in e.sources or (None,):
+            yield cells + _source_cells(source)
+
+
+def relationship_rows(relationships: Iterable[Relationship]) -> Iterator[list[str]]:
+    """Rows of `relationships.csv`: one per source."""
+    for r in relationships:
+        cells = [r.source, r.type, r.target, _text(r.start), _text(r.end), "true" if r.circa else "",
+                 _text(r.status), _text(r.description)]  # fmt: skip
+        for source in r.sources or (None,):
+            yield cells + _source_cells(source)
+
+
+def write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """Write one CSV data file (UTF-8, no BOM, `\\n` line ends)."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def write_csv(dataset: Dataset, folder: Path) -> None:
+    """Write `dataset` as a CSV data folder that reads back as the same dataset."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_rows(folder / ENTITIES_FILE, (*ENTITY_COLUMNS, *SOURCE_COLUMNS), entity_rows(dataset.entities))
+    write_rows(folder / RELATIONSHIPS_FILE, RELATIONSHIP_COLUMNS, relationship_rows(dataset.relationships))
