@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test neo4j neo4j-build seed validate lint bench chromium clean
+.PHONY: run test neo4j neo4j-build gephi-build seed validate lint bench chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/citygraph serve
 
 ## Lint, then every test: builds and starts a throw-away local Neo4j for the Neo4j tests.
-test: $(STAMP) neo4j-build chromium lint
+test: $(STAMP) neo4j-build gephi-build chromium lint
 	$(BIN)/python -m pytest
 
 ## Check the seed data against the source documents.
@@ -31,6 +31,10 @@ neo4j:
 
 neo4j-build:
 	neo4j-local/run.sh --build-only
+
+# The Gephi toolkit harness the export tests import files with (tests/gephi/, Maven Central).
+gephi-build:
+	mvn -q -B -f tests/gephi/pom.xml package && touch tests/gephi/target/gephi-import-check.jar
 
 ## Load the seed data into the configured Neo4j (by default the one `make neo4j` starts).
 seed: $(STAMP)
@@ -49,4 +53,4 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 clean:
-	rm -rf $(VENV) neo4j-local/target .pytest_cache
+	rm -rf $(VENV) neo4j-local/target tests/gephi/target .pytest_cache

@@ -6,9 +6,16 @@ One column set serves both tools (see the README, "CSV columns"):
   Kumu keys elements by `Label` and reads `Type` as the element type (here the kind).
   Labels are made unique (a clashing name gets its kind in brackets), because Kumu
   matches connections to elements by label.
-- `edges.csv`: `Source`, `Target`, `Type`, `Id`, `Label` for Gephi (`Type` is Directed or
-  Undirected, `Label` the relationship type), then `From`, `To` (the labels) and
-  `Direction` (directed or mutual) for Kumu. Every other column is an attribute in both.
+- `edges.csv`: `Source`, `Target`, `Type`, `Kind`, `Id`, `Label`, `Timeset` for Gephi
+  (`Type` is Directed or Undirected; `Kind` the edge kind that keeps parallel edges apart,
+  see `edge_kind`; `Label` the relationship type; `Timeset` the period as a Gephi interval
+  set), then `From`, `To` (the labels) and `Direction` (directed or mutual) for Kumu. Every
+  other column is an attribute in both.
+- Both tables import through Gephi's spreadsheet importer with the column types it detects:
+  dates as written are one text column, `Dates` ("1998–2001", "c. 2014–2018", "2004–"),
+  because separate start and end columns ("2004", "1999-03") are detected as timestamps,
+  which switch Gephi to timestamps and break the append of the edges (ClassCastException).
+  The timeline comes from `Timeset` on both tables (a node's is the union of its ties').
 
 UTF-8 with a byte-order mark, so that Excel, which otherwise reads a CSV in the local
 code page, shows "Århus" and "Ølstykke" intact; Python reads it with `utf-8-sig`.
@@ -24,6 +31,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from app.export.archive import deterministic_zip
+from app.export.spells import Interval, edge_interval, gephi_interval_set, node_intervals
+from app.model import Relationship
 
 if TYPE_CHECKING:
     from app.export.snapshot import Snapshot
@@ -40,10 +49,11 @@ NODE_COLUMNS = (
     "Description",
     "Sources",
     "Degree",
+    "Timeset",
 )
 EDGE_COLUMNS = (
-    "Source", "Target", "Type", "Id", "Label", "From", "To", "Direction",
-    "Start", "End", "Circa", "Status", "Description", "Sources",
+    "Source", "Target", "Type", "Kind", "Id", "Label", "Timeset", "From", "To", "Direction",
+    "Dates", "Circa", "Status", "Description", "Sources",
 )  # fmt: skip
 BOM = "\ufeff"
 
@@ -70,23 +80,46 @@ def _table(columns: tuple[str, ...], rows: Iterable[Sequence[object]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _listed(interval: Interval | None) -> list[Interval] | None:
+    return [interval] if interval else None
+
+
 def _num(v: float | None) -> str | None:
     return None if v is None else repr(v)
+
+
+def dates_as_written(rel: Relationship) -> str:
+    """The dates as the source gives them, in one cell that no spreadsheet reads as a number or date.
+
+    Examples
+    --------
+    >>> from app.dates import PartialDate as P
+    >>> dates_as_written(Relationship("a", "FUNDED", "b", start=P(1998), end=P(2001), circa=True))
+    'c. 1998–2001'
+    >>> dates_as_written(Relationship("a", "FUNDED", "b", start=P(2004, 3))), dates_as_written(Relationship("a", "FUNDED", "b"))
+    ('2004-03–', '')
+    """
+    if not rel.dated:
+        return ""
+    return f"{'c. ' if rel.circa else ''}{rel.start or ''}–{rel.end or ''}"
 
 
 def tables(snapshot: Snapshot) -> dict[str, bytes]:
     """The two CSV files, as bytes."""
     labels = unique_labels(snapshot)
-    degree = snapshot.degree
+    degree, kinds = snapshot.degree, snapshot.edge_kind
+    spans = node_intervals(snapshot.relationships)
     nodes = (
         [e.id, labels[e.id], e.kind.value, e.name_en, "; ".join(e.aliases), e.country, _num(e.lat), _num(e.lon),
-         e.description, "; ".join(dict.fromkeys(s.document for s in e.sources)), degree[e.id]]
+         e.description, "; ".join(dict.fromkeys(s.document for s in e.sources)), degree[e.id],
+         gephi_interval_set(spans.get(e.id))]
         for e in snapshot.entities
     )  # fmt: skip
     edges = (
-        [r.source, r.target, "Undirected" if r.symmetric else "Directed", r.id, r.type,
+        [r.source, r.target, "Undirected" if r.symmetric else "Directed", kinds[r.id], r.id, r.type,
+         gephi_interval_set(_listed(edge_interval(r))),
          labels[r.source], labels[r.target], "mutual" if r.symmetric else "directed",
-         str(r.start) if r.start else None, str(r.end) if r.end else None, "true" if r.circa else "false",
+         dates_as_written(r), "true" if r.circa else "false",
          r.status, r.description, "; ".join(dict.fromkeys(s.document for s in r.sources))]
         for r in snapshot.relationships
     )  # fmt: skip

@@ -11,21 +11,25 @@
   nodes; type, start, end, circa, status, description, sources, symmetric on edges.
 - The manifest is the JSON text of `<meta><description>`; `lastmodifieddate` is the export day.
 
-Every edge is written as directed (GEXF allows mixed graphs, but most readers, networkx
-among them, do not); `symmetric` says which ones read both ways.
+Edges for Gephi, which reads this file without loss under its default import settings:
+each edge's `kind` is its relationship type (made unique where one pair has two
+relationships of a type, see `edge_kind`), so parallel relationships stay apart instead of
+merging; symmetric types (twinning, partnership, cooperation) are `type="undirected"` and
+the rest `type="directed"`, and the graph has no `defaultedgetype` (a mixed graph, as
+Gephi itself writes one). networkx's GEXF reader refuses mixed graphs: read the node-link
+JSON there.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from app.dates import DAY_MAX, DAY_MIN
+from app.export.spells import Interval, edge_interval, node_intervals
 from app.export.stream import encoded
 from app.export.xml_text import attr, text, typed
-from app.model import Relationship
 
 if TYPE_CHECKING:
     from app.export.snapshot import Snapshot
@@ -39,46 +43,6 @@ EDGE_ATTRIBUTES = (
     ("type", "string"), ("start", "string"), ("end", "string"), ("circa", "boolean"), ("status", "string"),
     ("description", "string"), ("sources", "string"), ("symmetric", "boolean"),
 )  # fmt: skip
-
-Interval = tuple[dt.date, dt.date]
-
-
-def edge_interval(rel: Relationship) -> Interval | None:
-    """The days a relationship is in force, or None when it is undated (always in force)."""
-    if not rel.dated:
-        return None
-    return rel.period.first, rel.period.last
-
-
-def merge(intervals: Iterable[Interval]) -> list[Interval]:
-    """Intervals merged where they overlap or touch.
-
-    Examples
-    --------
-    >>> d = dt.date
-    >>> merge([(d(2003, 1, 1), d(2003, 12, 31)), (d(1998, 1, 1), d(2001, 12, 31)), (d(2002, 1, 1), d(2002, 6, 1))])
-    [(datetime.date(1998, 1, 1), datetime.date(2002, 6, 1)), (datetime.date(2003, 1, 1), datetime.date(2003, 12, 31))]
-    """
-    out: list[Interval] = []
-    for first, last in sorted(intervals):
-        if out and (first <= out[-1][1] or (out[-1][1] < DAY_MAX and first == out[-1][1] + dt.timedelta(days=1))):
-            out[-1] = (out[-1][0], max(out[-1][1], last))
-        else:
-            out.append((first, last))
-    return out
-
-
-def node_intervals(rels: list[Relationship]) -> dict[str, list[Interval] | None]:
-    """Each entity's spells: the merged intervals of its relationships (None: always there)."""
-    spans: dict[str, list[Interval] | None] = {}
-    for rel in rels:
-        interval = edge_interval(rel)
-        for node in (rel.source, rel.target):
-            if interval is None:
-                spans[node] = None
-            elif spans.get(node, []) is not None:
-                spans.setdefault(node, []).append(interval)  # type: ignore[union-attr]  # checked above
-    return {node: merge(iv) if iv is not None else None for node, iv in spans.items()}
 
 
 def _spells(intervals: list[Interval] | None, indent: str) -> str:
@@ -113,12 +77,11 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
     yield "    <keywords>city diplomacy, Denmark, international relationships</keywords>\n"
     yield f"    <description>{text(json.dumps(m, ensure_ascii=False, indent=2))}</description>\n"
     yield "  </meta>\n"
-    yield '  <graph mode="dynamic" timeformat="date" timerepresentation="interval" '
-    yield 'defaultedgetype="directed" idtype="string">\n'
+    yield '  <graph mode="dynamic" timeformat="date" timerepresentation="interval" idtype="string">\n'
     yield _declare("node", NODE_ATTRIBUTES)
     yield _declare("edge", EDGE_ATTRIBUTES)
     spans = node_intervals(snapshot.relationships)
-    degree = snapshot.degree
+    degree, kinds = snapshot.degree, snapshot.edge_kind
     yield f'    <nodes count="{len(snapshot.entities)}">\n'
     for e in snapshot.entities:
         values: list[tuple[str, object]] = [
@@ -138,10 +101,9 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
         ]  # fmt: skip
         interval = edge_interval(r)
         body = _attvalues(values, "        ") + _spells([interval] if interval else None, "        ")
-        yield (
-            f"      <edge id={attr(r.id)} source={attr(r.source)} target={attr(r.target)} label={attr(r.type)}>\n"
-            f"{body}      </edge>\n"
-        )
+        ends = f"source={attr(r.source)} target={attr(r.target)}"
+        how = f'type="{"undirected" if r.symmetric else "directed"}" kind={attr(kinds[r.id])}'
+        yield f"      <edge id={attr(r.id)} {ends} {how} label={attr(r.type)}>\n{body}      </edge>\n"
     yield "    </edges>\n  </graph>\n</gexf>\n"
 
 

@@ -3,6 +3,12 @@
 Node ids are the entity ids; edge ids are `e0`, `e1`, … in id order (GraphML ids must be
 XML name tokens, which the relationship ids are not), with the relationship id in `rel_id`.
 Lists (aliases, source documents) are joined with "; ". A missing value has no `<data>`.
+
+For Gephi, which reads it without loss under default settings: the `label` attribute of
+`<edge>` is the edge kind (the relationship type, unique per pair, see `edge_kind`), which
+Gephi's GraphML importer keeps parallel edges apart by; symmetric types are
+`directed="false"` in the directed graph. igraph and yEd read it; networkx's GraphML reader
+refuses mixed graphs: read the node-link JSON there.
 """
 
 from __future__ import annotations
@@ -57,7 +63,7 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
         ("exported_at", m["exported_at"]), ("manifest", snapshot.manifest_json()),
     ]  # fmt: skip
     yield _data("graph", graph_values, "    ")
-    degree = snapshot.degree
+    degree, kinds = snapshot.degree, snapshot.edge_kind
     for e in snapshot.entities:
         values = [
             ("label", e.name), ("kind", e.kind.value), ("name_en", e.name_en), ("aliases", "; ".join(e.aliases)),
@@ -77,7 +83,8 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
             ("sources", "; ".join(dict.fromkeys(s.document for s in r.sources))), ("symmetric", r.symmetric),
         ]  # fmt: skip
         ends = f"source={attr(r.source)} target={attr(r.target)}"
-        yield f'    <edge id="e{i}" {ends}>\n{_data("edge", values, "      ")}    </edge>\n'
+        how = ' directed="false"' if r.symmetric else ""
+        yield f'    <edge id="e{i}" {ends}{how} label={attr(kinds[r.id])}>\n{_data("edge", values, "      ")}    </edge>\n'
     yield "  </graph>\n</graphml>\n"
 
 

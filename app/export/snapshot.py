@@ -17,6 +17,7 @@ from typing import Any
 
 from app import __version__
 from app.errors import EmptyResult
+from app.export.edge_kind import gephi_kinds
 from app.filters import RelFilter, check_range, parse_kinds
 from app.model import Entity, Relationship
 from app.service import CityGraph
@@ -66,6 +67,11 @@ class Snapshot:
             counts[rel.source] += 1
             counts[rel.target] += 1
         return {e.id: counts[e.id] for e in self.entities}
+
+    @cached_property
+    def edge_kind(self) -> dict[str, str]:
+        """Relationship id → the edge kind Gephi keeps parallel edges apart by (see `edge_kind`)."""
+        return gephi_kinds(self.relationships)
 
     @property
     def exported_at(self) -> str:

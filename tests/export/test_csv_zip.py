@@ -21,12 +21,25 @@ def read(data: bytes) -> dict[str, list[dict[str, str]]]:
 
 
 def test_columns_suit_gephi_and_kumu(mini_graph, export_bytes) -> None:
-    """nodes: Id, Label, Type first; edges: Source, Target, Type, Id, Label, then From, To, Direction."""
+    """nodes: Id, Label, Type first; edges: Gephi's Source, Target, Type, Kind, Id, Label, Timeset, then Kumu's
+    From, To, Direction."""
     tables = read(export_bytes(mini_graph, "csv"))
     assert tuple(tables["nodes.csv"][0]) == NODE_COLUMNS
     assert tuple(tables["edges.csv"][0]) == EDGE_COLUMNS
     assert NODE_COLUMNS[:3] == ("Id", "Label", "Type")
-    assert EDGE_COLUMNS[:8] == ("Source", "Target", "Type", "Id", "Label", "From", "To", "Direction")
+    assert EDGE_COLUMNS[:10] == (
+        "Source",
+        "Target",
+        "Type",
+        "Kind",
+        "Id",
+        "Label",
+        "Timeset",
+        "From",
+        "To",
+        "Direction",
+    )
+    assert NODE_COLUMNS[-1] == "Timeset"
 
 
 def test_rows_read_back_with_danish_letters(mini_graph, export_bytes) -> None:
@@ -44,10 +57,14 @@ def test_rows_read_back_with_danish_letters(mini_graph, export_bytes) -> None:
     twin = edges["aarhus|TWINNED_WITH|brasov|2004"]
     assert (twin["Source"], twin["Target"], twin["Type"]) == ("aarhus", "brasov", "Undirected")
     assert twin["Label"] == "TWINNED_WITH"
-    assert (twin["Direction"], twin["Start"], twin["End"]) == ("mutual", "2004", "")
+    assert (twin["Direction"], twin["Dates"], twin["Timeset"]) == ("mutual", "2004–", "<[2004-01-01, Infinity]>")
+    assert twin["Kind"] == "TWINNED_WITH"
     advised = edges["firma|ADVISED|vand|1999-03"]
     assert (advised["Type"], advised["Direction"], advised["From"], advised["To"]) == (
         "Directed", "directed", "Grøn Energi A/S", 'Vandprojekt "Åen" & co')  # fmt: skip
+    assert (advised["Dates"], advised["Timeset"]) == ("1999-03–2000-06-15", "<[1999-03-01, 2000-06-15]>")
+    assert edges["brasov|LOCATED_IN|brasov-county|"]["Timeset"] == ""  # undated: always there
+    assert nodes["vand"]["Timeset"] == "<[1998-01-01, 2001-12-31]>" and nodes["aarhus"]["Timeset"] == ""
 
 
 def test_labels_are_unique_for_kumu(mini_graph, export_bytes) -> None:
