@@ -72,14 +72,12 @@ class Relationship:
     description: str | None = None
     sources: tuple[Source, ...] = ()
     period: Period = field(init=False, compare=False, repr=False)
+    id: str = field(init=False, compare=False, repr=False)
+    """Stable id: the identity a seed file may not repeat (kept, as loaders ask for it often)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "period", Period.of(self.start, self.end))
-
-    @property
-    def id(self) -> str:
-        """Stable id: the identity a seed file may not repeat."""
-        return f"{self.source}|{self.type}|{self.target}|{self.start or ''}"
+        object.__setattr__(self, "id", f"{self.source}|{self.type}|{self.target}|{self.start or ''}")
 
     @property
     def symmetric(self) -> bool:

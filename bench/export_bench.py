@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import random
 import re
 import sys
 import time
@@ -20,41 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.config import Settings  # noqa: E402
-from app.dates import PartialDate  # noqa: E402
 from app.export.formats import FORMATS, prepare  # noqa: E402
 from app.export.snapshot import SnapshotFilters  # noqa: E402
-from app.model import Dataset, Entity, Relationship, Source  # noqa: E402
+from app.model import Dataset  # noqa: E402
 from app.service import CityGraph  # noqa: E402
 from app.stores.memory import MemoryStore  # noqa: E402
-from app.vocabulary import REL_TYPE_NAMES, Kind  # noqa: E402
 from seed.loader import load_dataset  # noqa: E402
+from seed.synth import synthetic_dataset  # noqa: E402
 
 README = ROOT / "bench" / "README.md"
 SECTION = "## Exports"
-
-
-def synthetic(relationships: int, seed: int = 1) -> Dataset:
-    """A random dated graph: one entity per 5 relationships, Danish letters in the names."""
-    rng = random.Random(seed)
-    kinds = list(Kind)
-    n = max(relationships // 5, 10)
-    entities = tuple(
-        Entity(f"e{i}", kinds[i % len(kinds)], f"Entitet {i} – Ærø/Øster/Å", country="DK",
-               lat=54.5 + rng.random() * 3, lon=8 + rng.random() * 4, description=f"Beskrivelse {i}",
-               sources=(Source("syntetisk.txt", "citat"),))
-        for i in range(n)
-    )  # fmt: skip
-    rels = []
-    for i in range(relationships):
-        start = rng.randint(1950, 2018)
-        end = start + rng.randint(0, 10) if rng.random() < 0.6 else None
-        rels.append(Relationship(
-            f"e{rng.randrange(n)}", REL_TYPE_NAMES[i % len(REL_TYPE_NAMES)], f"e{rng.randrange(n)}",
-            start=PartialDate(start, rng.randint(1, 12) if i % 3 == 0 else None), end=PartialDate(end) if end else None,
-            description=f"forbindelse {i}", sources=(Source("syntetisk.txt", "citat"),),
-        ))  # fmt: skip
-    unique = {r.id: r for r in rels}  # ids repeat when the same pair, type and start recur
-    return Dataset(entities, tuple(unique.values()), version=f"synthetic-{relationships}")
 
 
 def best_time(graph: CityGraph, fmt: str, repeat: int) -> tuple[float, int]:
@@ -96,7 +70,7 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     seed = load_dataset(settings.data_dir)
-    big = synthetic(args.relationships)
+    big = synthetic_dataset(args.relationships)  # `citygraph synth`, read back
     parts = [
         "Each time is the best of several runs of building the snapshot and rendering every byte "
         "(`bench/export_bench.py`); × JSON is the ratio to the node-link JSON export of the same graph. "

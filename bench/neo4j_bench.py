@@ -14,7 +14,6 @@ Run: .venv/bin/python -m bench.neo4j_bench   (about two minutes)
 
 from __future__ import annotations
 
-import random
 import tempfile
 import time
 from pathlib import Path
@@ -23,55 +22,31 @@ from neo4j import GraphDatabase
 
 from app.config import Settings
 from app.cypher_registry import CypherRegistry
-from app.dates import DAY_MAX, DAY_MIN, PartialDate
-from app.model import Dataset, Entity, Relationship, Source
+from app.dates import DAY_MAX, DAY_MIN
 from app.service import CityGraph
 from app.stores.neo4j_records import relationship_props
 from app.stores.neo4j_store import Neo4jStore
-from app.vocabulary import REL_TYPE_NAMES, Kind
 from bench.common import percentiles, table, time_calls
 from seed import neo4j_load
 from seed.loader import load_dataset
+from seed.synth import synthetic_dataset
 from tests.neo4j_server import PASSWORD, LocalNeo4j
 
-N_ENTITIES = 20_000
 N_RELS = 100_000
 PER_ROW_SAMPLE = 3_000
 REPEAT = 50
 
 
-def synthetic(seed: int = 7) -> Dataset:
-    rng = random.Random(seed)
-    kinds = [k for k in Kind if k != Kind.Country]
-    entities = tuple(Entity(f"e{i}", kinds[i % len(kinds)], f"Entity {i}") for i in range(N_ENTITIES))
-    types = [t for t in REL_TYPE_NAMES if t != "LOCATED_IN"]
-    rels = []
-    for i in range(N_RELS):
-        a, b = rng.sample(range(N_ENTITIES), 2)
-        year = rng.randint(1950, 2018)
-        rels.append(
-            Relationship(
-                f"e{a}",
-                types[i % len(types)],
-                f"e{b}",
-                start=PartialDate(year),
-                end=PartialDate(year + rng.randint(0, 10)),
-                description=f"synthetic {i}",
-                sources=(Source("synthetic.txt", f"row {i}"),),
-            )
-        )
-    return Dataset(entities, tuple(rels), version=f"synthetic-{seed}")
-
-
 def load_comparison(driver, registry: CypherRegistry) -> list[list[str]]:  # type: ignore[no-untyped-def]
-    data = synthetic()
+    data = synthetic_dataset(N_RELS, 7)  # `citygraph synth`, read back
+    n_entities = len(data.entities)
     neo4j_load.reset(driver, registry, "neo4j")
     done = [0]
     entities_loaded_at = [0.0]
 
     def progress(n: int) -> None:  # notes when the last entity batch is in
         done[0] += n
-        if done[0] == N_ENTITIES:
+        if done[0] == n_entities:
             entities_loaded_at[0] = time.perf_counter()
 
     t0 = time.perf_counter()
@@ -101,7 +76,7 @@ def load_comparison(driver, registry: CypherRegistry) -> list[list[str]]:  # typ
             f"{batched_rate / per_row_rate:.0f}×",
         ],
         [
-            "batched UNWIND: the whole load, with 20k entities",
+            f"batched UNWIND: the whole load, with {n_entities:,} entities",
             f"{N_RELS:,}",
             f"{total:.1f}",
             f"{N_RELS / total:,.0f}",
