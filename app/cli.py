@@ -333,21 +333,31 @@ def export(
     from app.export.snapshot import SnapshotFilters
 
     filters = SnapshotFilters(as_of, start, end, tuple(kinds or ()), tuple(types or ()), around, radius)
+    if str(output) != "-" and not output.parent.is_dir():  # say so before any work is done
+        err.print(f"[red]error:[/red] cannot write {output}: no folder {output.parent}", soft_wrap=True)
+        raise typer.Exit(1)
     try:
         job = prepare(_graph(backend), fmt, filters, layout, labels)
     except CityGraphError as exc:
         _fail(exc)
     counts = job.snapshot.manifest["counts"]
+    for warning in job.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
     if str(output) == "-":
         for chunk in job.chunks():
             sys.stdout.buffer.write(chunk)
         sys.stdout.buffer.flush()
     else:
-        with output.open("wb") as f:
-            for chunk in job.chunks():
-                f.write(chunk)
+        try:
+            with output.open("wb") as f:
+                for chunk in job.chunks():
+                    f.write(chunk)
+        except OSError as exc:
+            err.print(f"[red]error:[/red] cannot write {output}: {exc.strerror or exc}", soft_wrap=True)
+            raise typer.Exit(1) from None
     err.print(
-        f"wrote {output} ({job.format.name}): {job.snapshot.title}; {counts['entities']} entities, {counts['relationships']} relationships"
+        f"wrote {output} ({job.format.name}): {job.snapshot.title}; {counts['entities']} entities, {counts['relationships']} relationships",
+        soft_wrap=True,
     )
 
 

@@ -37,6 +37,13 @@ WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $t
 RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props
 ORDER BY r.id
 
+// name: dated_span
+// The earliest and latest day any relationship's period names; open ends (the day limits) left out.
+MATCH (:Entity)-[r]->(:Entity)
+UNWIND [r.first, r.last] AS day
+WITH day WHERE $day_min < day < $day_max
+RETURN min(day) AS first, max(day) AS last
+
 // name: relationships_by_id
 // The relationships a path query named, by their ids. An id is "source|TYPE|target|start",
 // so both ends are unique-index seeks and the relationship an Expand(Into) between them.

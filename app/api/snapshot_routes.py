@@ -12,6 +12,7 @@ from app.export.formats import FORMATS, prepare
 from app.export.snapshot import RADIUS_MAX, SnapshotFilters
 
 snapshot_router = APIRouter()
+WARNING_HEADER = "X-Citygraph-Warning"
 
 FormatParam = Annotated[
     str, Query(description="One of: " + "; ".join(f"`{f.name}`: {f.help}" for f in FORMATS.values()) + ".")
@@ -25,7 +26,11 @@ FormatParam = Annotated[
     responses={
         200: {
             "content": {f.media_type: {} for f in FORMATS.values()},
-            "description": "The file, with a manifest inside.",
+            "description": "The file, with a manifest inside. When the date window lies outside the data's "
+            f"dates, `{WARNING_HEADER}` says so (as does the manifest's `warnings`).",
+            "headers": {
+                WARNING_HEADER: {"description": "A window outside the data's dates", "schema": {"type": "string"}}
+            },
         }
     },
 )
@@ -50,4 +55,6 @@ def snapshot(
     filters = SnapshotFilters(as_of, start, end, tuple(kinds or ()), tuple(types or ()), around, radius)
     export = prepare(graph, format, filters, layout, labels)
     headers = {"Content-Disposition": f'attachment; filename="{export.filename}"'}
+    if export.warnings:  # also in the manifest inside the file; the header lets a client see it without parsing
+        headers[WARNING_HEADER] = " ".join(export.warnings)
     return StreamingResponse(export.chunks(), media_type=export.format.media_type, headers=headers)

@@ -77,6 +77,10 @@ class Export:
     def filename(self) -> str:
         return f"{self.snapshot.slug}.{self.format.extension}"
 
+    @property
+    def warnings(self) -> list[str]:
+        return self.snapshot.warnings
+
     def chunks(self) -> Iterator[bytes]:
         return self.format.render(self.snapshot, self.options)
 

@@ -55,6 +55,11 @@ class Snapshot:
     filters: SnapshotFilters = field(default_factory=SnapshotFilters)
     center: str | None = None
 
+    @property
+    def warnings(self) -> list[str]:
+        """What the user should know about these filters (a window outside the data's dates)."""
+        return list(self.manifest["warnings"])
+
     @cached_property
     def by_id(self) -> dict[str, Entity]:
         return {e.id: e for e in self.entities}
@@ -132,6 +137,7 @@ def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.d
     rel_filter = RelFilter.build(filters.as_of, filters.start, filters.end, list(filters.types) or None)
     wanted = parse_kinds(list(filters.kinds) or None)
     center = graph.resolve(filters.around, "around") if filters.around else None
+    outside = window_note(rel_filter, graph.store.dated_span())
 
     all_entities, rels = graph.store.snapshot(rel_filter)
     kind_of = {e.id: e.kind for e in all_entities}
@@ -155,7 +161,7 @@ def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.d
     rels = sorted(rels, key=lambda r: r.id)
     if not rels and (not entities or not filters.unfiltered):
         raise EmptyResult(
-            "no relationships match these filters; widen the dates, kinds or types",
+            f"no relationships match these filters; widen the dates, kinds or types{f'. {outside}' if outside else ''}",
             filters=_filters_dict(filters, rel_filter, wanted, center),
         )
 
@@ -175,6 +181,7 @@ def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.d
         },
         "sources": _sources(entities, rels),
         "notes": _notes(filters, center),
+        "warnings": [outside] if outside else [],
     }
     return Snapshot(
         entities, rels, manifest, title, _slug(filters, rel_filter, center), filters, center.id if center else None
@@ -209,6 +216,35 @@ def ego_nodes(center: str, rels: list[Relationship], radius: int, kind_of: dict[
                 seen[other] = seen[node] + 1
                 queue.append(other)
     return set(seen)
+
+
+def window_note(rel_filter: RelFilter, span: tuple[dt.date, dt.date] | None) -> str | None:
+    """A warning when the window lies wholly before or after every date in the data (ASCII, fit for a header).
+
+    Examples
+    --------
+    >>> span = (dt.date(1946, 1, 1), dt.date(2018, 12, 31))
+    >>> window_note(RelFilter.build(as_of="2099"), span)
+    'The window 2099-01-01 to 2099-12-31 lies after every date in the data (1946-01-01 to 2018-12-31): only undated relationships and those with an open end are kept.'
+    >>> window_note(RelFilter.build(end="1800"), span)[:62]
+    'The window the beginning to 1800-12-31 lies before every date '
+    >>> window_note(RelFilter.build(as_of="2016"), span) is None
+    True
+    """
+    if span is None:
+        return None
+    if rel_filter.last < span[0]:
+        where, open_end = "before", "start"
+    elif rel_filter.first > span[1]:
+        where, open_end = "after", "end"
+    else:
+        return None
+    first, last = rel_filter.bounds()
+    return (
+        f"The window {first or 'the beginning'} to {last or 'the end'} lies {where} every date in the data "
+        f"({span[0].isoformat()} to {span[1].isoformat()}): only undated relationships and those with an open "
+        f"{open_end} are kept."
+    )
 
 
 def _filters_dict(

@@ -6,6 +6,7 @@ written once, above the stores (`app.analysis`), so both backends give the same 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -88,6 +89,11 @@ class GraphStore(Protocol):
 
     def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
         """Every entity and the relationships that pass the filter."""
+        ...
+
+    def dated_span(self) -> tuple[dt.date, dt.date] | None:
+        """The earliest and latest day any relationship's period names (open ends left out);
+        None when nothing is dated."""
         ...
 
     def ping(self) -> str:

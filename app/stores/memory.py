@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Iterator
+from functools import cached_property
 
 import networkx as nx
 
 from app.analysis.temporal import advance
-from app.dates import DAY_MIN
+from app.dates import DAY_MAX, DAY_MIN
 from app.filters import RelFilter
 from app.model import Dataset, Entity, Relationship
 from app.stores.base import Hop, Path, SegmentQuery, SegmentResult
@@ -65,6 +66,17 @@ class MemoryStore:
     def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
         rels = [rel for _, _, rel in self.graph.edges(data="rel") if rel_filter.admits(rel)]
         return self.all_entities(), rels
+
+    @cached_property
+    def _dated_span(self) -> tuple[dt.date, dt.date] | None:
+        days = [
+            day for _, _, rel in self.graph.edges(data="rel")
+            for day in (rel.period.first, rel.period.last) if DAY_MIN < day < DAY_MAX
+        ]  # fmt: skip
+        return (min(days), max(days)) if days else None
+
+    def dated_span(self) -> tuple[dt.date, dt.date] | None:
+        return self._dated_span
 
     def ping(self) -> str:
         return self.version

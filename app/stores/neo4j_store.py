@@ -8,6 +8,7 @@ is back, so the service recovers without a restart.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ from neo4j.exceptions import (
 
 from app.config import Settings
 from app.cypher_registry import CypherRegistry
+from app.dates import DAY_MAX, DAY_MIN
 from app.errors import QueryTimeout, StoreUnavailable
 from app.filters import RelFilter
 from app.model import Entity, Relationship
@@ -48,6 +50,7 @@ class Neo4jStore:
         self.timeout = settings.neo4j_timeout
         self.version = self.current_version()
         self._rels: dict[str, Relationship] = {}  # by id; the data is read-only per version
+        self._span: tuple[str | None, tuple[dt.date, dt.date] | None] = (None, None)  # (version, dated span)
 
     @classmethod
     def connect(cls, settings: Settings, attempts: int = 10, wait: float = 1.0) -> Neo4jStore:
@@ -147,6 +150,13 @@ class Neo4jStore:
         rows = self._read("snapshot", **self._window(rel_filter))
         rels = [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows]
         return self.all_entities(), rels
+
+    def dated_span(self) -> tuple[dt.date, dt.date] | None:
+        if self._span[0] != self.version:  # a scan of every relationship: once per dataset version
+            row = self._read("dated_span", day_min=DAY_MIN, day_max=DAY_MAX)[0]
+            span = None if row["first"] is None else (row["first"].to_native(), row["last"].to_native())
+            self._span = (self.version, span)
+        return self._span[1]
 
     def segment_paths(self, query: SegmentQuery) -> SegmentResult:
         rows = self._read(

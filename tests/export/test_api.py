@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
+from app.dates import DAY_MAX, DAY_MIN
 from tests.api.test_error_shape import assert_error_shape
 
 MEDIA = {
@@ -36,6 +37,21 @@ def test_snapshot_is_the_same_on_every_backend(client: TestClient) -> None:
     assert body["manifest"]["counts"]["relationships"] == len(body["edges"]) > 0
     assert {e["type"] for e in body["edges"]} <= {"PARTICIPATED_IN", "LED"}
     assert body["manifest"]["filters"]["around"]["id"] == "viborg-kommune"
+
+
+@pytest.mark.parametrize(("as_of", "where"), [("2099", "after"), ("1800", "before")])
+def test_window_outside_the_data_warns(client: TestClient, seed_dataset, as_of: str, where: str) -> None:
+    """A window outside the data's dates still answers, with a warning header and the same note in the manifest."""
+    r = client.get("/snapshot", params={"format": "json", "as_of": as_of})
+    assert r.status_code == 200, r.text
+    days = [
+        d for rel in seed_dataset.relationships for d in (rel.period.first, rel.period.last) if DAY_MIN < d < DAY_MAX
+    ]
+    warning = r.headers["x-citygraph-warning"]
+    assert f"lies {where} every date in the data ({min(days).isoformat()} to {max(days).isoformat()})" in warning
+    assert r.json()["manifest"]["warnings"] == [warning]
+    inside = client.get("/snapshot", params={"format": "json", "as_of": "2016"})
+    assert "x-citygraph-warning" not in inside.headers and inside.json()["manifest"]["warnings"] == []
 
 
 def test_report_bundle_over_http(client: TestClient) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
+from app.dates import DAY_MAX, DAY_MIN
 
 runner = CliRunner()
 
@@ -40,3 +42,36 @@ def test_bad_input_exits_with_a_message(tmp_path) -> None:
         result = runner.invoke(app, ["export", *extra, "--output", str(out), "--backend", "memory"])
         assert result.exit_code == 2
         assert not out.exists()
+
+
+def _dated_span(dataset) -> tuple[str, str]:
+    days = [d for r in dataset.relationships for d in (r.period.first, r.period.last) if DAY_MIN < d < DAY_MAX]
+    return min(days).isoformat(), max(days).isoformat()
+
+
+@pytest.mark.parametrize(("as_of", "where"), [("2099", "after"), ("1800", "before")])
+def test_window_outside_the_data_warns_on_stderr(tmp_path, seed_dataset, as_of, where) -> None:
+    """`--as-of 2099` and `--as-of 1800` still export, with one warning line naming the data's dated span."""
+    out = tmp_path / "x.gexf"
+    result = runner.invoke(app, ["export", "--format", "gexf", "--as-of", as_of, "-o", str(out), "--backend", "memory"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    first, last = _dated_span(seed_dataset)
+    assert len(warnings) == 1 and f"lies {where} every date in the data ({first} to {last})" in warnings[0]
+    assert out.exists()
+    inside = runner.invoke(
+        app, ["export", "--format", "gexf", "--as-of", "2016", "-o", str(out), "--backend", "memory"]
+    )
+    assert inside.exit_code == 0 and "warning" not in inside.stderr
+
+
+@pytest.mark.parametrize("target", ["/missing-dir/x.gexf", "{tmp}", "{tmp}/no/such/x.gexf"])
+def test_bad_output_path_is_one_line_and_exit_1(tmp_path, target) -> None:
+    """A folder that does not exist, or a folder as the file, gives one line on stderr and exit 1."""
+    path = target.format(tmp=tmp_path)
+    result = runner.invoke(app, ["export", "--format", "gexf", "-o", path, "--backend", "memory"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [result.stderr.strip()] and result.stderr.startswith(
+        f"error: cannot write {path}"
+    )
+    assert "Traceback" not in result.output
