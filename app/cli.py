@@ -28,6 +28,7 @@ AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Keep what was in f
 FromOpt = Annotated[str | None, typer.Option("--from", help="Start of a window.")]
 ToOpt = Annotated[str | None, typer.Option("--to", help="End of a window.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the raw JSON answer.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Names in narratives: en (English where known) or da.")]
 
 
 def _settings(backend: str | None = None) -> Settings:
@@ -219,14 +220,16 @@ def paths(
     every_chain: Annotated[
         bool, typer.Option("--every-chain", help="Every combination of parallel links as a path of its own.")
     ] = False,
+    lang: LangOpt = "en",
     backend: BackendOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Explained, dated paths: `citygraph paths Grundfos Irbid --via Viborg`."""
     try:
         answer = _graph(backend).paths(
-            source, target, via, mode, max_hops, RelFilter.build(as_of, start, end), exclude, limit, not every_chain
-        )
+            source, target, via, mode, max_hops, RelFilter.build(as_of, start, end), exclude, limit, not every_chain,
+            lang,
+        )  # fmt: skip
     except CityGraphError as exc:
         _fail(exc)
     if as_json:
@@ -244,7 +247,7 @@ def paths(
         table = Table("from", "relationship", "to", "dates", "source")
         nodes = p["nodes"]
         for j, r in enumerate(p["relationships"]):
-            dates = f"{r['start'] or ''}–{r['end'] or ''}" if (r["start"] or r["end"]) else "undated"
+            dates = period_cell(r)
             src = r["sources"][0] if r["sources"] else {"document": "", "quote": ""}
             table.add_row(
                 nodes[j]["name"],
@@ -254,9 +257,47 @@ def paths(
                 f"{src['document']}: “{src['quote'][:60]}…”",
             )
             for alt in r.get("alternatives", []):
-                alt_dates = f"{alt['start'] or ''}–{alt['end'] or ''}" if (alt["start"] or alt["end"]) else "undated"
+                alt_dates = period_cell(alt)
                 table.add_row("", f"[dim]also {alt['type']}[/dim]", "", f"[dim]{alt_dates}[/dim]", "")
         console.print(table)
+    for note in answer["notes"]:
+        console.print(f"[yellow]note:[/yellow] {note}")
+
+
+def period_cell(rel: dict[str, object]) -> str:
+    """A relationship's dates as the narratives write them: "c. 2014–2018", "since 2007"."""
+    from app.analysis.narrative import period_label
+    from app.dates import PartialDate
+
+    start, end = (PartialDate.parse(rel[k]) if rel.get(k) else None for k in ("start", "end"))
+    return period_label(start, end, bool(rel.get("circa")))
+
+
+@app.command()
+def story(
+    source: str,
+    target: str,
+    via: Annotated[list[str] | None, typer.Option(help="Pass through this entity (repeatable).")] = None,
+    max_hops: Annotated[int, typer.Option(help="Longest route.")] = 4,
+    as_of: AsOfOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    exclude: Annotated[list[str] | None, typer.Option(help="Avoid this entity (repeatable).")] = None,
+    lang: LangOpt = "en",
+    backend: BackendOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """How two entities are connected, as one paragraph: `citygraph story Grundfos Irbid --via Viborg`."""
+    try:
+        answer = _graph(backend).story(source, target, via, max_hops, RelFilter.build(as_of, start, end), exclude, lang)
+    except CityGraphError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    console.print(answer["paragraph"])
+    for s in answer["sources"]:
+        console.print(f"[dim][{s['n']}] {s['document']}: “{s['quote']}”[/dim]")
     for note in answer["notes"]:
         console.print(f"[yellow]note:[/yellow] {note}")
 

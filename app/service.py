@@ -15,9 +15,10 @@ import networkx as nx
 
 from app.analysis import brokerage, centrality
 from app.analysis.names import EntityIndex, summary
-from app.analysis.narrative import relationship_sentence
+from app.analysis.narrative import LANGS, Lang, relationship_sentence
 from app.analysis.paths import PathRequest, describe_path, find_paths
 from app.analysis.snapshot_graph import directed, undirected
+from app.analysis.story import tell
 from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
@@ -152,37 +153,71 @@ class CityGraph:
         exclude: list[str] | None = None,
         limit: int = 10,
         distinct: bool = True,
+        lang: str = "en",
     ) -> dict[str, Any]:
         if mode not in ("shortest", "all", "temporal"):
             raise InvalidParameter("mode", f"unknown mode {mode!r}", allowed=["shortest", "all", "temporal"])
-        check_range("max_hops", max_hops, 1, self.settings.max_hops)
         check_range("limit", limit, 1, self.settings.max_paths)
-        src = self.resolve(source, "source")
-        dst = self.resolve(target, "target")
-        via_entities = [self.resolve(v, "via") for v in via or []]
-        excluded = frozenset(self.resolve(x, "exclude").id for x in exclude or [])
         mode_value: PathMode = mode  # type: ignore[assignment]  # checked above
-        req = PathRequest(
-            source=src.id, target=dst.id, via=[v.id for v in via_entities], mode=mode_value,
-            max_hops=max_hops, rel_filter=rel_filter or RelFilter(), exclude=excluded, limit=limit,
-            distinct=distinct, max_expansions=self.settings.max_expansions, time_budget=self.settings.request_time_budget,
-        )  # fmt: skip
+        req, ends = self._path_request(source, target, via, mode_value, max_hops, rel_filter, exclude)
+        req.limit, req.distinct = limit, distinct
         result = find_paths(self.store, req)
         by_id = self.entities_by_id()
+        language = _lang(lang)
         return {
-            "source": summary(src),
-            "target": summary(dst),
-            "via": [summary(v) for v in via_entities],
+            **ends,
             "mode": mode,
             "max_hops": max_hops,
             "distinct": distinct,
             "paths": [
-                describe_path(p, by_id, result.alternatives[i] if distinct else None)
+                describe_path(p, by_id, result.alternatives[i] if distinct else None, language)
                 for i, p in enumerate(result.paths)
             ],
             "truncated": result.truncated,
             "notes": result.notes,
         }
+
+    def story(
+        self,
+        source: str,
+        target: str,
+        via: list[str] | None = None,
+        max_hops: int = 4,
+        rel_filter: RelFilter | None = None,
+        exclude: list[str] | None = None,
+        lang: str = "en",
+    ) -> dict[str, Any]:
+        """How `source` connects to `target` (through `via`): the best routes as one
+        subgraph and one paragraph in date order, each claim with its sources."""
+        req, ends = self._path_request(source, target, via, "all", max_hops, rel_filter, exclude)
+        flt = rel_filter or RelFilter()
+        first, last = flt.bounds()
+        told = tell(self.store, req, self.entities_by_id(), _lang(lang))
+        return {**ends, "max_hops": max_hops, "window": {"from": first, "to": last}, **told}
+
+    def _path_request(
+        self,
+        source: str,
+        target: str,
+        via: list[str] | None,
+        mode: PathMode,
+        max_hops: int,
+        rel_filter: RelFilter | None,
+        exclude: list[str] | None,
+    ) -> tuple[PathRequest, dict[str, Any]]:
+        """A checked path question with its ends resolved, and the ends as answered."""
+        check_range("max_hops", max_hops, 1, self.settings.max_hops)
+        src = self.resolve(source, "source")
+        dst = self.resolve(target, "target")
+        via_entities = [self.resolve(v, "via") for v in via or []]
+        excluded = frozenset(self.resolve(x, "exclude").id for x in exclude or [])
+        req = PathRequest(
+            source=src.id, target=dst.id, via=[v.id for v in via_entities], mode=mode,
+            max_hops=max_hops, rel_filter=rel_filter or RelFilter(), exclude=excluded,
+            max_expansions=self.settings.max_expansions, time_budget=self.settings.request_time_budget,
+        )  # fmt: skip
+        ends = {"source": summary(src), "target": summary(dst), "via": [summary(v) for v in via_entities]}
+        return req, ends
 
     # -- analytics over snapshots --------------------------------------------------------
 
@@ -297,6 +332,12 @@ class CityGraph:
             "by_decade": dict(sorted(decades.items())),
             "by_document": dict(sorted(sources.items())),
         }
+
+
+def _lang(lang: str) -> Lang:
+    if lang not in LANGS:
+        raise InvalidParameter("lang", f"unknown language {lang!r}", allowed=list(LANGS))
+    return lang  # type: ignore[return-value]  # checked above
 
 
 def _window(rel_filter: RelFilter) -> dict[str, str | None]:

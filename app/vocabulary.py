@@ -101,3 +101,90 @@ STATUSES: tuple[str, ...] = ("planned", "active", "ended")
 
 # Precision of a partial ISO date, by the number of its parts.
 PRECISIONS: tuple[str, ...] = ("year", "month", "day")
+
+
+# ------------------------------------------------------------------------------------
+# How narratives word each type, and how much each type tells a story (owned by the
+# narrative and route-ranking code: app/analysis/narrative.py, app/analysis/paths.py).
+# Kept apart from REL_TYPES so that adding a type there is one line; a test fails until
+# the new type has its wording and family here.
+# ------------------------------------------------------------------------------------
+
+
+class Family(StrEnum):
+    """A few groups of types, for ranking routes and for the colours of figures."""
+
+    project = "project"  # taking part in, leading or funding a shared activity
+    agreement = "agreement"  # twinning, partnership, signed agreements
+    support = "support"  # advice, help, investment, awards
+    contact = "contact"  # generic cooperation, visits, hosting
+    organisation = "organisation"  # membership, ownership, offices, founding, succession
+    structural = "structural"  # geography and containment
+
+
+# Route cost of one link by family: substantive links cost 1; generic ones more, so a
+# route of projects and agreements wins over one of "worked with" or "located in".
+FAMILY_COST: dict[Family, float] = {
+    Family.project: 1.0,
+    Family.agreement: 1.0,
+    Family.support: 1.0,
+    Family.organisation: 1.5,
+    Family.contact: 2.0,
+    Family.structural: 3.0,
+}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A type's verb forms. Symmetric types are told with both parties as the subject
+    ("A and B were twinned"); others source → target ("A advised B") or, walked the
+    other way, target → source ("B was advised by A").
+
+    `perfect` is for a state still in force ("has advised", "have been twinned"); None
+    marks a one-off event, told in the past with its date ("set up … in 2015").
+    `present` is for an undated timeless fact ("is located in").
+    """
+
+    family: Family
+    past: str
+    perfect: str | None
+    inverse_past: str
+    inverse_perfect: str | None
+    present: str | None = None
+    inverse_present: str | None = None
+
+
+# fmt: off
+WORDING: dict[str, Wording] = {
+    "TWINNED_WITH": Wording(Family.agreement, "were twinned", "have been twinned", "were twinned", "have been twinned"),
+    "PARTNER_OF": Wording(Family.agreement, "were partners", "have been partners", "were partners", "have been partners"),
+    "COOPERATED_WITH": Wording(Family.contact, "worked together", "have worked together", "worked together", "have worked together"),
+    "SIGNED_AGREEMENT_WITH": Wording(Family.agreement, "signed an agreement with", None, "signed an agreement with", None),
+    "MEMBER_OF": Wording(Family.organisation, "was a member of", "has been a member of", "counted among its members", "has counted among its members"),
+    "PARTICIPATED_IN": Wording(Family.project, "took part in", "has taken part in", "involved", "has involved"),
+    "LED": Wording(Family.project, "led", "has led", "was led by", "has been led by"),
+    "FUNDED": Wording(Family.project, "funded", "has funded", "was funded by", "has been funded by"),
+    "HOSTED": Wording(Family.contact, "hosted", "has hosted", "was hosted by", "has been hosted by"),
+    "VISITED": Wording(Family.contact, "visited", None, "was visited by", None),
+    "INVESTED_IN": Wording(Family.support, "invested in", "has invested in", "received an investment from", "has received investment from"),
+    "FACILITATED": Wording(Family.support, "opened doors for", "has opened doors for", "was helped by", "has been helped by"),
+    "ADVISED": Wording(Family.support, "advised", "has advised", "was advised by", "has been advised by"),
+    "ESTABLISHED": Wording(Family.organisation, "set up", None, "was set up by", None),
+    "OWNS": Wording(Family.organisation, "owned", "has owned", "was owned by", "has been owned by", "owns", "is owned by"),
+    "AWARDED": Wording(Family.support, "gave an award to", None, "received an award from", None),
+    "HELD_OFFICE": Wording(Family.organisation, "held office in", "has held office in", "had as an office holder", "has had as an office holder"),
+    "MERGED_INTO": Wording(Family.organisation, "was merged into", None, "absorbed", None),
+    "SUCCEEDED": Wording(Family.organisation, "succeeded", None, "was succeeded by", None),
+    "LOCATED_IN": Wording(Family.structural, "was located in", "has been located in", "was home to", "has been home to", "is located in", "is home to"),
+}
+# fmt: on
+
+
+def wording(rel_type: str) -> Wording:
+    """The wording of a type; a type without one is told plainly from its `verb`."""
+    found = WORDING.get(rel_type)
+    if found is not None:
+        return found
+    t = REL_TYPE_BY_NAME[rel_type]
+    family = Family.structural if t.structural else Family.contact
+    return Wording(family, t.verb, None, t.inverse, None)

@@ -61,6 +61,15 @@ def client(seed_store: GraphStore, settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
+def roomy_client(seed_store: GraphStore, settings: Settings) -> Iterator[TestClient]:
+    """Like `client`, with time enough for a cold Neo4j on a busy machine: for tests of
+    what an answer says, not how fast it comes (that is bench/)."""
+    roomy = settings.model_copy(update={"request_time_budget": 60.0})
+    with TestClient(create_app(roomy, seed_store), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
 def fixture_client(fixture_store: GraphStore, settings: Settings) -> Iterator[TestClient]:
     """An API client over the hand-made graph, on each backend."""
     with TestClient(create_app(settings, fixture_store), raise_server_exceptions=False) as c:

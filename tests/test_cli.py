@@ -16,11 +16,21 @@ def test_paths_prints_the_narrative_and_a_table() -> None:
     """`citygraph paths Grundfos Irbid --via Viborg` explains each route, parallel links beside it."""
     result = runner.invoke(app, ["paths", "Grundfos", "Irbid", "--via", "Viborg"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "Grundfos worked with Viborg Kommune" in result.output
+    assert "Viborg Municipality advised Irbid from 2011 to 2018" in result.output
+    assert "c. 2014–2018" in result.output and "since 2015" in result.output  # circa and open ends, as written
+    assert "2015–" not in result.output
     assert "Path 1:" in result.output and "Path 2:" not in result.output  # one route
     assert "also " in result.output  # the parallel links beside each hop
     every = runner.invoke(app, ["paths", "Grundfos", "Irbid", "--via", "Viborg", "--every-chain", "--limit", "2"])
     assert "Path 2:" in every.output and "Path 3:" not in every.output
+
+
+def test_story_tells_the_flagship_with_sources() -> None:
+    """`citygraph story Grundfos Irbid --via Viborg`: one paragraph, then numbered sources."""
+    result = runner.invoke(app, ["story", "Grundfos", "Irbid", "--via", "Viborg"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "led the Irbid pilot on energy use and water loss, in which Grundfos took part" in result.output
+    assert "[1] 000_17e9b85cf08b5eaf.txt" in result.output
 
 
 def test_paths_json_matches_the_library() -> None:

@@ -52,3 +52,9 @@ def test_readme_counts_are_the_data(seed_dataset) -> None:  # type: ignore[no-un
     expected = f"{len(seed_dataset.entities)} entities"
     assert expected in README
     assert f"and {len(rels)}\nrelationships, {dated} % of them dated" in README
+
+
+def test_readme_story_is_the_real_answer(roomy_client: TestClient) -> None:
+    """The README quotes the story view's paragraph for the flagship question as it is."""
+    answer = roomy_client.get("/paths/story", params={"source": "Grundfos", "target": "Irbid", "via": "Viborg"}).json()
+    assert f"> {answer['paragraph']}\n" in README

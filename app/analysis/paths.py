@@ -1,23 +1,27 @@
 """Path questions: "how did Viborg connect Grundfos to Irbid?".
 
 The stores find paths between two entities; this module composes them through `via`
-waypoints, drops chains made only of structural links, orders them deterministically
-(shortest first, then by the entities and relationships they pass) and explains them.
+waypoints, drops chains that join an actor to the rest only by where it is, ranks the
+routes by the story they tell (`story_cost`) and explains them.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from app.analysis.narrative import path_narrative
+from app.analysis.narrative import Lang, path_narrative
 from app.analysis.temporal import earliest_days
-from app.dates import DAY_MAX
+from app.dates import DAY_MAX, DAY_MIN
 from app.filters import RelFilter
 from app.model import Entity, Relationship
 from app.stores.base import GraphStore, Path, PathMode, SegmentQuery
+from app.vocabulary import FAMILY_COST, Family, wording
+
+SHARED_ACTIVITY_BONUS = 1.5  # two parties acting in one project: it names what they did together
+FOLLOW_YEARS = 2  # links at most this far apart in time "follow each other"
 
 
 @dataclass
@@ -63,19 +67,81 @@ def _is_simple(path: Path) -> bool:
     return len(nodes) == len(set(nodes))
 
 
+def _timing_cost(a: Relationship, b: Relationship) -> float:
+    """0 when two consecutive links overlap in time, a little when one follows the other
+    within `FOLLOW_YEARS`, more when they are far apart or one is undated."""
+    if a.period.first == DAY_MIN and a.period.last == DAY_MAX:
+        return 0.25
+    if b.period.first == DAY_MIN and b.period.last == DAY_MAX:
+        return 0.25
+    if a.period.overlaps(b.period.first, b.period.last):
+        return 0.0
+    gap_days = max(b.period.first - a.period.last, a.period.first - b.period.last).days
+    return 0.25 if gap_days <= 366 * FOLLOW_YEARS else 1.0
+
+
+def story_cost(path: Path) -> float:
+    """How loosely a chain tells its connection; lower is a better story.
+
+    Each link costs its family's `FAMILY_COST` (projects, agreements, leadership, funding
+    and advice 1; generic cooperation 2; location 3). Two links through a project both
+    acted in (A took part in P, which B led) cost half a tie: the project names what the two
+    did together, which no direct link does. Consecutive links
+    cost a little more where their periods neither overlap nor follow each other.
+
+    Examples
+    --------
+    >>> from app.dates import PartialDate as D
+    >>> from app.stores.base import Hop
+    >>> led = Relationship("v", "LED", "p", start=D.parse("2016"), end=D.parse("2018"))
+    >>> took = Relationship("g", "PARTICIPATED_IN", "p", start=D.parse("2016"), end=D.parse("2018"))
+    >>> worked = Relationship("g", "COOPERATED_WITH", "v", start=D.parse("2014"), end=D.parse("2018"))
+    >>> story_cost((Hop(took, "g", "p"), Hop(led, "p", "v"))) < story_cost((Hop(worked, "g", "v"),))
+    True
+    """
+    families = [wording(h.rel.type).family for h in path]
+    cost = sum(FAMILY_COST[f] for f in families)
+    for i, (a, b) in enumerate(itertools.pairwise(path)):
+        cost += _timing_cost(a.rel, b.rel)
+        both_in_it = a.rel.target == a.end and b.rel.target == b.start  # A → P ← B
+        if both_in_it and families[i] == families[i + 1] == Family.project:
+            cost -= SHARED_ACTIVITY_BONUS
+    return round(cost, 4)
+
+
+def joins_by_location(path: Path) -> bool:
+    """Whether a location link joins an actor to what its place (or its neighbour) did.
+
+    A location link may end a path at the place asked about ("the pilot is in Irbid"),
+    but never carry a path on: Grundfos lying in Viborg Kommune does not make it a party
+    to Viborg Kommune's work in Irbid.
+    """
+    if len(path) < 2:
+        return False
+    last = len(path) - 1
+    for i, hop in enumerate(path):
+        if not hop.rel.structural:
+            continue
+        place = hop.rel.target
+        at_end = (i == last and hop.end == place) or (i == 0 and hop.start == place)
+        if not at_end:
+            return True
+    return False
+
+
 def _coherence_key(path: Path) -> tuple[Any, ...]:
     """Which chain over the same entities tells the route best.
 
-    Time-respecting first, then all in place at once, then fewer geography links, then
+    The lowest `story_cost` first, then time-respecting, then all in place at once, then
     fewer undated links, then the chain in place earliest (the tie that made the
     connection: Aarhus and Harbin twinned in 1984 before Aarhus advised Harbin), then ids.
     """
     rels = [h.rel for h in path]
     starts = [r.start.first_day for r in rels if r.start]
     return (
+        story_cost(path),
         earliest_days(rels) is None,
         not chain_period(path)["simultaneous"],
-        sum(r.structural for r in rels),
         sum(not r.dated for r in rels),
         max(starts) if starts else DAY_MAX,
         path_sort_key(path),
@@ -85,8 +151,8 @@ def _coherence_key(path: Path) -> tuple[Any, ...]:
 def by_route(paths: list[Path]) -> list[tuple[Path, Alternatives]]:
     """One chain per route of entities, the most coherent, with the other links of each hop.
 
-    Routes come shortest first, then the best attested (most parallel links), then
-    time-respecting before not, then by ids.
+    Routes come best story first (`story_cost` of their best chain), then shortest, then
+    the best attested (most parallel links), then time-respecting before not, then by ids.
 
     Two entities are often tied by several relationships (Grundfos worked with Viborg
     Kommune and also took part in its projects); each combination is a chain of its own,
@@ -103,9 +169,9 @@ def by_route(paths: list[Path]) -> list[tuple[Path, Alternatives]]:
             others = {p[i].rel.id: p[i].rel for p in group if p[i].rel.id != hop.rel.id}
             alternatives.append(sorted(others.values(), key=lambda r: r.sort_key()))
         out.append((best, alternatives))
-    # Shortest first; among equals, the better-attested route (more links between its
-    # entities) and the time-respecting one first; then by ids, so the order is fixed.
-    out.sort(key=lambda pa: (len(pa[0]), -sum(map(len, pa[1])), _coherence_key(pa[0])))
+    # The best story first; among equals the shorter, the better-attested route (more
+    # links between its entities) and the time-respecting one; then by ids, so the order is fixed.
+    out.sort(key=lambda pa: (story_cost(pa[0]), len(pa[0]), -sum(map(len, pa[1])), _coherence_key(pa[0])))
     return out
 
 
@@ -144,6 +210,7 @@ def find_paths(store: GraphStore, req: PathRequest) -> PathsResult:
             break
 
     combined: list[Path] = []
+    by_location = 0
     if len(parts) == segments:
         for count, combo in enumerate(itertools.product(*parts)):
             if count >= req.max_expansions or (count % 1000 == 0 and time.monotonic() > deadline):
@@ -153,15 +220,30 @@ def find_paths(store: GraphStore, req: PathRequest) -> PathsResult:
             path: Path = tuple(itertools.chain.from_iterable(combo))
             if len(path) > req.max_hops or not _is_simple(path):
                 continue
-            if len(path) > 1 and all(h.rel.structural for h in path):
-                continue  # a chain of geography alone does not connect two actors
+            if joins_by_location(path):
+                by_location += 1  # where an actor is does not make it a party to what its place did
+                continue
             if req.mode == "temporal" and earliest_days(h.rel for h in path) is None:
                 continue
             combined.append(path)
+    if by_location and not combined and req.mode == "shortest" and not truncated:
+        # The shortest routes all ran through a location link; look for the shortest that do not.
+        longer = find_paths(store, replace(req, mode="all"))
+        if longer.paths:
+            shortest = min(len(p) for p in longer.paths)
+            kept = [i for i, p in enumerate(longer.paths) if len(p) == shortest]
+            alts = [longer.alternatives[i] for i in kept] if longer.alternatives else []
+            note = "the shortest routes joined an entity only by its location; these are the shortest that do not"
+            return PathsResult([longer.paths[i] for i in kept], longer.truncated, [note, *longer.notes], alts)
+    if by_location and not combined:
+        notes.append(
+            f"{by_location} chain(s) were left out because a location link (LOCATED_IN) was all that joined "
+            "an entity to the rest: lying in a place does not make it a party to what the place did"
+        )
     if req.mode == "shortest" and combined:
         shortest = min(len(p) for p in combined)
         combined = [p for p in combined if len(p) == shortest]
-    combined.sort(key=path_sort_key)
+    combined.sort(key=lambda p: (story_cost(p), path_sort_key(p)))
     what = "paths"
     alternatives: list[Alternatives] = []
     if req.distinct:
@@ -190,7 +272,9 @@ def chain_period(path: Path) -> dict[str, Any]:
     }
 
 
-def describe_path(path: Path, entities: dict[str, Entity], alternatives: Alternatives | None = None) -> dict[str, Any]:
+def describe_path(
+    path: Path, entities: dict[str, Entity], alternatives: Alternatives | None = None, lang: Lang = "en"
+) -> dict[str, Any]:
     """A path as the API returns it: nodes, relationships with sources, period, narrative.
 
     With `alternatives`, each relationship lists the other links between the same two
@@ -198,7 +282,7 @@ def describe_path(path: Path, entities: dict[str, Entity], alternatives: Alterna
     """
     node_ids = [path[0].start, *(h.end for h in path)]
     days = earliest_days(h.rel for h in path)
-    narrative = path_narrative(path, entities)
+    narrative = path_narrative(path, entities, lang)
     period = chain_period(path)
     if not period["simultaneous"]:
         narrative += " The links were not all in place at the same time."
@@ -215,6 +299,7 @@ def describe_path(path: Path, entities: dict[str, Entity], alternatives: Alterna
         "length": len(path),
         "period": period,
         "time_respecting": days is not None,
+        "story_cost": story_cost(path),
         "narrative": narrative,
     }
 

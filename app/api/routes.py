@@ -20,6 +20,9 @@ def answer(data: dict[str, Any]) -> JSONResponse:
 
 
 Limit = Annotated[int, Query(ge=1, le=500, description="How many results at most.")]
+Lang = Annotated[
+    Literal["en", "da"], Query(description="Names in narratives: en (English where known, the default) or da.")
+]
 
 
 @router.get("/health", summary="Status, backend, counts and dataset version")
@@ -83,8 +86,29 @@ def paths(
             description="One path per route of entities, with the other links between the same entities as `alternatives` (false: every combination of links is a path of its own)."
         ),
     ] = True,
+    lang: Lang = "en",
 ) -> JSONResponse:
-    return answer(graph.paths(source, target, via, mode, max_hops, flt, exclude, limit, distinct))
+    return answer(graph.paths(source, target, via, mode, max_hops, flt, exclude, limit, distinct, lang))
+
+
+@router.get("/paths/story", summary="How two entities are connected, told as one paragraph with sources")
+def story(
+    graph: GraphDep,
+    flt: FilterDep,
+    source: Annotated[
+        str, Query(min_length=1, max_length=200, description="Where the story starts (id, name or alias).")
+    ],
+    target: Annotated[str, Query(min_length=1, max_length=200, description="Where it ends.")],
+    via: Annotated[
+        list[str] | None, Query(max_length=4, description="Entities the routes must pass, in order (repeatable).")
+    ] = None,
+    max_hops: Annotated[int, Query(ge=1, le=6, description="Longest route, in relationships.")] = 4,
+    exclude: Annotated[
+        list[str] | None, Query(max_length=20, description="Entities no route may pass through (repeatable).")
+    ] = None,
+    lang: Lang = "en",
+) -> JSONResponse:
+    return answer(graph.story(source, target, via, max_hops, flt, exclude, lang))
 
 
 Metric = Annotated[

@@ -85,11 +85,14 @@ def test_paths_grundfos_to_irbid_via_viborg(client: TestClient) -> None:
 
 
 def test_paths_modes_agree_on_ends(client: TestClient) -> None:
-    """Every mode answers with paths from the source to the target, shortest first."""
+    """Every mode answers with paths from the source to the target, the best story first."""
     for mode in ("shortest", "all", "temporal"):
         body = ok(client, "/paths", source="Grundfos", target="Irbid", mode=mode, max_hops=3)
-        lengths = [p["length"] for p in body["paths"]]
-        assert lengths == sorted(lengths), mode
+        costs = [p["story_cost"] for p in body["paths"]]
+        assert body["paths"] and costs == sorted(costs), mode
+        assert all(p["nodes"][0]["id"] == "grundfos" and p["nodes"][-1]["id"] == "irbid" for p in body["paths"])
+        if mode == "shortest":
+            assert len({p["length"] for p in body["paths"]}) == 1
         if mode == "temporal":
             assert all(p["time_respecting"] for p in body["paths"])
 

@@ -39,6 +39,10 @@ REQUESTS = [
     "/brokerage?as_of=2013&groups=sector&limit=30",
     "/entities/Nowhere-at-all",
     "/paths?source=Grundfos&target=Irbid&max_hops=9",
+    "/paths/story?source=Grundfos&target=Irbid&via=Viborg",
+    "/paths/story?source=Grundfos&target=Irbid&via=Viborg&as_of=2012",
+    "/paths/story?source=Aarhus&target=Harbin&lang=da",
+    "/paths?source=Grundfos&target=Irbid&via=Viborg&as_of=2012",
 ]
 
 

@@ -26,7 +26,7 @@ def test_shortest_path_is_the_two_hop_one(fixture_client: TestClient) -> None:
     assert [r["type"] for r in path["relationships"]] == ["PARTNER_OF", "COOPERATED_WITH"]
     assert path["relationships"][0]["sources"] == [{"document": "fixture.txt", "quote": "hand-made"}]
     assert path["narrative"].startswith(
-        "Alpha Kommune partnered with Beta A/S (2010–2012); Beta A/S worked with Gamma (2000–2005)."
+        "Alpha Kommune and Beta A/S were partners from 2010 to 2012; Beta A/S and Gamma worked together from 2000 to 2005."
     )
 
 
@@ -95,7 +95,17 @@ def test_countries_are_never_bridges(fixture_client: TestClient) -> None:
     """D and B are both located in Denmark, but no path runs D–Denmark–B."""
     body = get_paths(fixture_client, source="d", target="b", mode="all", max_hops=4)
     assert all("dk" not in node_ids(p) for p in body["paths"])
-    assert [node_ids(p) for p in body["paths"]] == [["d", "a", "b"], ["d", "e", "c", "b"]]
+    assert [node_ids(p) for p in body["paths"]] == [["d", "a", "b"]]
+
+
+def test_a_location_link_never_carries_a_path_on(fixture_client: TestClient) -> None:
+    """Project E lies in C: D–E–C–B would make E a party to C's work with B, so it is left
+    out and the answer says why; a location link may still end a path at the place asked about."""
+    body = get_paths(fixture_client, source="e", target="b", as_of="2004")  # E–C–B only
+    assert body["paths"] == []
+    assert any("location link" in n for n in body["notes"])
+    ends_at_place = get_paths(fixture_client, source="a", target="c", mode="temporal")
+    assert ends_at_place["paths"][0]["relationships"][-1]["type"] == "LOCATED_IN"
 
 
 def test_no_path_is_an_empty_answer_with_a_note(fixture_client: TestClient) -> None:
