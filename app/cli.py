@@ -363,7 +363,9 @@ def export(
     ] = None,
     around: Annotated[str | None, typer.Option(help="Only this entity's neighbourhood (id, name or alias).")] = None,
     radius: Annotated[int, typer.Option(help="Hops around --around, 1 to 4.")] = 1,
-    layout: Annotated[str, typer.Option(help="Figures: spring (seeded) or geo (longitude/latitude).")] = "spring",
+    layout: Annotated[
+        str, typer.Option(help="Figures and Cytoscape positions: spring (seeded) or geo (longitude/latitude).")
+    ] = "spring",
     labels: Annotated[
         list[str] | None, typer.Option(help="Figures: entities to name (repeatable); default the best-connected.")
     ] = None,

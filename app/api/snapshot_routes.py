@@ -46,7 +46,9 @@ def snapshot(
         str | None, Query(max_length=200, description="Keep only this entity's neighbourhood (id, name or alias).")
     ] = None,
     radius: Annotated[int, Query(description=f"Hops around `around`, 1 to {RADIUS_MAX}.")] = 1,
-    layout: Annotated[str, Query(description="Figures: `spring` (seeded) or `geo` (longitude/latitude).")] = "spring",
+    layout: Annotated[
+        str, Query(description="Figures and Cytoscape positions: `spring` (seeded) or `geo` (longitude/latitude).")
+    ] = "spring",
     labels: Annotated[
         list[str] | None,
         Query(description="Figures: entities to name (repeat or comma-separate); default the best-connected."),

@@ -160,6 +160,16 @@ def geo_positions(entities: list[Entity], rels: list[Relationship]) -> dict[str,
     return _normalise(pos)
 
 
+def layout_positions(
+    entities: list[Entity], rels: list[Relationship], center: str | None, layout: str
+) -> dict[str, tuple[float, float]]:
+    """The figure's node positions, centred in a unit square: `layout` is spring or geo.
+
+    The Cytoscape export places its nodes with this too, so both show the same picture.
+    """
+    return geo_positions(entities, rels) if layout == "geo" else spring_positions(entities, rels, center)
+
+
 def _label_nodes(snapshot: Snapshot, entities: list[Entity], options: FigureOptions) -> list[str]:
     if options.labels is not None:
         return [n for n in options.labels if n in {e.id for e in entities}]
@@ -178,9 +188,7 @@ def _short(name: str, limit: int = 30) -> str:
 def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
     """The figure, ready to save."""
     entities, rels = _shown(snapshot, options.labels)
-    pos = (
-        geo_positions(entities, rels) if options.layout == "geo" else spring_positions(entities, rels, snapshot.center)
-    )
+    pos = layout_positions(entities, rels, snapshot.center, options.layout)
     degree = snapshot.degree
     top = max((degree[e.id] for e in entities), default=1) or 1
 

@@ -43,7 +43,7 @@ def _text(module: object) -> Render:
 
 _ALL = (
     Format("json", "application/json", "json", _text(node_link), "node-link JSON (nodes, edges, manifest)"),
-    Format("cytoscape", "application/json", "cyjs", _text(cytoscape), "Cytoscape.js elements JSON"),
+    Format("cytoscape", "application/json", "cyjs", cytoscape.render, "Cytoscape.js elements JSON, figure layout"),
     Format("gexf", "application/gexf+xml", "gexf", _text(gexf), "GEXF 1.3, dynamic, for Gephi's timeline"),
     Format("graphml", "application/graphml+xml", "graphml", _text(graphml), "GraphML with typed keys (yEd, igraph)"),
     Format("csv", "application/zip", "csv.zip", _text(csv_zip), "zip of nodes.csv and edges.csv (Gephi, Kumu, Excel)"),
