@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     neo4j_timeout: float = Field(
         10.0, gt=0, le=120, description="Seconds a single Neo4j query may run before it is cancelled."
     )
+    export_page_size: int = Field(
+        2000,
+        ge=1,
+        le=100_000,
+        description="Entities per page when an export reads the store (a page holds their outgoing relationships).",
+    )
     dev_mode: bool = Field(False, description="Development mode: allows the example password from `.env.example`.")
     host: str = Field("127.0.0.1", description="Address `citygraph serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `citygraph serve` listens on.")

@@ -37,6 +37,26 @@ WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $t
 RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props
 ORDER BY r.id
 
+// name: entities_page
+// Keyset paging for exports: the next $limit entities after $after, by the unique id index.
+MATCH (e:Entity)
+WHERE e.id > $after
+RETURN properties(e) AS e
+ORDER BY e.id
+LIMIT $limit
+
+// name: relationships_page
+// Keyset paging for exports: the outgoing relationships (in the window, of the types) of the
+// next $limit source entities after $after, seeking the entities by the unique id index; a
+// source without any still gives a row (type null) so the caller knows how far the page went.
+MATCH (a:Entity)
+WHERE a.id > $after
+WITH a ORDER BY a.id LIMIT $limit
+OPTIONAL MATCH (a)-[r]->(b:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+WITH a, r, b ORDER BY a.id, r.id
+RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props, a.id AS last_source
+
 // name: dated_span
 // The earliest and latest day any relationship's period names; open ends (the day limits) left out.
 MATCH (:Entity)-[r]->(:Entity)

@@ -107,7 +107,7 @@ def dates_as_written(rel: Relationship) -> str:
 def tables(snapshot: Snapshot) -> dict[str, bytes]:
     """The two CSV files, as bytes."""
     labels = unique_labels(snapshot)
-    degree, kinds = snapshot.degree, snapshot.edge_kind
+    degree = snapshot.degree
     spans = node_intervals(snapshot.relationships)
     nodes = (
         [e.id, labels[e.id], e.kind.value, e.name_en, "; ".join(e.aliases), e.country, _num(e.lat), _num(e.lon),
@@ -116,12 +116,12 @@ def tables(snapshot: Snapshot) -> dict[str, bytes]:
         for e in snapshot.entities
     )  # fmt: skip
     edges = (
-        [r.source, r.target, "Undirected" if r.symmetric else "Directed", kinds[r.id], r.id, r.type,
+        [r.source, r.target, "Undirected" if r.symmetric else "Directed", kind, r.id, r.type,
          gephi_interval_set(_listed(edge_interval(r))),
          labels[r.source], labels[r.target], "mutual" if r.symmetric else "directed",
          dates_as_written(r), "true" if r.circa else "false",
          r.status, r.description, "; ".join(dict.fromkeys(s.document for s in r.sources))]
-        for r in snapshot.relationships
+        for r, kind in snapshot.with_kinds()
     )  # fmt: skip
     return {"nodes.csv": _table(NODE_COLUMNS, nodes), "edges.csv": _table(EDGE_COLUMNS, edges)}
 

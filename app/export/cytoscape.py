@@ -45,7 +45,7 @@ def positions(snapshot: Snapshot, layout: str) -> tuple[dict[str, tuple[float, f
             f"no positions: more than {POSITIONS_MAX} entities; narrow the snapshot (around and radius, kinds, "
             "types or a date window) to get them"
         )
-    pos = layout_positions(snapshot.entities, snapshot.relationships, snapshot.center, layout)
+    pos = layout_positions(list(snapshot.entities), list(snapshot.relationships), snapshot.center, layout)
     return pos, f"{layout} layout of the figure (preset positions)"
 
 

@@ -12,31 +12,38 @@ unordered for symmetric ones, which Gephi imports as undirected edges.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from app.model import Relationship
 
 
-def gephi_kinds(rels: Iterable[Relationship]) -> dict[str, str]:
-    """Relationship id → its edge kind, unique among the relationships joining the same pair.
+def with_gephi_kinds(rels: Iterable[Relationship]) -> Iterator[tuple[Relationship, str]]:
+    """Each relationship with its edge kind, unique among the relationships joining the same pair.
 
-    Relationships are numbered in the order given (the snapshot's id order, so the same data
-    gives the same kinds).
+    Relationships are numbered in the order given, which must be the export order (source id,
+    then id): there, parallel relationships of a directed type follow each other, so one
+    remembered key finds them; symmetric ones may come from either end, so their pairs are
+    counted (memory grows with the symmetric relationships only).
 
     Examples
     --------
     >>> from app.dates import PartialDate as P
     >>> rels = [Relationship("a", "FUNDED", "b", start=P(1998)), Relationship("a", "FUNDED", "b", start=P(2005)),
-    ...         Relationship("b", "FUNDED", "a"), Relationship("b", "PARTNER_OF", "a", start=P(2001)),
-    ...         Relationship("a", "PARTNER_OF", "b", start=P(2010))]
-    >>> list(gephi_kinds(rels).values())
-    ['FUNDED', 'FUNDED (2)', 'FUNDED', 'PARTNER_OF', 'PARTNER_OF (2)']
+    ...         Relationship("a", "PARTNER_OF", "b", start=P(2010)), Relationship("b", "FUNDED", "a"),
+    ...         Relationship("b", "PARTNER_OF", "a", start=P(2001))]
+    >>> [kind for _, kind in with_gephi_kinds(rels)]
+    ['FUNDED', 'FUNDED (2)', 'PARTNER_OF', 'FUNDED', 'PARTNER_OF (2)']
     """
-    seen: Counter[tuple[str, str, str]] = Counter()
-    kinds: dict[str, str] = {}
+    last: tuple[str, str, str] | None = None
+    run = 0
+    symmetric: Counter[tuple[str, str, str]] = Counter()
     for r in rels:
-        ends = sorted((r.source, r.target)) if r.symmetric else (r.source, r.target)
-        key = (ends[0], ends[1], r.type)
-        seen[key] += 1
-        kinds[r.id] = r.type if seen[key] == 1 else f"{r.type} ({seen[key]})"
-    return kinds
+        if r.symmetric:
+            low, high = sorted((r.source, r.target))
+            symmetric[(low, high, r.type)] += 1
+            n = symmetric[(low, high, r.type)]
+        else:
+            key = (r.source, r.target, r.type)
+            run = run + 1 if key == last else 1
+            last, n = key, run
+        yield r, r.type if n == 1 else f"{r.type} ({n})"

@@ -81,7 +81,7 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
     yield _declare("node", NODE_ATTRIBUTES)
     yield _declare("edge", EDGE_ATTRIBUTES)
     spans = node_intervals(snapshot.relationships)
-    degree, kinds = snapshot.degree, snapshot.edge_kind
+    degree = snapshot.degree
     yield f'    <nodes count="{len(snapshot.entities)}">\n'
     for e in snapshot.entities:
         values: list[tuple[str, object]] = [
@@ -93,7 +93,7 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
         yield f"      <node id={attr(e.id)} label={attr(e.name)}>\n{body}      </node>\n"
     yield "    </nodes>\n"
     yield f'    <edges count="{len(snapshot.relationships)}">\n'
-    for r in snapshot.relationships:
+    for r, kind in snapshot.with_kinds():
         values = [
             ("type", r.type), ("start", str(r.start) if r.start else None), ("end", str(r.end) if r.end else None),
             ("circa", r.circa), ("status", r.status), ("description", r.description),
@@ -102,7 +102,7 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
         interval = edge_interval(r)
         body = _attvalues(values, "        ") + _spells([interval] if interval else None, "        ")
         ends = f"source={attr(r.source)} target={attr(r.target)}"
-        how = f'type="{"undirected" if r.symmetric else "directed"}" kind={attr(kinds[r.id])}'
+        how = f'type="{"undirected" if r.symmetric else "directed"}" kind={attr(kind)}'
         yield f"      <edge id={attr(r.id)} {ends} {how} label={attr(r.type)}>\n{body}      </edge>\n"
     yield "    </edges>\n  </graph>\n</gexf>\n"
 

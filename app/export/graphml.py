@@ -63,7 +63,7 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
         ("exported_at", m["exported_at"]), ("manifest", snapshot.manifest_json()),
     ]  # fmt: skip
     yield _data("graph", graph_values, "    ")
-    degree, kinds = snapshot.degree, snapshot.edge_kind
+    degree = snapshot.degree
     for e in snapshot.entities:
         values = [
             ("label", e.name), ("kind", e.kind.value), ("name_en", e.name_en), ("aliases", "; ".join(e.aliases)),
@@ -71,7 +71,7 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
             ("sources", "; ".join(dict.fromkeys(s.document for s in e.sources))), ("degree", degree[e.id]),
         ]  # fmt: skip
         yield f"    <node id={attr(e.id)}>\n{_data('node', values, '      ')}    </node>\n"
-    for i, r in enumerate(snapshot.relationships):
+    for i, (r, kind) in enumerate(snapshot.with_kinds()):
         values = [
             ("rel_id", r.id), ("type", r.type), ("label", r.type),
             ("start", str(r.start) if r.start else None), ("end", str(r.end) if r.end else None),
@@ -84,7 +84,7 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
         ]  # fmt: skip
         ends = f"source={attr(r.source)} target={attr(r.target)}"
         how = ' directed="false"' if r.symmetric else ""
-        yield f'    <edge id="e{i}" {ends}{how} label={attr(kinds[r.id])}>\n{_data("edge", values, "      ")}    </edge>\n'
+        yield f'    <edge id="e{i}" {ends}{how} label={attr(kind)}>\n{_data("edge", values, "      ")}    </edge>\n'
     yield "  </graph>\n</graphml>\n"
 
 

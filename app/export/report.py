@@ -27,7 +27,7 @@ SAMPLE = 64
 
 def top_entities(snapshot: Snapshot, limit: int = TOP) -> list[dict[str, object]]:
     """The best-connected entities: rank, id, name, kind, relationships, degree and betweenness."""
-    graph = undirected(snapshot.entities, snapshot.relationships)
+    graph = undirected(list(snapshot.entities), list(snapshot.relationships))
     deg = centrality.scores(graph, "degree")
     if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX:
         btw = centrality.scores(graph, "betweenness")

@@ -11,13 +11,15 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from app import __version__
 from app.errors import EmptyResult
-from app.export.edge_kind import gephi_kinds
+from app.export.edge_kind import with_gephi_kinds
+from app.export.paged import Paged, entity_pages, relationship_pages
 from app.filters import RelFilter, check_range, parse_kinds
 from app.model import Entity, Relationship
 from app.service import CityGraph
@@ -47,13 +49,14 @@ class SnapshotFilters:
 class Snapshot:
     """Entities and relationships kept by the filters, with the manifest that describes them."""
 
-    entities: list[Entity]
-    relationships: list[Relationship]
+    entities: list[Entity] | Paged[Entity]
+    relationships: list[Relationship] | Paged[Relationship]
     manifest: dict[str, Any]
     title: str
     slug: str
     filters: SnapshotFilters = field(default_factory=SnapshotFilters)
     center: str | None = None
+    degree: dict[str, int] = field(default_factory=dict)  # relationships per entity, parallel ones counted
 
     @property
     def warnings(self) -> list[str]:
@@ -64,19 +67,9 @@ class Snapshot:
     def by_id(self) -> dict[str, Entity]:
         return {e.id: e for e in self.entities}
 
-    @cached_property
-    def degree(self) -> dict[str, int]:
-        """Relationships per entity in this snapshot (parallel ones counted)."""
-        counts: Counter[str] = Counter()
-        for rel in self.relationships:
-            counts[rel.source] += 1
-            counts[rel.target] += 1
-        return {e.id: counts[e.id] for e in self.entities}
-
-    @cached_property
-    def edge_kind(self) -> dict[str, str]:
-        """Relationship id → the edge kind Gephi keeps parallel edges apart by (see `edge_kind`)."""
-        return gephi_kinds(self.relationships)
+    def with_kinds(self) -> Iterator[tuple[Relationship, str]]:
+        """Each relationship with the edge kind Gephi keeps parallel edges apart by (see `edge_kind`)."""
+        return with_gephi_kinds(self.relationships)
 
     @property
     def exported_at(self) -> str:
@@ -86,7 +79,9 @@ class Snapshot:
         return json.dumps(self.manifest, ensure_ascii=False, indent=indent)
 
 
-def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.datetime | None = None) -> Snapshot:
+def build_snapshot(
+    graph: CityGraph, filters: SnapshotFilters, exported_at: dt.datetime | None = None, page_size: int | None = None
+) -> Snapshot:
     """The entities and relationships the filters keep, and their manifest.
 
     Parameters
@@ -100,12 +95,17 @@ def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.d
         which it reaches but does not cross: "Denmark" is one hop from everything Danish.
     exported_at : datetime, optional
         The time recorded in the manifest (default: now, in UTC, to the second).
+    page_size : int, optional
+        Source entities per page read from the store (default: the `export_page_size` setting).
 
     Returns
     -------
     Snapshot
         Relationships that pass every filter, and the entities they touch (every entity of
-        the kept kinds when nothing at all is filtered), both sorted by id.
+        the kept kinds when nothing at all is filtered), entities by id, relationships by
+        source id then id. Except for an ego network, both are views of the store's pages,
+        read again whenever a format iterates them, so an export's memory does not grow
+        with the number of relationships; the counts are from a first pass.
 
     Raises
     ------
@@ -134,31 +134,41 @@ def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.d
     ('The network as of 1999', 'citygraph_1999')
     """
     check_range("radius", filters.radius, 1, RADIUS_MAX)
+    page_size = page_size or graph.settings.export_page_size
     rel_filter = RelFilter.build(filters.as_of, filters.start, filters.end, list(filters.types) or None)
     wanted = parse_kinds(list(filters.kinds) or None)
     center = graph.resolve(filters.around, "around") if filters.around else None
     outside = window_note(rel_filter, graph.store.dated_span())
 
-    all_entities, rels = graph.store.snapshot(rel_filter)
-    kind_of = {e.id: e.kind for e in all_entities}
-    if wanted is not None:
-        rels = [r for r in rels if kind_of[r.source] in wanted and kind_of[r.target] in wanted]
-    if center is not None:
-        if wanted is not None and center.kind not in wanted:
-            raise EmptyResult(
-                f"around: {center.name} is a {center.kind.value}, a kind these filters leave out", field="around"
-            )
-        keep = ego_nodes(center.id, rels, filters.radius, kind_of)
-        rels = [r for r in rels if r.source in keep and r.target in keep]
-    if filters.unfiltered:
-        entities = all_entities
-    else:
-        touched = {n for r in rels for n in (r.source, r.target)} | ({center.id} if center else set())
-        entities = [e for e in all_entities if e.id in touched]
-    if wanted is not None:
-        entities = [e for e in entities if e.kind in wanted]
-    entities.sort(key=lambda e: e.id)
-    rels = sorted(rels, key=lambda r: r.id)
+    if center is not None and wanted is not None and center.kind not in wanted:
+        raise EmptyResult(
+            f"around: {center.name} is a {center.kind.value}, a kind these filters leave out", field="around"
+        )
+    entities: list[Entity] | Paged[Entity]
+    rels: list[Relationship] | Paged[Relationship]
+    if center is not None:  # an ego network is found by walking the graph, so it is gathered in memory
+        entities, rels = _ego_network(graph, rel_filter, wanted, center, filters.radius)
+    else:  # everything else streams: the formats read the store's pages as they write
+        entities, rels = _paged(graph, rel_filter, wanted, page_size)
+    degree: Counter[str] = Counter()
+    by_type: Counter[str] = Counter()
+    by_rel: Counter[str] = Counter()
+    for r in rels:
+        degree[r.source] += 1
+        degree[r.target] += 1
+        by_type[r.type] += 1
+        by_rel.update({s.document for s in r.sources})
+    if isinstance(rels, Paged):
+        rels = rels.counted(by_type.total())
+    if isinstance(entities, Paged):
+        entities = entities.keeping(_entity_filter(wanted, None if filters.unfiltered else degree))
+    by_kind: Counter[str] = Counter()
+    by_entity: Counter[str] = Counter()
+    for e in entities:
+        by_kind[e.kind.value] += 1
+        by_entity.update({s.document for s in e.sources})
+    if isinstance(entities, Paged):
+        entities = entities.counted(by_kind.total())
     if not rels and (not entities or not filters.unfiltered):
         raise EmptyResult(
             f"no relationships match these filters; widen the dates, kinds or types{f'. {outside}' if outside else ''}",
@@ -176,16 +186,60 @@ def build_snapshot(graph: CityGraph, filters: SnapshotFilters, exported_at: dt.d
         "counts": {
             "entities": len(entities),
             "relationships": len(rels),
-            "by_kind": dict(sorted(Counter(e.kind.value for e in entities).items())),
-            "by_type": dict(sorted(Counter(r.type for r in rels).items())),
+            "by_kind": dict(sorted(by_kind.items())),
+            "by_type": dict(sorted(by_type.items())),
         },
-        "sources": _sources(entities, rels),
+        "sources": [
+            {"document": d, "relationships": by_rel[d], "entities": by_entity[d]} for d in sorted(by_rel | by_entity)
+        ],
         "notes": _notes(filters, center),
         "warnings": [outside] if outside else [],
     }
-    return Snapshot(
-        entities, rels, manifest, title, _slug(filters, rel_filter, center), filters, center.id if center else None
-    )
+    slug = _slug(filters, rel_filter, center)
+    return Snapshot(entities, rels, manifest, title, slug, filters, center.id if center else None, degree)
+
+
+def _entity_filter(wanted: frozenset[Kind] | None, touched: Counter[str] | None) -> Callable[[Entity], bool] | None:
+    """Entities of a kept kind, and (when anything is filtered) touched by a kept relationship."""
+    if wanted is None and touched is None:
+        return None
+    return lambda e: (wanted is None or e.kind in wanted) and (touched is None or e.id in touched)
+
+
+def _paged(
+    graph: CityGraph, rel_filter: RelFilter, wanted: frozenset[Kind] | None, page_size: int
+) -> tuple[Paged[Entity], Paged[Relationship]]:
+    """The snapshot as views of the store's pages (kinds are checked against an id → kind map)."""
+    store = graph.store
+    keep_rel: Callable[[Relationship], bool] | None = None
+    if wanted is not None:
+        kind_of = {e.id: e.kind for e in entity_pages(store, page_size)}
+        keep_rel = lambda r: kind_of[r.source] in wanted and kind_of[r.target] in wanted  # noqa: E731
+    entities = Paged(lambda: entity_pages(store, page_size), _entity_filter(wanted, None))
+    rels = Paged(lambda: relationship_pages(store, rel_filter, page_size), keep_rel)
+    return entities, rels
+
+
+def _ego_network(
+    graph: CityGraph, rel_filter: RelFilter, wanted: frozenset[Kind] | None, center: Entity, radius: int
+) -> tuple[list[Entity], list[Relationship]]:
+    """The entities and relationships within `radius` hops of `center`, in export order."""
+    all_entities, rels = graph.store.snapshot(rel_filter)
+    kind_of = {e.id: e.kind for e in all_entities}
+    if wanted is not None:
+        rels = [r for r in rels if kind_of[r.source] in wanted and kind_of[r.target] in wanted]
+    keep = ego_nodes(center.id, rels, radius, kind_of)
+    rels = sorted((r for r in rels if r.source in keep and r.target in keep), key=export_order)
+    touched = {n for r in rels for n in (r.source, r.target)} | {center.id}
+    entities = sorted((e for e in all_entities if e.id in touched), key=lambda e: e.id)
+    if wanted is not None:
+        entities = [e for e in entities if e.kind in wanted]
+    return entities, rels
+
+
+def export_order(rel: Relationship) -> tuple[str, str]:
+    """Relationships are written by source id, then id: the order the store's pages give them in."""
+    return rel.source, rel.id
 
 
 def ego_nodes(center: str, rels: list[Relationship], radius: int, kind_of: dict[str, Kind]) -> set[str]:
@@ -260,14 +314,6 @@ def _filters_dict(
         "around": {"id": center.id, "name": center.name, "kind": center.kind.value} if center else None,
         "radius": filters.radius if center else None,
     }
-
-
-def _sources(entities: list[Entity], rels: list[Relationship]) -> list[dict[str, Any]]:
-    """Each source document cited by the snapshot, with how many records cite it."""
-    by_rel: Counter[str] = Counter(doc for r in rels for doc in {s.document for s in r.sources})
-    by_entity: Counter[str] = Counter(doc for e in entities for doc in {s.document for s in e.sources})
-    docs = sorted(set(by_rel) | set(by_entity))
-    return [{"document": d, "relationships": by_rel[d], "entities": by_entity[d]} for d in docs]
 
 
 def _notes(filters: SnapshotFilters, center: Entity | None) -> list[str]:

@@ -41,16 +41,24 @@ def merge(intervals: Iterable[Interval]) -> list[Interval]:
     return out
 
 
-def node_intervals(rels: list[Relationship]) -> dict[str, list[Interval] | None]:
-    """Each entity's spells: the merged intervals of its relationships (None: always there)."""
+def node_intervals(rels: Iterable[Relationship]) -> dict[str, list[Interval] | None]:
+    """Each entity's spells: the merged intervals of its relationships (None: always there).
+
+    Read in one pass; an entity's intervals are merged as they pile up, so memory follows
+    the number of entities and their separate spells, not the number of relationships.
+    """
     spans: dict[str, list[Interval] | None] = {}
     for rel in rels:
         interval = edge_interval(rel)
         for node in (rel.source, rel.target):
             if interval is None:
                 spans[node] = None
-            elif spans.get(node, []) is not None:
-                spans.setdefault(node, []).append(interval)  # type: ignore[union-attr]  # checked above
+                continue
+            held = spans.setdefault(node, [])
+            if held is not None:
+                held.append(interval)
+                if len(held) >= 64:
+                    spans[node] = merge(held)
     return {node: merge(iv) if iv is not None else None for node, iv in spans.items()}
 
 

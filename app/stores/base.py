@@ -91,6 +91,17 @@ class GraphStore(Protocol):
         """Every entity and the relationships that pass the filter."""
         ...
 
+    def entities_page(self, after: str, limit: int) -> list[Entity]:
+        """Up to `limit` entities with ids after `after` ("" to start), in id order (keyset paging)."""
+        ...
+
+    def relationships_page(
+        self, rel_filter: RelFilter, after: str, limit: int
+    ) -> tuple[list[Relationship], str | None]:
+        """The relationships passing the filter whose source is one of the `limit` entities after `after`
+        ("" to start), ordered by source id, then id; and the last of those entities (None: no more)."""
+        ...
+
     def dated_span(self) -> tuple[dt.date, dt.date] | None:
         """The earliest and latest day any relationship's period names (open ends left out);
         None when nothing is dated."""

@@ -7,6 +7,7 @@ temporal paths, by the earliest day each hop can be taken.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import deque
 from collections.abc import Iterator
@@ -66,6 +67,26 @@ class MemoryStore:
     def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
         rels = [rel for _, _, rel in self.graph.edges(data="rel") if rel_filter.admits(rel)]
         return self.all_entities(), rels
+
+    @cached_property
+    def _ids(self) -> list[str]:
+        return sorted(self.graph.nodes)
+
+    def entities_page(self, after: str, limit: int) -> list[Entity]:
+        start = bisect.bisect_right(self._ids, after)
+        return [self.graph.nodes[n]["entity"] for n in self._ids[start : start + limit]]
+
+    def relationships_page(
+        self, rel_filter: RelFilter, after: str, limit: int
+    ) -> tuple[list[Relationship], str | None]:
+        start = bisect.bisect_right(self._ids, after)
+        sources = self._ids[start : start + limit]
+        rels = [
+            rel for node in sources
+            for _, _, rel in sorted(self.graph.out_edges(node, data="rel"), key=lambda edge: edge[2].id)
+            if rel_filter.admits(rel)
+        ]  # fmt: skip
+        return rels, (sources[-1] if sources else None)
 
     @cached_property
     def _dated_span(self) -> tuple[dt.date, dt.date] | None:

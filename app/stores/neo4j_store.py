@@ -151,6 +151,18 @@ class Neo4jStore:
         rels = [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows]
         return self.all_entities(), rels
 
+    def entities_page(self, after: str, limit: int) -> list[Entity]:
+        return [entity_from(row["e"]) for row in self._read("entities_page", after=after, limit=limit)]
+
+    def relationships_page(
+        self, rel_filter: RelFilter, after: str, limit: int
+    ) -> tuple[list[Relationship], str | None]:
+        rows = self._read("relationships_page", after=after, limit=limit, **self._window(rel_filter))
+        if not rows:
+            return [], None
+        rels = [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows if r["type"]]
+        return rels, rows[-1]["last_source"]
+
     def dated_span(self) -> tuple[dt.date, dt.date] | None:
         if self._span[0] != self.version:  # a scan of every relationship: once per dataset version
             row = self._read("dated_span", day_min=DAY_MIN, day_max=DAY_MAX)[0]

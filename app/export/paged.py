@@ -1,0 +1,61 @@
+"""Reading a store in pages: exports write as they read, so their memory does not grow with the graph.
+
+`entity_pages` and `relationship_pages` walk the store's keyset pages (by entity id; a
+relationship page holds the outgoing relationships of a page of source entities). `Paged`
+is a sequence an export can iterate as often as it needs, each time reading the pages again,
+with its length known from a first counting pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+from app.filters import RelFilter
+from app.model import Entity, Relationship
+from app.stores.base import GraphStore
+
+T = TypeVar("T")
+
+
+def entity_pages(store: GraphStore, page_size: int) -> Iterator[Entity]:
+    """Every entity, in id order, read `page_size` at a time."""
+    after = ""
+    while True:
+        page = store.entities_page(after, page_size)
+        yield from page
+        if len(page) < page_size:
+            return
+        after = page[-1].id
+
+
+def relationship_pages(store: GraphStore, rel_filter: RelFilter, page_size: int) -> Iterator[Relationship]:
+    """Every relationship passing the filter, by source id then id, `page_size` source entities at a time."""
+    after: str | None = ""
+    while after is not None:
+        page, after = store.relationships_page(rel_filter, after, page_size)
+        yield from page
+
+
+class Paged(Generic[T]):
+    """A re-iterable view of store pages: each iteration reads them again, filtered by `keep`."""
+
+    def __init__(self, read: Callable[[], Iterator[T]], keep: Callable[[T], bool] | None, length: int = 0):
+        self._read = read
+        self._keep = keep
+        self._length = length
+
+    def __iter__(self) -> Iterator[T]:
+        keep = self._keep
+        return iter(self._read()) if keep is None else (item for item in self._read() if keep(item))
+
+    def __len__(self) -> int:
+        return self._length
+
+    def keeping(self, keep: Callable[[T], bool] | None) -> Paged[T]:
+        """The same pages, filtered by `keep` instead."""
+        return Paged(self._read, keep, self._length)
+
+    def counted(self, length: int) -> Paged[T]:
+        """The same view, with its length now known."""
+        return Paged(self._read, self._keep, length)
