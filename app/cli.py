@@ -100,7 +100,7 @@ def seed(
     reset: Annotated[
         bool, typer.Option("--reset", help="First remove what this project loaded (its labels only).")
     ] = False,
-    batch_size: Annotated[int, typer.Option(help="Rows per UNWIND batch.", min=1, max=50_000)] = 1000,
+    batch_size: Annotated[int, typer.Option(help="Rows per UNWIND batch.", min=1, max=50_000)] = 10_000,
     atomic_limit: Annotated[
         int,
         typer.Option(

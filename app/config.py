@@ -25,7 +25,10 @@ class Settings(BaseSettings):
     backend: Literal["memory", "neo4j"] = Field(
         "memory", description="Which store serves queries: `memory` (embedded networkx graph, the default) or `neo4j`."
     )
-    data_dir: Path = Field(ROOT / "seed" / "data", description="Folder of the seed YAML files.")
+    data_dir: Path = Field(
+        ROOT / "seed" / "data",
+        description="Folder of the data: seed YAML files and/or entities.csv and relationships.csv.",
+    )
     corpus_dir: Path = Field(
         ROOT.parent / "shared" / "seeds", description="Folder of the five source documents, for checking quotes."
     )

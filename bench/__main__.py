@@ -13,3 +13,5 @@ if __name__ == "__main__":
     print("## Neo4j\n\n" + neo4j_bench.run() + "\n")
     # The export benchmark rewrites its own section of bench/README.md.
     subprocess.run([sys.executable, "bench/export_bench.py"], check=True)
+    # Bulk loading at 1M relationships beside neo4j-admin import (about ten minutes on 2 cores).
+    subprocess.run([sys.executable, "-m", "bench.bulk_load_bench"], check=True)

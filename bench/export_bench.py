@@ -54,10 +54,11 @@ def table(title: str, dataset: Dataset, rows: list[tuple[str, float, int]]) -> s
     return "\n".join(lines)
 
 
-def write_section(body: str) -> None:
+def write_section(body: str, heading: str = SECTION) -> None:
+    """Replace (or append) the section of bench/README.md under `heading`."""
     text = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    section = f"{SECTION}\n\n{body}\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    section = f"{heading}\n\n{body}\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
     text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section
     README.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
