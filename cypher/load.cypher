@@ -11,7 +11,8 @@ SET e += row.props, e:{{kind}}, e.dataset_version = $version
 
 // name: load_relationships
 // One batch of relationships of one type: $rows = [{id, source, target, props}].
-// Dates arrive as Neo4j Date values; `first`/`last` are the period's day bounds.
+// `first`/`last` arrive as Neo4j Dates (the period's day bounds, for filtering); `start`/`end`
+// as the partial dates as written ("2018"), for people (see app/stores/neo4j_records.py).
 UNWIND $rows AS row
 MATCH (a:Entity {id: row.source})
 MATCH (b:Entity {id: row.target})

@@ -30,6 +30,7 @@ from neo4j import Driver, ManagedTransaction, Transaction
 from app.cypher_registry import CypherRegistry
 from app.model import Dataset
 from app.stores.neo4j_records import load_rows
+from app.vocabulary import REL_TYPE_NAMES
 
 Progress = Callable[[int], None]
 Tx = Transaction | ManagedTransaction
@@ -47,6 +48,8 @@ def create_schema(driver: Driver, registry: CypherRegistry, database: str) -> No
     with driver.session(database=database) as session:
         for statement in registry.statements("schema"):
             session.run(statement).consume()
+        for rtype in REL_TYPE_NAMES:
+            session.run(registry[f"schema_periods:{rtype}"]).consume()
         session.run("CALL db.awaitIndexes(60)").consume()
 
 

@@ -1,8 +1,17 @@
-"""Converting records to and from Neo4j properties (dates as Neo4j Date values)."""
+"""Converting records to and from Neo4j properties.
+
+The layout is made for two readers. Queries filter on typed Neo4j `Date` bounds: `first`
+and `last`, the first and last day of the relationship's period (open ends as 0001-01-01
+and 9999-12-31), range-indexed per type. People read the dates as written: `start` and
+`end` hold the partial date as the source gives it (`"2018"`, `"2010-01"`), with
+`start_precision`/`end_precision`. Sources are stored so that a document read twice
+appears once: `source_documents` lists each document once, `source_quotes` every quote, and
+`source_quote_document` gives, per quote, the position of its document in
+`source_documents` (so the pairs come back exactly).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -12,29 +21,42 @@ from app.model import Entity, Relationship, Source
 from app.vocabulary import Kind
 
 
-def _partial(value: Any, precision: str | None) -> PartialDate | None:
-    if value is None:
-        return None
-    day = value.to_native() if hasattr(value, "to_native") else value
-    assert isinstance(day, dt.date)
-    return PartialDate(
-        day.year, day.month if precision in ("month", "day") else None, day.day if precision == "day" else None
-    )
+def _written(value: Any) -> PartialDate | None:
+    return None if value is None else PartialDate.parse(value)
 
 
-def _sources(props: dict[str, Any]) -> tuple[Source, ...]:
+def source_props(sources: Iterable[Source]) -> dict[str, list[Any] | None]:
+    """Each document once, every quote, which document each quote is from, and dataset URLs.
+
+    `source_urls` lines up with the quotes and is only set where a source has a URL (a
+    dataset record); otherwise it is null, which also clears one left by an earlier load.
+
+    Examples
+    --------
+    >>> p = source_props([Source("a.pdf", "one"), Source("b.pdf", "two"), Source("a.pdf", "three")])
+    >>> p["source_documents"], p["source_quote_document"], p["source_urls"]
+    (['a.pdf', 'b.pdf'], [0, 1, 0], None)
+    >>> sources_from(p) == (Source("a.pdf", "one"), Source("b.pdf", "two"), Source("a.pdf", "three"))
+    True
+    """
+    sources = tuple(sources)
+    documents: dict[str, int] = {}
+    where = [documents.setdefault(s.document, len(documents)) for s in sources]
+    return {
+        "source_documents": list(documents),
+        "source_quotes": [s.quote for s in sources],
+        "source_quote_document": where,
+        "source_urls": [s.url or "" for s in sources] if any(s.url for s in sources) else None,
+    }
+
+
+def sources_from(props: dict[str, Any]) -> tuple[Source, ...]:
+    """The sources `source_props` stored, in their order."""
     documents = props.get("source_documents") or []
-    urls = props.get("source_urls") or [""] * len(documents)
-    return tuple(
-        Source(d, q, u or None) for d, q, u in zip(documents, props.get("source_quotes") or [], urls, strict=True)
-    )
-
-
-def _source_props(sources: tuple[Source, ...]) -> dict[str, list[str]]:
-    props = {"source_documents": [s.document for s in sources], "source_quotes": [s.quote for s in sources]}
-    if any(s.url for s in sources):  # dataset records only: quoted sources keep their two lists
-        props["source_urls"] = [s.url or "" for s in sources]
-    return props
+    quotes = props.get("source_quotes") or []
+    where = props.get("source_quote_document") or []
+    urls = props.get("source_urls") or [""] * len(quotes)
+    return tuple(Source(documents[i], q, u or None) for i, q, u in zip(where, quotes, urls, strict=True))
 
 
 def entity_props(e: Entity) -> dict[str, Any]:
@@ -42,7 +64,7 @@ def entity_props(e: Entity) -> dict[str, Any]:
         "id": e.id, "kind": e.kind.value, "name": e.name, "name_en": e.name_en,
         "aliases": list(e.aliases), "alias_text": " ".join(e.aliases),
         "country": e.country, "lat": e.lat, "lon": e.lon, "description": e.description,
-        "source_urls": None, **_source_props(e.sources),
+        **source_props(e.sources),
     }  # fmt: skip
 
 
@@ -50,29 +72,29 @@ def entity_from(props: dict[str, Any]) -> Entity:
     return Entity(
         id=props["id"], kind=Kind(props["kind"]), name=props["name"], name_en=props.get("name_en"),
         aliases=tuple(props.get("aliases") or ()), country=props.get("country"),
-        lat=props.get("lat"), lon=props.get("lon"), description=props.get("description"), sources=_sources(props),
+        lat=props.get("lat"), lon=props.get("lon"), description=props.get("description"),
+        sources=sources_from(props),
     )  # fmt: skip
 
 
 def relationship_props(r: Relationship) -> dict[str, Any]:
     return {
-        "start": r.start.first_day if r.start else None,
+        "start": str(r.start) if r.start else None,
         "start_precision": r.start.precision if r.start else None,
-        "end": r.end.first_day if r.end else None,
+        "end": str(r.end) if r.end else None,
         "end_precision": r.end.precision if r.end else None,
         "first": r.period.first, "last": r.period.last,
         "circa": r.circa, "status": r.status, "description": r.description,
-        "source_urls": None, **_source_props(r.sources),
+        **source_props(r.sources),
     }  # fmt: skip
 
 
 def relationship_from(source: str, rtype: str, target: str, props: dict[str, Any]) -> Relationship:
     return Relationship(
         source=source, type=rtype, target=target,
-        start=_partial(props.get("start"), props.get("start_precision")),
-        end=_partial(props.get("end"), props.get("end_precision")),
+        start=_written(props.get("start")), end=_written(props.get("end")),
         circa=bool(props.get("circa")), status=props.get("status"),
-        description=props.get("description"), sources=_sources(props),
+        description=props.get("description"), sources=sources_from(props),
     )  # fmt: skip
 
 
