@@ -25,9 +25,12 @@ test: $(STAMP) neo4j-build gephi-build chromium lint
 validate: $(STAMP)
 	$(BIN)/citygraph validate
 
-## Start the local Neo4j (Bolt localhost:7687, Browser http://localhost:7474/browser/) in the foreground.
-neo4j:
-	neo4j-local/run.sh
+## Start the local Neo4j (Bolt localhost:7687, Browser http://localhost:7474/) in the foreground,
+## with the project's guide and style shown in the Browser after connecting.
+## Other ports: make neo4j NEO4J_LOCAL_BOLT_PORT=17687 NEO4J_LOCAL_HTTP_PORT=17474
+neo4j: $(STAMP)
+	$(BIN)/citygraph browser-guide --out neo4j-local/target/browser
+	neo4j-local/run.sh --guide-dir neo4j-local/target/browser
 
 neo4j-build:
 	neo4j-local/run.sh --build-only

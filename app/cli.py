@@ -163,6 +163,25 @@ def seed(
     )
 
 
+@app.command("browser-guide")
+def browser_guide(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write guide.html and style.grass into.")] = Path(
+        "neo4j-local/target/browser"
+    ),
+) -> None:
+    """Write the Neo4j Browser guide and style for the seed data (the local Neo4j serves them)."""
+    from app import browser_guide
+    from seed.loader import SeedError, load_dataset
+
+    try:
+        dataset = load_dataset(get_settings().data_dir)
+    except SeedError as exc:
+        err.print(f"[red]error:[/red] {exc}\nrun `citygraph validate` for the full list")
+        raise typer.Exit(1) from None
+    for path in browser_guide.write(out, dataset.entities, dataset.relationships):
+        typer.echo(str(path))
+
+
 @app.command()
 def serve(
     backend: BackendOpt = None,

@@ -40,6 +40,7 @@ class NamedQuery:
     name: str
     text: str
     source: str  # file name, for error messages
+    doc: str = ""  # the block's own comment lines, without `//` (the Browser guide shows them)
 
 
 def _expand(name: str, text: str) -> dict[str, str]:
@@ -65,8 +66,9 @@ def parse_file(path: Path) -> dict[str, NamedQuery]:
     out: dict[str, NamedQuery] = {}
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        body = "\n".join(ln for ln in text[m.end() : end].strip().splitlines() if not ln.lstrip().startswith("//"))
-        body = body.strip()
+        lines = text[m.end() : end].strip().splitlines()
+        body = "\n".join(ln for ln in lines if not ln.lstrip().startswith("//")).strip()
+        doc = "\n".join(ln.lstrip()[2:].strip() for ln in lines if ln.lstrip().startswith("//"))
         if not body:
             raise CypherLoadError(f"{path.name}: query {m.group(1)!r} is empty")
         leftover = re.findall(
@@ -77,7 +79,7 @@ def parse_file(path: Path) -> dict[str, NamedQuery]:
         for name, expanded in _expand(m.group(1), body).items():
             if name in out:
                 raise CypherLoadError(f"{path.name}: query {name!r} is defined twice")
-            out[name] = NamedQuery(name, expanded, path.name)
+            out[name] = NamedQuery(name, expanded, path.name, doc)
     return out
 
 

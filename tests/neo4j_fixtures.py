@@ -12,19 +12,25 @@ from pathlib import Path
 import pytest
 from neo4j import Driver, GraphDatabase
 
+from app import browser_guide
 from app.config import Settings
 from app.cypher_registry import CypherRegistry
 from app.model import Dataset
 from app.stores.neo4j_store import Neo4jStore
 from seed import neo4j_load
+from seed.loader import load_dataset
 from tests.conftest import IN_CI
 from tests.neo4j_server import PASSWORD, LocalNeo4j
 
 
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j]:
-    """A real Neo4j 5.26 started once per session, on free ports, with a throw-away data dir."""
-    server = LocalNeo4j(Path(tmp_path_factory.mktemp("neo4j-data")))
+    """A real Neo4j 5.26 started once per session, on free ports, with a throw-away data dir,
+    serving the Browser guide and style of the seed data as `make neo4j` does."""
+    dataset = load_dataset(Settings(_env_file=None).data_dir)  # type: ignore[call-arg]
+    guide_dir = tmp_path_factory.mktemp("browser-guide")
+    browser_guide.write(guide_dir, dataset.entities, dataset.relationships)
+    server = LocalNeo4j(Path(tmp_path_factory.mktemp("neo4j-data")), guide_dir)
     try:
         server.start()
     except (RuntimeError, OSError) as exc:

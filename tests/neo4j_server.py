@@ -22,12 +22,16 @@ def free_port() -> int:
 
 
 class LocalNeo4j:
-    """A throw-away Neo4j on free ports; `start`, `stop` and `start` again keep the data dir."""
+    """A throw-away Neo4j on free ports; `start`, `stop` and `start` again keep the data dir.
 
-    def __init__(self, data_dir: Path):
+    With `guide_dir` the launcher serves that folder's Browser guide and style (as `make neo4j` does).
+    """
+
+    def __init__(self, data_dir: Path, guide_dir: Path | None = None):
         self.bolt_port = free_port()
         self.http_port = free_port()
         self.data_dir = data_dir
+        self.guide_dir = guide_dir
         self.process: subprocess.Popen[str] | None = None
         self.output: list[str] = []
 
@@ -44,7 +48,8 @@ class LocalNeo4j:
         env = {**os.environ, "NEO4J_LOCAL_HEAP": "768m"}
         self.process = subprocess.Popen(
             [str(RUN), "--bolt-port", str(self.bolt_port), "--http-port", str(self.http_port),
-             "--data-dir", str(self.data_dir), "--password", PASSWORD],
+             "--data-dir", str(self.data_dir), "--password", PASSWORD,
+             *(["--guide-dir", str(self.guide_dir)] if self.guide_dir else [])],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         )  # fmt: skip
         ready = threading.Event()

@@ -37,6 +37,7 @@ from matplotlib.transforms import Bbox
 from app.errors import InvalidParameter
 from app.export.snapshot import Snapshot
 from app.model import Entity, Relationship
+from app.palette import KIND_COLOURS
 from app.vocabulary import REL_TYPE_BY_NAME, REL_TYPE_NAMES, Kind
 
 LAYOUTS = ("spring", "geo")
@@ -45,12 +46,6 @@ MAX_NODES = 400  # more would be ink, not information; the caption says when nod
 SEED = 7
 LineStyle = Literal["-", "--", ":"]
 KAMADA_KAWAI_MAX = 300  # its all-pairs distances grow as n²
-KIND_COLOURS: dict[Kind, str] = {
-    Kind.Municipality: "#1f77b4", Kind.Region: "#17becf", Kind.ForeignCity: "#d62728",
-    Kind.ForeignRegion: "#ff9896", Kind.Country: "#7f7f7f", Kind.Company: "#ff7f0e",
-    Kind.Institution: "#2ca02c", Kind.Network: "#9467bd", Kind.Project: "#bcbd22",
-    Kind.Event: "#e377c2", Kind.Person: "#8c564b",
-}  # fmt: skip
 _TYPE_PALETTE = (
     "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
     "#2f4b7c", "#a05195", "#d45087", "#665191", "#003f5c", "#ffa600", "#7a5195", "#488f31", "#de425b",

@@ -32,6 +32,9 @@ public final class Neo4jLocal {
               --data-dir DIR     persistent home dir  (env NEO4J_LOCAL_DATA_DIR,  default ./data)
               --password PW      password of 'neo4j'  (env NEO4J_LOCAL_PASSWORD,  default citygraph-dev)
               --ephemeral        use a fresh temp dir, deleted on shutdown (for tests)
+              --guide-dir DIR    serve DIR's guide.html and style.grass on a loopback port and have the
+                                 Browser play and apply them after connecting (env NEO4J_LOCAL_GUIDE_DIR)
+              --guide-port N     port for --guide-dir (env NEO4J_LOCAL_GUIDE_PORT, default: a free one)
               -C key=value       any extra Neo4j setting, e.g. -C server.memory.pagecache.size=1g
             """;
 
@@ -40,10 +43,13 @@ public final class Neo4jLocal {
         String dataDir = env("NEO4J_LOCAL_DATA_DIR", "data");
         String password = env("NEO4J_LOCAL_PASSWORD", "citygraph-dev");
         boolean ephemeral = false;
+        String guideDir = env("NEO4J_LOCAL_GUIDE_DIR", null);
+        int guidePort;
         Map<String, String> extra = new LinkedHashMap<>();
         try {
             boltPort = Integer.parseInt(env("NEO4J_LOCAL_BOLT_PORT", "7687"));
             httpPort = Integer.parseInt(env("NEO4J_LOCAL_HTTP_PORT", "7474"));
+            guidePort = Integer.parseInt(env("NEO4J_LOCAL_GUIDE_PORT", "0"));
             for (int i = 0; i < argv.length; i++) {
                 String flag = argv[i];
                 switch (flag) {
@@ -52,6 +58,8 @@ public final class Neo4jLocal {
                     case "--data-dir" -> dataDir = value(argv, ++i, flag);
                     case "--password" -> password = value(argv, ++i, flag);
                     case "--ephemeral" -> ephemeral = true;
+                    case "--guide-dir" -> guideDir = value(argv, ++i, flag);
+                    case "--guide-port" -> guidePort = Integer.parseInt(value(argv, ++i, flag));
                     case "-C" -> {
                         String[] kv = value(argv, ++i, flag).split("=", 2);
                         if (kv.length != 2) throw new IllegalArgumentException("-C expects key=value");
@@ -88,6 +96,24 @@ public final class Neo4jLocal {
         conf.put("dbms.usage_report.enabled", "false");
         // Bolt's netty loops otherwise idle 2 x 5s before stopping; nothing is in flight by then.
         conf.put("internal.dbms.bolt.netty_server_shutdown_quiet_period", "0");
+        // The Browser sends no usage data out; it plays the project's guide and style on connect.
+        conf.put("client.allow_telemetry", "false");
+        // http://localhost:<http port>/ redirects here: the connect form with user name and Bolt address filled in.
+        conf.put("internal.dbms.uris.browser", "/browser/?dbms=neo4j://neo4j@localhost:" + boltPort);
+        GuideServer guide = null;
+        if (guideDir != null) {
+            try {
+                guide = GuideServer.start(Path.of(guideDir), guidePort, httpPort);
+            } catch (IOException e) {
+                System.err.println("neo4j-local: cannot serve the Browser guide: " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+            conf.put("browser.post_connect_cmd",
+                    "style " + guide.url(GuideServer.STYLE) + "; play " + guide.url(GuideServer.GUIDE));
+            // 5.26 reads this older spelling; `..._allowlist` is refused by strict config validation.
+            conf.put("browser.remote_content_hostname_whitelist", "localhost");
+        }
         conf.putAll(extra);
 
         // Before the very first start the 'neo4j' user is created from an initial-user file;
@@ -107,6 +133,7 @@ public final class Neo4jLocal {
         int status = server.start(home, null, conf, false, false);
         if (status != 0) {
             server.stop();
+            if (guide != null) guide.stop();
             deleteIfEphemeral(ephemeral, home);
             System.err.println("neo4j-local: Neo4j failed to start (status " + status + "), see " + home.resolve("logs"));
             System.exit(status);
@@ -130,10 +157,15 @@ public final class Neo4jLocal {
 
         System.out.printf("Neo4j ready: bolt://localhost:%d http://localhost:%d/browser/ (user neo4j, data %s, started in %.1fs)%n",
                 boltPort, httpPort, ephemeral ? home + " [ephemeral]" : home, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("Open http://localhost:%d/ for the Browser with user and Bolt address filled in%n", httpPort);
+        if (guide != null) {
+            System.out.printf("Browser guide and style on connect: %s%n", guide.url(GuideServer.GUIDE));
+        }
         System.out.flush();
 
         stop.await();
         System.out.println("Neo4j stopping...");
+        if (guide != null) guide.stop();
         int rc = server.stop();
         deleteIfEphemeral(ephemeral, home);
         System.out.println("Neo4j stopped.");
