@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.api import errors
+from app.api import docs, errors
 from app.api.routes import router
 from app.api.snapshot_routes import snapshot_router
 from app.config import Settings, get_settings
@@ -39,12 +39,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             if own:
                 app.state.graph.store.close()
 
-    app = FastAPI(title="City Diplomacy Graph", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="City Diplomacy Graph", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+        docs_url=None, redoc_url=None,  # served offline by app.api.docs
+    )  # fmt: skip
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], allow_headers=["*"]
         )
     errors.install(app)
+    docs.install(app)
     app.include_router(router)
     app.include_router(snapshot_router)
     return app
