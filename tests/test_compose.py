@@ -69,3 +69,21 @@ def test_readme_describes_the_compose_set_up() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for word in ("docker compose up", ".env.example", "7474", "7687", "8000"):
         assert word in readme
+
+
+def test_neo4j_browser_plays_the_guide_the_api_serves() -> None:
+    """Compose sets the same Browser settings as the local launcher (checked by strict config
+    there), pointing at the api's guide and style routes on its published port."""
+    services = compose()["services"]
+    env = services["neo4j"]["environment"]
+    launcher = (ROOT / "neo4j-local/src/main/java/local/Neo4jLocal.java").read_text(encoding="utf-8")
+    settings = {
+        k.removeprefix("NEO4J_").replace("__", "\0").replace("_", ".").replace("\0", "_"): v for k, v in env.items()
+    }
+    for name in ("browser.post_connect_cmd", "browser.remote_content_hostname_whitelist", "internal.dbms.uris.browser"):
+        assert f'"{name}"' in launcher, name
+        assert name in settings, name
+    api_port = services["api"]["ports"][0].split(":")[-2]
+    assert settings["browser.post_connect_cmd"] == (
+        f"style http://localhost:{api_port}/browser/style.grass; play http://localhost:{api_port}/browser/guide.html"
+    )

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api import docs, errors
+from app.api.browser_routes import browser_router
 from app.api.routes import router
 from app.api.snapshot_routes import snapshot_router
 from app.config import Settings, get_settings
@@ -51,4 +52,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     docs.install(app)
     app.include_router(router)
     app.include_router(snapshot_router)
+    app.include_router(browser_router)
     return app

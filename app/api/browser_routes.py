@@ -1,0 +1,43 @@
+"""The Neo4j Browser guide and style, served by the API for Neo4j Browsers elsewhere (docker-compose).
+
+Neo4j's `browser.post_connect_cmd` makes the Browser fetch both from here with CORS requests
+from its own origin, so both answer any origin (they are public, read-only text) and the
+preflight OPTIONS. They describe the data this service holds, built once per dataset version.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from fastapi import APIRouter, Response
+
+from app import browser_guide
+from app.api.deps import GraphDep
+from app.cypher_registry import CypherRegistry
+from app.filters import RelFilter
+from app.service import CityGraph
+
+browser_router = APIRouter(prefix="/browser", include_in_schema=False)
+_CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS"}
+
+
+@lru_cache(maxsize=2)
+def _guide(version: str, graph: CityGraph) -> str:
+    entities, relationships = graph.store.snapshot(RelFilter())
+    return browser_guide.guide_html(entities, relationships, CypherRegistry())
+
+
+@browser_router.get(f"/{browser_guide.GUIDE_FILE}")
+def guide(graph: GraphDep) -> Response:
+    graph.refresh()
+    return Response(_guide(graph.store.version, graph), media_type="text/html; charset=utf-8", headers=_CORS)
+
+
+@browser_router.get(f"/{browser_guide.STYLE_FILE}")
+def style() -> Response:
+    return Response(browser_guide.grass(), media_type="text/plain; charset=utf-8", headers=_CORS)
+
+
+@browser_router.options("/{name}")
+def preflight(name: str) -> Response:
+    return Response(status_code=204, headers={**_CORS, "Access-Control-Allow-Headers": "*"})

@@ -1,0 +1,77 @@
+"""The Browser guide and style: built from the data, served with CORS by the API and the launcher."""
+
+from __future__ import annotations
+
+import html
+import re
+import urllib.request
+from collections import Counter
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app import browser_guide
+from app.cypher_registry import CypherRegistry
+from app.model import Dataset
+from app.palette import KIND_COLOURS
+from tests.neo4j_server import LocalNeo4j
+
+
+def test_guide_counts_come_from_the_data(seed_dataset: Dataset) -> None:
+    """Kinds and types are counted from the entities and relationships given, not written in."""
+    page = browser_guide.guide_html(seed_dataset.entities, seed_dataset.relationships, CypherRegistry())
+    assert f"{len(seed_dataset.entities)} entities and {len(seed_dataset.relationships)} relationships" in page
+    for kind, n in Counter(e.kind for e in seed_dataset.entities).items():
+        assert re.search(rf">{kind.value}</span></td><td>{n}</td>", page), kind
+    fewer = browser_guide.guide_html(seed_dataset.entities[:10], seed_dataset.relationships[:5], CypherRegistry())
+    assert "10 entities and 5 relationships" in fewer
+
+
+def test_guide_offers_every_browser_query_runnable() -> None:
+    """Each `browser_*` block of cypher/browser.cypher is a runnable block, with its question."""
+    registry = CypherRegistry()
+    page = browser_guide.guide_html([], [], registry)
+    runnable = re.findall(r'<pre mode="cypher" class="pre-scrollable code runnable">(.*?)</pre>', page, re.S)
+    queries = [q for name, q in registry.queries.items() if name.startswith("browser_")]
+    assert [html.unescape(r) for r in runnable] == [q.text for q in queries]
+    assert len(queries) >= 12
+    for q in queries:
+        assert html.escape(q.doc.splitlines()[0]) in page
+
+
+def test_style_gives_each_kind_its_figure_colour_and_captions_by_name() -> None:
+    style = browser_guide.grass()
+    for kind, colour in KIND_COLOURS.items():
+        rule = re.search(rf"node\.{kind.value} \{{(.*?)\n\}}", style, re.S)
+        assert rule and f"color: {colour};" in rule.group(1) and 'caption: "{name}";' in rule.group(1)
+    assert 'caption: "<type>";' in style
+
+
+def test_api_serves_guide_and_style_with_cors(client: TestClient, seed_dataset: Dataset) -> None:
+    guide = client.get("/browser/guide.html", headers={"Origin": "http://localhost:7474"})
+    assert guide.status_code == 200 and guide.headers["access-control-allow-origin"] == "*"
+    assert f"{len(seed_dataset.entities)} entities" in guide.text
+    style = client.get("/browser/style.grass")
+    assert style.status_code == 200 and style.text == browser_guide.grass()
+    preflight = client.options(
+        "/browser/style.grass",
+        headers={"Origin": "http://localhost:7474", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code == 204 and preflight.headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.neo4j
+def test_launcher_serves_guide_to_the_browser_origin_only(neo4j_server: LocalNeo4j) -> None:
+    """The local launcher's guide server answers the Browser's origin (preflight and GET), no other."""
+    line = next(x for x in neo4j_server.output if x.startswith("Browser guide and style on connect:"))
+    url = line.split(": ", 1)[1].strip()
+    browser_origin = f"http://localhost:{neo4j_server.http_port}"
+    for origin, allowed in ((browser_origin, browser_origin), ("http://evil.example", None)):
+        request = urllib.request.Request(url, method="OPTIONS", headers={"Origin": origin})  # noqa: S310 - our own local server
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local server
+            assert response.status == 204
+            assert response.headers.get("Access-Control-Allow-Origin") == allowed
+    request = urllib.request.Request(url, headers={"Origin": browser_origin})  # noqa: S310 - our own local server
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local server
+        assert response.headers["Access-Control-Allow-Origin"] == browser_origin
+        assert "City Diplomacy Graph" in response.read().decode("utf-8")
