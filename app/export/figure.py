@@ -1,14 +1,20 @@
 """A figure of the snapshot for a report: PNG or SVG, A4 width (8.27 in; PNG at 200 dpi).
 
-Nodes are coloured by kind and sized by degree; the best-connected ones (or the user's
-`labels`) are named, with labels moved aside where they would overlap. Edges are coloured
-by relationship type and drawn solid when the type reads both ways, dashed when it has a
-direction, dotted for geography (LOCATED_IN). The title names the filters and the date;
-the legends sit below the drawing, never over it. The layout is a seeded spring layout,
-or `geo`: longitude and latitude, with entities that have no coordinates placed beside
-the place they are located in (or, failing that, their tied neighbours), else in a row
-along the bottom edge. The same snapshot gives the same bytes: matplotlib's SVG ids are
-salted with a fixed string and no date or software version is written into either file.
+Nodes are coloured by kind and sized by degree. Every entity is named when the figure
+has at most `LABEL_ALL_MAX` of them (an ego network), else the best-connected `top_labels`
+(or the user's `labels`, de-duplicated, at most `LABEL_MAX`); names are in English where
+the data has one, on a light background, each at the spot around its node that overlaps
+the fewest nodes and names (checked against a grid of what is placed, so placing is
+linear in the labels). Edges are grouped into the vocabulary's few families, each with
+its own colour (Okabe–Ito, colour-blind safe) and line style; the legend names the types
+present in each family. The spring layout draws each connected component on its own and
+packs them: the large ones in shelves, the pairs and triples in a strip below, and
+isolated entities in a row at the bottom (left out, with a note, above
+`ISOLATES_MAX`). `geo` places entities by longitude and latitude (no country outlines),
+those without coordinates beside the place they are located in (or their neighbours),
+else in a row along the bottom edge. SVG text stays text. The same snapshot gives the
+same bytes: matplotlib's SVG ids are salted with a fixed string and no date or software
+version is written into either file.
 """
 
 from __future__ import annotations
@@ -16,42 +22,51 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import textwrap
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display, ever; must precede the figure imports
 
 import networkx as nx
-from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
+from app.analysis.narrative import display_name
 from app.errors import InvalidParameter
 from app.export.snapshot import Snapshot
 from app.model import Entity, Relationship
 from app.palette import KIND_COLOURS
-from app.vocabulary import REL_TYPE_BY_NAME, REL_TYPE_NAMES, Kind
+from app.vocabulary import REL_TYPE_NAMES, Family, Kind, wording
 
 LAYOUTS = ("spring", "geo")
 WIDTH_IN, HEIGHT_IN, DPI = 8.27, 7.6, 200
 MAX_NODES = 400  # more would be ink, not information; the caption says when nodes were left out
 SEED = 7
-LineStyle = Literal["-", "--", ":"]
+LABEL_ALL_MAX = 80  # up to this many entities, every one is named
+LABEL_MAX = 120  # never more names than this, whatever `labels` asks for
+WIDE = 1.35  # width to height of the drawing area: the largest component is stretched to fill it
+ISOLATES_MAX = 60  # more isolated entities than this are left out of the spring layout, with a note
+LineStyle: TypeAlias = Literal["-", "--", "-.", ":"] | tuple[float, tuple[float, ...]]
+HAlign: TypeAlias = Literal["left", "center", "right"]
+VAlign: TypeAlias = Literal["bottom", "center", "top"]
 KAMADA_KAWAI_MAX = 300  # its all-pairs distances grow as n²
-_TYPE_PALETTE = (
-    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
-    "#2f4b7c", "#a05195", "#d45087", "#665191", "#003f5c", "#ffa600", "#7a5195", "#488f31", "#de425b",
-    "#5f9ea0", "#bab0ac",
-)  # fmt: skip
-TYPE_COLOURS: dict[str, str] = {t: _TYPE_PALETTE[i % len(_TYPE_PALETTE)] for i, t in enumerate(REL_TYPE_NAMES)}
+# One colour (Okabe–Ito, readable with colour-blindness) and one line style per family.
+FAMILY_STYLE: dict[Family, tuple[str, LineStyle, str]] = {
+    Family.project: ("#0072B2", "-", "projects"),
+    Family.agreement: ("#D55E00", (0, (7.0, 2.0)), "agreements and twinning"),
+    Family.support: ("#009E73", "--", "advice, help, investment"),
+    Family.contact: ("#E69F00", "-.", "cooperation, visits, hosting"),
+    Family.organisation: ("#CC79A7", (0, (1.0, 1.5, 4.0, 1.5, 1.0, 4.0)), "membership, offices, founding"),
+    Family.structural: ("#999999", ":", "location"),
+}
 
 
 @dataclass(frozen=True)
@@ -60,16 +75,19 @@ class FigureOptions:
 
     layout: str = "spring"
     labels: tuple[str, ...] | None = None
-    top_labels: int = 14
+    top_labels: int = 30
 
     def __post_init__(self) -> None:
         if self.layout not in LAYOUTS:
             raise InvalidParameter("layout", f"unknown layout {self.layout!r}", allowed=list(LAYOUTS))
 
 
+def family_of(rel_type: str) -> Family:
+    return wording(rel_type).family
+
+
 def line_style(rel_type: str) -> LineStyle:
-    t = REL_TYPE_BY_NAME[rel_type]
-    return ":" if t.structural else "-" if t.symmetric else "--"
+    return FAMILY_STYLE[family_of(rel_type)][1]
 
 
 def _shown(snapshot: Snapshot, labels: tuple[str, ...] | None) -> tuple[list[Entity], list[Relationship]]:
@@ -93,23 +111,78 @@ def _normalise(pos: dict[str, tuple[float, float]]) -> dict[str, tuple[float, fl
     return {n: ((x - cx) / span, (y - cy) / span) for n, (x, y) in pos.items()}
 
 
+def _component_positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
+    """One connected component: Kamada–Kawai from a seeded spring start when small, seeded
+    spring when large; centred, its longer side 1."""
+    n = g.number_of_nodes()
+    if n == 1:
+        return {next(iter(g.nodes)): (0.0, 0.0)}
+    pos = nx.spring_layout(g, seed=SEED, k=1.8 / math.sqrt(n), iterations=100)
+    if n <= KAMADA_KAWAI_MAX:
+        pos = nx.kamada_kawai_layout(g, pos=pos)
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    if max(ys) - min(ys) > max(xs) - min(xs):  # lie landscape, like the page's drawing area
+        pos = {node: (y, x) for node, (x, y) in pos.items()}
+    return _normalise({node: (float(x), float(y)) for node, (x, y) in pos.items()})
+
+
+def _shelves(sides: list[float], width: float, top: float) -> tuple[list[tuple[float, float]], float]:
+    """Centres of squares of the given sides packed left to right in rows under `top`,
+    and the y the rows end at."""
+    centres, x, y, row = [], 0.0, top, 0.0
+    for side in sides:
+        if x > 0 and x + side > width:
+            x, y, row = 0.0, y - row, 0.0
+        centres.append((x + side / 2, y - side / 2))
+        x, row = x + side, max(row, side)
+    return centres, y - row
+
+
 def spring_positions(
     entities: list[Entity], rels: list[Relationship], center: str | None
 ) -> dict[str, tuple[float, float]]:
-    """A stable layout: Kamada–Kawai from a seeded spring start for small graphs, seeded spring for large ones."""
+    """A stable layout with each connected component drawn on its own and packed.
+
+    Components of four or more entities are packed in shelves, each in a square whose side
+    grows with the square root of its size; pairs and triples follow in a strip of small
+    squares; isolated entities make rows at the bottom, and are left out (absent from the
+    result) when there are more than `ISOLATES_MAX`. A single component is centred on
+    `center` when given.
+    """
     g = nx.Graph()
     g.add_nodes_from(sorted(e.id for e in entities))
     for r in sorted(rels, key=lambda r: r.id):
         if r.source != r.target:
             g.add_edge(r.source, r.target)
-    n = max(g.number_of_nodes(), 1)
-    pos = nx.spring_layout(g, seed=SEED, k=1.8 / math.sqrt(n), iterations=100)
-    if n <= KAMADA_KAWAI_MAX:
-        pos = nx.kamada_kawai_layout(g, pos=pos)
-    if center is not None and center in pos:
-        cx, cy = pos[center]
-        pos = {node: (x - cx, y - cy) for node, (x, y) in pos.items()}
-    return _normalise({node: (float(x), float(y)) for node, (x, y) in pos.items()})
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    if len(comps) == 1:
+        pos = _component_positions(g)
+        if center is not None and center in pos:
+            cx, cy = pos[center]
+            pos = {node: (x - cx, y - cy) for node, (x, y) in pos.items()}
+        return _normalise(pos)
+    large = [c for c in comps if len(c) >= 4]
+    small = [c for c in comps if 2 <= len(c) <= 3]
+    alone = [c[0] for c in comps if len(c) == 1]
+    sides = [math.sqrt(len(c)) for c in large]
+    width = max([sides[0] * WIDE if sides else 0.0, math.sqrt(sum(s * s for s in sides) * 1.6), 4.0])
+    out: dict[str, tuple[float, float]] = {}
+    centres, bottom = _shelves([sides[0] * WIDE, *sides[1:]] if sides else [], width, 0.0)
+    centres = [(c[0] - (sides[0] * (WIDE - 1) / 2 if i == 0 else 0.0), c[1]) for i, c in enumerate(centres)]
+    for i, (comp, side, (cx, cy)) in enumerate(zip(large, sides, centres, strict=True)):
+        stretch = WIDE if i == 0 else 1.0  # the largest fills the landscape drawing area
+        for node, (x, y) in _component_positions(g.subgraph(comp)).items():
+            out[node] = (cx + x * side * 0.9 * stretch, cy + y * side * 0.9)
+    bottom = min((y for _, y in out.values()), default=0.0)  # from what was drawn, not the squares
+    small_side = 1.1
+    centres, bottom = _shelves([small_side] * len(small), width, bottom - 0.2)
+    for comp, (cx, cy) in zip(small, centres, strict=True):
+        for node, (x, y) in _component_positions(g.subgraph(comp)).items():
+            out[node] = (cx + x * 0.6, cy + y * 0.6)
+    if len(alone) <= ISOLATES_MAX:
+        centres, _ = _shelves([0.7] * len(alone), width, bottom - 0.2)
+        out.update(zip(alone, centres, strict=True))
+    return _normalise(out)
 
 
 def _offset(node: str, radius: float) -> tuple[float, float]:
@@ -166,40 +239,65 @@ def layout_positions(
 
 
 def _label_nodes(snapshot: Snapshot, entities: list[Entity], options: FigureOptions) -> list[str]:
+    """Whom to name: the user's list (de-duplicated), else everyone in a small figure, else
+    the best-connected (on a `geo` figure, the best-connected with coordinates of their
+    own); the centre first; never more than `LABEL_MAX`."""
+    present = {e.id for e in entities}
     if options.labels is not None:
-        return [n for n in options.labels if n in {e.id for e in entities}]
+        return list(dict.fromkeys(n for n in options.labels if n in present))[:LABEL_MAX]
     degree = snapshot.degree
     ranked = sorted(entities, key=lambda e: (-degree[e.id], e.id))
-    chosen = [e.id for e in ranked[: options.top_labels] if degree[e.id] > 0]
-    if snapshot.center and snapshot.center not in chosen:
-        chosen.insert(0, snapshot.center)
-    return chosen
+    if options.layout == "geo":  # on a map, name the places that have their own position
+        ranked = [e for e in ranked if e.lat is not None and e.lon is not None]
+        chosen = [e.id for e in ranked[: options.top_labels]]
+    elif len(entities) <= LABEL_ALL_MAX:
+        chosen = [e.id for e in ranked]
+    else:
+        chosen = [e.id for e in ranked[: options.top_labels] if degree[e.id] > 0]
+    if snapshot.center in present:
+        chosen = [snapshot.center, *(n for n in chosen if n != snapshot.center)]
+    return chosen[:LABEL_MAX]
 
 
-def _short(name: str, limit: int = 30) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+def label_text(name: str, width: int = 24, lines: int = 3) -> str:
+    """A name wrapped onto at most `lines` lines of about `width` characters.
+
+    Examples
+    --------
+    >>> label_text("Irbid pilot on energy use and water loss").splitlines()
+    ['Irbid pilot on energy use', 'and water loss']
+    """
+    wrapped = textwrap.wrap(name, width) or [name]
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], textwrap.shorten(" ".join(wrapped[lines - 1 :]), width, placeholder="…")]
+    return "\n".join(wrapped)
 
 
 def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
     """The figure, ready to save."""
     entities, rels = _shown(snapshot, options.labels)
     pos = layout_positions(entities, rels, snapshot.center, options.layout)
+    left_out = [e for e in entities if e.id not in pos]
+    entities = [e for e in entities if e.id in pos]
     degree = snapshot.degree
     top = max((degree[e.id] for e in entities), default=1) or 1
 
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.02, 0.2, 0.96, 0.7))
+    ax = fig.add_axes((0.02, 0.17, 0.96, 0.74))
     ax.set_axis_off()
     ax.set_aspect("equal")
 
-    types_present = sorted({r.type for r in rels}, key=REL_TYPE_NAMES.index)
-    for rtype in types_present:
-        segments = [(pos[r.source], pos[r.target]) for r in rels if r.type == rtype and r.source != r.target]
-        structural = REL_TYPE_BY_NAME[rtype].structural
+    families = sorted({family_of(r.type) for r in rels}, key=list(Family).index)
+    for family in families:
+        colour, style, _ = FAMILY_STYLE[family]
+        segments = [
+            (pos[r.source], pos[r.target]) for r in rels if family_of(r.type) == family and r.source != r.target
+        ]
+        light = family in (Family.structural, Family.contact)
         ax.add_collection(LineCollection(
-            segments, colors=TYPE_COLOURS[rtype], linestyles=line_style(rtype),
-            linewidths=0.6 if structural else 0.9, alpha=0.45 if structural else 0.75, zorder=1,
+            segments, colors=colour, linestyles=[style], linewidths=0.7 if light else 1.0,
+            alpha=0.5 if family == Family.structural else 0.8, zorder=1,
         ))  # fmt: skip
 
     ordered = sorted(entities, key=lambda e: (degree[e.id], e.id))  # big nodes on top
@@ -210,20 +308,23 @@ def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
     edge = ["#000000" if e.id == snapshot.center else "#ffffff" for e in ordered]
     widths = [1.4 if e.id == snapshot.center else 0.5 for e in ordered]
     ax.scatter(xs, ys, s=sizes, c=colours, edgecolors=edge, linewidths=widths, zorder=2)
-    ax.margins(0.06)
+    ax.margins(0.08)
 
-    _place_labels(fig, ax, snapshot, _label_nodes(snapshot, entities, options), pos, top)
+    named = _label_nodes(snapshot, entities, options)
+    _place_labels(fig, ax, snapshot, named, pos, top)
 
-    fig.text(0.5, 0.965, snapshot.title, ha="center", va="top", fontsize=12.5, fontweight="bold")
-    shown = "" if len(entities) == len(snapshot.entities) else f" (the {len(entities)} best-connected are drawn)"
+    fig.text(0.5, 0.975, snapshot.title, ha="center", va="top", fontsize=12.5, fontweight="bold")
+    shown = "" if len(entities) == len(snapshot.entities) else f" ({len(entities)} drawn)"
     subtitle = (
         f"{len(snapshot.entities)} entities{shown}, {len(snapshot.relationships)} relationships · "
-        f"dataset {snapshot.manifest['dataset_version']} · layout: "
-        + ("longitude/latitude" if options.layout == "geo" else "force-directed (seeded)")
+        f"{len(named)} named · dataset {snapshot.manifest['dataset_version']} · layout: "
+        + ("longitude/latitude, no country outlines" if options.layout == "geo" else "force-directed (seeded)")
         + " · node size: number of relationships"
     )
-    fig.text(0.5, 0.93, subtitle, ha="center", va="top", fontsize=7, color="#444444")
-    _legends(fig, entities, types_present)
+    if left_out:
+        subtitle += f"\n{len(left_out)} entities with no relationship in view are left out"
+    fig.text(0.5, 0.945, subtitle, ha="center", va="top", fontsize=7, color="#444444", linespacing=1.4)
+    _legends(fig, entities, rels, families)
     return fig
 
 
@@ -232,68 +333,128 @@ def _node_size(degree: int, top: int) -> float:
     return 14 + 260 * math.sqrt(degree / top)
 
 
+class _Grid:
+    """Boxes on the canvas, bucketed by cell, so a new box is checked only against its
+    neighbours: placing n labels is linear in n, not quadratic."""
+
+    def __init__(self, cell: float = 48.0):
+        self.cell = cell
+        self.cells: dict[tuple[int, int], list[tuple[Bbox, int]]] = {}
+
+    def _keys(self, box: Bbox) -> list[tuple[int, int]]:
+        c = self.cell
+        return [
+            (i, j)
+            for i in range(int(box.x0 // c), int(box.x1 // c) + 1)
+            for j in range(int(box.y0 // c), int(box.y1 // c) + 1)
+        ]
+
+    def add(self, box: Bbox, weight: int) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append((box, weight))
+
+    def clashes(self, box: Bbox) -> int:
+        seen: set[int] = set()
+        total = 0
+        for key in self._keys(box):
+            for other, weight in self.cells.get(key, ()):
+                if id(other) not in seen and box.overlaps(other):
+                    seen.add(id(other))
+                    total += weight
+        return total
+
+
+_SPOTS: tuple[tuple[int, int, HAlign, VAlign], ...] = (
+    (0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
+    (1, 1, "left", "bottom"), (-1, -1, "right", "top"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
+)  # fmt: skip
+
+
 def _place_labels(
     fig: Figure, ax: Axes, snapshot: Snapshot, nodes: list[str], pos: dict[str, tuple[float, float]], top: int
 ) -> None:
-    """Name `nodes`, each at the spot around its node that overlaps the fewest nodes and labels."""
+    """Name `nodes`, each at the spot around its node that overlaps the fewest nodes and
+    names (a name counts three times a node), on a light background so lines never cross
+    the text. Each name is measured once; the spots are tried arithmetically."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     degree = snapshot.degree
     px_per_pt = fig.dpi / 72
-    markers = []
+    grid = _Grid()
     for node, (x, y) in pos.items():
         cx, cy = ax.transData.transform((x, y))
-        r = math.sqrt(_node_size(degree[node], top)) / 2 * px_per_pt
-        markers.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
-    placed: list[Bbox] = []
-    stroke = [patheffects.withStroke(linewidth=2.4, foreground="white")]
-    spots = (
-        (0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
-        (1, 1, "left", "bottom"), (-1, -1, "right", "top"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
-    )  # fmt: skip
-    for node in nodes:
+        r = math.sqrt(_node_size(degree[node], top)) / 2 * px_per_pt * 0.9
+        grid.add(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r), 3 if degree[node] >= top / 3 else 1)
+    background = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.78}
+    for rank, node in enumerate(nodes):
         is_center = node == snapshot.center
-        gap = math.sqrt(_node_size(degree[node], top)) / 2 + 1.5
-        best: tuple[int, Annotation, Bbox] | None = None
-        for dx, dy, ha, va in spots:
-            label = ax.annotate(
-                _short(snapshot.by_id[node].name), pos[node], xytext=(dx * gap, dy * gap), textcoords="offset points",
-                ha=ha, va=va, fontsize=8 if is_center else 7, fontweight="bold" if is_center else "normal",
-                zorder=4 if is_center else 3, path_effects=stroke,
-            )  # fmt: skip
-            box = label.get_window_extent(renderer).expanded(1.02, 1.08)
-            clashes = 3 * sum(box.overlaps(b) for b in placed) + sum(box.overlaps(b) for b in markers)
-            if best is None or clashes < best[0]:
-                if best is not None:
-                    best[1].remove()
-                best = (clashes, label, box)
-            else:
-                label.remove()
-            if clashes == 0:
+        big = degree[node] >= top / 3
+        label = ax.annotate(
+            label_text(display_name(snapshot.by_id[node])), pos[node], xytext=(0, 0), textcoords="offset points",
+            ha="center", va="center", fontsize=8 if is_center else 6.5 if big else 5.5,
+            fontweight="bold" if is_center else "normal", zorder=4 if is_center else 3.9 - rank / len(nodes),
+            bbox=background, linespacing=1.0,
+        )  # fmt: skip
+        extent = label.get_window_extent(renderer)
+        w, h = extent.width * 1.06, extent.height * 1.1
+        cx, cy = ax.transData.transform(pos[node])
+        near = math.sqrt(_node_size(degree[node], top)) / 2 + 2.0
+        best: tuple[float, float, int, Bbox] | None = None
+        for ring, gap in enumerate((near, near + 14, near + 30)):  # farther out, with a leader line
+            for i, (dx, dy, ha, va) in enumerate(_SPOTS):
+                ox, oy = cx + dx * gap * px_per_pt, cy + dy * gap * px_per_pt
+                x0 = ox - w / 2 if ha == "center" else ox if ha == "left" else ox - w
+                y0 = oy - h / 2 if va == "center" else oy if va == "bottom" else oy - h
+                box = Bbox.from_bounds(x0, y0, w, h)
+                cost = grid.clashes(box) + ring * 0.9
+                if best is None or cost < best[0]:
+                    best = (cost, gap, i, box)
+                if cost < 1:
+                    break
+            if best is not None and best[0] < 1:
                 break
         assert best is not None
-        placed.append(best[2])
+        _, gap, i, box = best
+        dx, dy, ha, va = _SPOTS[i]
+        label.xyann = (dx * gap, dy * gap)
+        label.set_horizontalalignment(ha)
+        label.set_verticalalignment(va)
+        if gap > near:
+            label.arrow_patch = None
+            ax.annotate(
+                "",
+                pos[node],
+                xytext=(dx * gap, dy * gap),
+                textcoords="offset points",
+                zorder=2.5,
+                arrowprops={"arrowstyle": "-", "color": "#666666", "linewidth": 0.4, "shrinkA": 0, "shrinkB": 2},
+            )
+        grid.add(box, 3)
 
 
-def _legends(fig: Figure, entities: list[Entity], types_present: list[str]) -> None:
+def _legends(fig: Figure, entities: list[Entity], rels: list[Relationship], families: list[Family]) -> None:
     kinds = Counter(e.kind for e in entities)
     kind_handles = [
         Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=KIND_COLOURS[k],
                markeredgecolor="white", label=f"{k.value} ({kinds[k]})")
         for k in Kind if kinds[k]
     ]  # fmt: skip
-    type_handles = [
-        Line2D([], [], color=TYPE_COLOURS[t], linestyle=line_style(t), linewidth=1.4, label=t.replace("_", " ").lower())
-        for t in types_present
-    ]
-    fig.legend(handles=kind_handles, loc="lower left", bbox_to_anchor=(0.03, 0.015), ncol=2, fontsize=6.5,
+    types = Counter(r.type for r in rels)
+    family_handles = []
+    for family in families:
+        colour, style, title = FAMILY_STYLE[family]
+        present = [t for t in REL_TYPE_NAMES if types[t] and family_of(t) == family]
+        # The exact types only where a family holds more than one of them.
+        detail = f": {', '.join(t.replace('_', ' ').lower() for t in present)}" if len(present) > 1 else ""
+        label = textwrap.fill(f"{title}{detail}", 58)
+        family_handles.append(Line2D([], [], color=colour, linestyle=style, linewidth=1.6, label=label))
+    fig.legend(handles=kind_handles, loc="lower left", bbox_to_anchor=(0.03, 0.012), ncol=2, fontsize=6.5,
                frameon=False, title="Entity kind", title_fontsize=7, alignment="left", handletextpad=0.3,
                columnspacing=1.0)  # fmt: skip
-    if type_handles:
+    if family_handles:
         fig.legend(
-            handles=type_handles, loc="lower right", bbox_to_anchor=(0.97, 0.015), fontsize=6.5, frameon=False,
-            ncol=3 if len(type_handles) > 8 else 2, title_fontsize=7, alignment="left",
-            title="Relationship (solid: both ways · dashed: directed · dotted: location)",
-            handlelength=2.2, handletextpad=0.4, columnspacing=1.0,
+            handles=family_handles, loc="lower right", bbox_to_anchor=(0.98, 0.012), fontsize=6.3, frameon=False,
+            ncol=1, title_fontsize=7, alignment="left", title="Relationships, by family",
+            handlelength=3.2, handletextpad=0.5, labelspacing=0.35,
         )  # fmt: skip
 
 

@@ -1,8 +1,11 @@
 """A zip bundle for a report: the figure, the GEXF, the CSVs, the top entities, the manifest.
 
 `top_entities.csv` and `top_entities.md` rank the snapshot's entities by degree centrality
-on the snapshot itself (geography left out, as in `/centrality`), with betweenness beside
-it. Every file inside is the same as the single-format export of the same snapshot.
+on the snapshot itself (geography left out, as in `/centrality`) and count by the same
+measure: `partners` is the number of distinct entities each is tied to, location ties
+left out, and degree centrality is that number over the other entities' count; so the
+column and the order agree. Betweenness sits beside them. Every file inside is the same
+as the single-format export of the same snapshot.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ SAMPLE = 64
 
 
 def top_entities(snapshot: Snapshot, limit: int = TOP) -> list[dict[str, object]]:
-    """The best-connected entities: rank, id, name, kind, relationships, degree and betweenness."""
+    """The best-connected entities: rank, id, name, kind, partners, degree centrality and
+    betweenness, ranked by partners (= degree centrality × (n − 1)), location ties left out."""
     graph = undirected(list(snapshot.entities), list(snapshot.relationships))
     deg = centrality.scores(graph, "degree")
     if graph.number_of_nodes() <= EXACT_BETWEENNESS_MAX:
@@ -37,8 +41,8 @@ def top_entities(snapshot: Snapshot, limit: int = TOP) -> list[dict[str, object]
     for node, score, rank in centrality.ranked(deg)[:limit]:
         e = snapshot.by_id[node]
         rows.append({
-            "rank": rank, "id": e.id, "name": e.name, "kind": e.kind.value,
-            "relationships": snapshot.degree[e.id], "degree_centrality": round(score, 4),
+            "rank": rank, "id": e.id, "name": e.name, "name_en": e.name_en or e.name, "kind": e.kind.value,
+            "partners": graph.degree(node), "degree_centrality": round(score, 4),
             "betweenness": round(btw.get(node, 0.0), 4),
         })  # fmt: skip
     return rows
@@ -56,16 +60,18 @@ def table_csv(rows: list[dict[str, object]]) -> bytes:
 def table_markdown(snapshot: Snapshot, rows: list[dict[str, object]]) -> bytes:
     lines = [
         f"# Top entities: {snapshot.title}", "",
-        "Ranked by degree centrality on this snapshot (location ties left out); betweenness beside it"
+        "Ranked by partners: the number of distinct entities each is tied to in this snapshot, location"
+        " ties (LOCATED_IN) left out; degree centrality is the same count over the other entities'"
+        " number; betweenness beside it"
         + (f" (estimated from {SAMPLE} sampled sources)." if len(snapshot.entities) > EXACT_BETWEENNESS_MAX else "."),
         "",
-        "| Rank | Entity | Kind | Relationships | Degree centrality | Betweenness |",
+        "| Rank | Entity | Kind | Partners | Degree centrality | Betweenness |",
         "| ---: | --- | --- | ---: | ---: | ---: |",
     ]  # fmt: skip
     for r in rows:
-        name = str(r["name"]).replace("|", "\\|")
+        name = str(r["name_en"]).replace("|", "\\|")
         scores = f"{r['degree_centrality']:.4f} | {r['betweenness']:.4f}"
-        lines.append(f"| {r['rank']} | {name} | {r['kind']} | {r['relationships']} | {scores} |")
+        lines.append(f"| {r['rank']} | {name} | {r['kind']} | {r['partners']} | {scores} |")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

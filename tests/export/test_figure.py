@@ -56,3 +56,68 @@ def test_unknown_layout(mini_graph, export_bytes) -> None:
     with pytest.raises(InvalidParameter) as info:
         export_bytes(mini_graph, "png", layout="circle")
     assert info.value.details["field"] == "layout"
+
+
+def _svg_text(data: bytes) -> str:
+    svg = etree.fromstring(data)
+    return "\n".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+
+
+def test_every_entity_of_an_ego_network_is_named_in_english_as_text(seed_graph, export_bytes) -> None:
+    """Viborg's network in 2016 (63 entities, under LABEL_ALL_MAX): each entity's English name
+    is in the SVG as <text> (not outlines), wrapped as `label_text` wraps it."""
+    from app.analysis.narrative import display_name
+    from app.export.figure import LABEL_ALL_MAX, label_text
+    from app.export.snapshot import SnapshotFilters, build_snapshot
+
+    snap = build_snapshot(seed_graph, SnapshotFilters(as_of="2016", around="viborg-kommune"))
+    assert len(snap.entities) <= LABEL_ALL_MAX
+    text = _svg_text(export_bytes(seed_graph, "svg", around="viborg-kommune", as_of="2016"))
+    for e in snap.entities:
+        for line in label_text(display_name(e)).splitlines():
+            assert line in text, e.id
+    assert "Viborg Municipality" in text and "Irbid pilot on energy" in text
+
+
+def test_families_have_distinct_colours_and_styles() -> None:
+    """A few families, each its own colour and its own line style; every type belongs to one."""
+    from app.export.figure import FAMILY_STYLE, family_of
+    from app.vocabulary import REL_TYPE_NAMES
+
+    colours = [c for c, _, _ in FAMILY_STYLE.values()]
+    styles = [repr(s) for _, s, _ in FAMILY_STYLE.values()]
+    assert len(set(colours)) == len(colours) == len(set(styles)) <= 6
+    assert {family_of(t) for t in REL_TYPE_NAMES} <= set(FAMILY_STYLE)
+
+
+def test_components_are_packed_and_isolates_sit_below_or_are_left_out() -> None:
+    """A big component on top, pairs under it, isolated entities in rows at the bottom;
+    past ISOLATES_MAX isolated entities are left out of the layout."""
+    from app.export.figure import ISOLATES_MAX, spring_positions
+    from app.model import Entity, Relationship
+    from app.vocabulary import Kind
+
+    hub = [Entity(f"h{i}", Kind.Institution, f"H{i}") for i in range(12)]
+    pair = [Entity("p1", Kind.Company, "P1"), Entity("p2", Kind.Company, "P2")]
+    alone = [Entity(f"z{i:03d}", Kind.Company, f"Z{i}") for i in range(5)]
+    rels = [Relationship("h0", "COOPERATED_WITH", f"h{i}") for i in range(1, 12)]
+    rels.append(Relationship("p1", "PARTNER_OF", "p2"))
+    pos = spring_positions([*hub, *pair, *alone], rels, None)
+    assert set(pos) == {e.id for e in [*hub, *pair, *alone]}
+    lowest_hub = min(pos[e.id][1] for e in hub)
+    assert max(pos[p.id][1] for p in pair) < lowest_hub
+    assert max(pos[z.id][1] for z in alone) < min(pos[p.id][1] for p in pair)
+    many = [Entity(f"y{i:03d}", Kind.Company, f"Y{i}") for i in range(ISOLATES_MAX + 1)]
+    pos = spring_positions([*hub, *many], rels[:-1], None)
+    assert set(pos) == {e.id for e in hub}
+
+
+def test_repeated_labels_are_deduplicated_and_capped(mini_graph, export_bytes) -> None:
+    """3,000 repeated labels (issue 9) name each entity once and never more than LABEL_MAX."""
+    from app.export.figure import LABEL_MAX, FigureOptions, _label_nodes
+    from app.export.snapshot import SnapshotFilters, build_snapshot
+
+    snap = build_snapshot(mini_graph, SnapshotFilters())
+    ids = [e.id for e in snap.entities]
+    chosen = _label_nodes(snap, list(snap.entities), FigureOptions(labels=tuple(ids * 3000)))
+    assert chosen == ids[:LABEL_MAX]

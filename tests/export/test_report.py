@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import zipfile
 
@@ -27,4 +28,10 @@ def test_report_bundle(seed_graph, export_bytes) -> None:
     assert manifest["filters"]["around"]["id"] == "viborg-kommune"
     assert top[0]["id"] == "viborg-kommune" and top[0]["rank"] == "1"
     assert [int(r["rank"]) for r in top] == sorted(int(r["rank"]) for r in top)
-    assert "| 1 | Viborg Kommune | Municipality |" in markdown
+    assert "| 1 | Viborg Municipality | Municipality |" in markdown
+    assert "Ranked by partners" in markdown
+    partners = [int(r["partners"]) for r in top]
+    assert partners == sorted(partners, reverse=True)  # the count agrees with the order
+    ranks = [int(r["rank"]) for r in top]
+    rows = list(zip(ranks, partners, strict=True))
+    assert all((a == b) == (pa == pb) for (a, pa), (b, pb) in itertools.pairwise(rows))  # ties share a rank
