@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PASSWORD = "change-me"  # noqa: S105 - the placeholder in .env.example, refused outside development
 LOCAL_DEV_PASSWORD = "citygraph-dev"  # noqa: S105 - the public default of the local server `make neo4j` starts
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 class Settings(BaseSettings):
@@ -55,7 +57,10 @@ class Settings(BaseSettings):
         le=100_000,
         description="Entities per page when an export reads the store (a page holds their outgoing relationships).",
     )
-    dev_mode: bool = Field(False, description="Development mode: allows the example password from `.env.example`.")
+    dev_mode: bool = Field(
+        False,
+        description="Development mode: allows the example password from `.env.example`, and the local server's public password for a Neo4j that is not on this machine.",
+    )
     host: str = Field("127.0.0.1", description="Address `citygraph serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `citygraph serve` listens on.")
     cors_origins: list[str] = Field(
@@ -67,16 +72,52 @@ class Settings(BaseSettings):
         200_000, ge=1000, description="How many partial paths one path search may expand before it stops and says so."
     )
     request_time_budget: float = Field(
-        5.0, gt=0, le=60, description="Seconds of work one request may do before it stops and says so."
+        5.0,
+        gt=0,
+        le=60,
+        description="Seconds of work one request may do before it stops and says so (a partial answer marked `truncated`, or 504); every endpoint but `/snapshot`.",
+    )
+    export_time_budget: float = Field(
+        30.0, gt=0, le=600, description="Seconds of work one `/snapshot` export or figure may do before it stops (504)."
+    )
+    max_heavy_requests: int = Field(
+        2,
+        ge=1,
+        le=64,
+        description="Analytics, paths and exports running at once; more wait for a slot, so `/health` and entity lookups stay fast.",
+    )
+    max_waiting_requests: int = Field(
+        32,
+        ge=0,
+        le=10_000,
+        description="Heavy requests that may wait for a slot; one more gets 429 with `Retry-After`.",
+    )
+    admission_wait: float = Field(
+        10.0,
+        ge=0,
+        le=600,
+        description="Seconds a heavy request waits for a slot before it gets 429 with `Retry-After`.",
     )
     log_level: str = Field("INFO", description="Logging level of the service.")
 
+    @property
+    def neo4j_is_local(self) -> bool:
+        """Whether the Neo4j URI points at this machine (loopback), where the local server runs."""
+        return (urlsplit(self.neo4j_uri).hostname or "") in LOOPBACK_HOSTS
+
     @model_validator(mode="after")
-    def _refuse_example_password(self) -> Settings:
-        if self.neo4j_password.get_secret_value() == EXAMPLE_PASSWORD and not self.dev_mode:
+    def _refuse_public_passwords(self) -> Settings:
+        password = self.neo4j_password.get_secret_value()
+        if password == EXAMPLE_PASSWORD and not self.dev_mode:
             raise ValueError(
                 "NEO4J_PASSWORD is still the example value from .env.example; set a real one "
                 "in .env, or set CITYGRAPH_DEV_MODE=true for local development"
+            )
+        if password == LOCAL_DEV_PASSWORD and not (self.dev_mode or self.neo4j_is_local):
+            raise ValueError(
+                f"NEO4J_PASSWORD is the public password of the local development server, and NEO4J_URI "
+                f"({self.neo4j_uri}) is not on this machine; set a real password, or set "
+                "CITYGRAPH_DEV_MODE=true for development"
             )
         return self
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from app.vocabulary import PRECISIONS
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: `\d` would also take Arabic-Indic or full-width digits ("٢٠١٦").
+_PARTIAL = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
 DAY_MIN = dt.date.min
 DAY_MAX = dt.date.max
@@ -49,7 +50,7 @@ class PartialDate:
         text = str(value).strip()
         m = _PARTIAL.match(text)
         if not m:
-            raise BadDate(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+            raise BadDate(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD (ASCII digits)")
         year, month, day = (int(g) if g else None for g in m.groups())
         assert year is not None
         try:

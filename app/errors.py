@@ -72,7 +72,25 @@ class NotLoaded(CityGraphError):
 
 
 class QueryTimeout(CityGraphError):
-    """A query ran past its time limit in the database."""
+    """A request ran past its time budget (in the database or in Python) and found nothing to return."""
 
     status = 504
     code = "query_timeout"
+
+
+class Overloaded(CityGraphError):
+    """Too many requests of this kind are running or waiting; `Retry-After` says when to try again."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int, **details: Any):
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = retry_after
+
+
+class RequestCancelled(CityGraphError):
+    """The client went away; the work for it stopped. Nobody reads this answer."""
+
+    status = 499
+    code = "client_closed_request"

@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from app import deadline
 from app.analysis import brokerage, centrality
 from app.analysis.names import EntityIndex, summary
 from app.analysis.narrative import LANGS, Lang, relationship_sentence
@@ -161,7 +162,8 @@ class CityGraph:
         mode_value: PathMode = mode  # type: ignore[assignment]  # checked above
         req, ends = self._path_request(source, target, via, mode_value, max_hops, rel_filter, exclude)
         req.limit, req.distinct = limit, distinct
-        result = find_paths(self.store, req)
+        with deadline.bounded(self.settings.request_time_budget, "request_time_budget"):
+            result = find_paths(self.store, req)
         by_id = self.entities_by_id()
         language = _lang(lang)
         return {
@@ -192,7 +194,8 @@ class CityGraph:
         req, ends = self._path_request(source, target, via, "all", max_hops, rel_filter, exclude)
         flt = rel_filter or RelFilter()
         first, last = flt.bounds()
-        told = tell(self.store, req, self.entities_by_id(), _lang(lang))
+        with deadline.bounded(self.settings.request_time_budget, "request_time_budget"):
+            told = tell(self.store, req, self.entities_by_id(), _lang(lang))
         return {**ends, "max_hops": max_hops, "window": {"from": first, "to": last}, **told}
 
     def _path_request(
@@ -214,7 +217,7 @@ class CityGraph:
         req = PathRequest(
             source=src.id, target=dst.id, via=[v.id for v in via_entities], mode=mode,
             max_hops=max_hops, rel_filter=rel_filter or RelFilter(), exclude=excluded,
-            max_expansions=self.settings.max_expansions, time_budget=self.settings.request_time_budget,
+            max_expansions=self.settings.max_expansions,
         )  # fmt: skip
         ends = {"source": summary(src), "target": summary(dst), "via": [summary(v) for v in via_entities]}
         return req, ends

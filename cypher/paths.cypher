@@ -6,6 +6,9 @@
 // StatefulShortestPath / Repeat(Trail) operator, not in a Filter above it).
 // Each row is one path: its node ids and its relationship ids (the store looks the
 // relationships up by id, once per dataset version, so paths stay small on the wire).
+// Rows are ordered (shortest, then by node ids, then by relationship ids) before the
+// LIMIT, so a capped answer is the same first rows every time, and the same rows the
+// embedded store ranks first.
 
 // name: paths_shortest
 // All shortest paths. Plan: StatefulShortestPath(Into) between the two seeked ends
@@ -19,6 +22,7 @@ MATCH p = ALL SHORTEST (a)
    (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds))){1,{{max_hops}}}
   (b)
 RETURN [n IN nodes(p) | n.id] AS nodes, [rel IN relationships(p) | rel.id] AS rels
+ORDER BY size(rels), nodes, rels
 LIMIT $max_paths
 
 // name: paths_all
@@ -35,6 +39,7 @@ MATCH p = (a)
   (b)
 WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
 RETURN [n IN nodes(p) | n.id] AS nodes, [rel IN relationships(p) | rel.id] AS rels
+ORDER BY size(rels), nodes, rels
 LIMIT $max_paths
 
 // name: paths_temporal
@@ -56,4 +61,5 @@ WITH p, reduce(t = date('0001-01-01'), rel IN relationships(p) |
        ELSE CASE WHEN rel.first > t THEN rel.first ELSE t END END) AS reached
 WHERE reached IS NOT NULL
 RETURN [n IN nodes(p) | n.id] AS nodes, [rel IN relationships(p) | rel.id] AS rels
+ORDER BY size(rels), nodes, rels
 LIMIT $max_paths

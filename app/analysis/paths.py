@@ -8,16 +8,17 @@ routes by the story they tell (`story_cost`) and explains them.
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app import deadline
 from app.analysis.narrative import Lang, path_narrative
 from app.analysis.temporal import earliest_days
 from app.dates import DAY_MAX, DAY_MIN
+from app.errors import QueryTimeout
 from app.filters import RelFilter
 from app.model import Entity, Relationship
-from app.stores.base import GraphStore, Path, PathMode, SegmentQuery
+from app.stores.base import GraphStore, Path, PathMode, SegmentQuery, SegmentResult
 from app.vocabulary import FAMILY_COST, Family, wording
 
 SHARED_ACTIVITY_BONUS = 1.5  # two parties acting in one project: it names what they did together
@@ -38,7 +39,6 @@ class PathRequest:
     limit: int = 10
     distinct: bool = True  # one path per route of entities; parallel links become alternatives
     max_expansions: int = 200_000
-    time_budget: float = 5.0
 
 
 Alternatives = list[list[Relationship]]  # per hop: the other links between the same two entities
@@ -109,6 +109,18 @@ def story_cost(path: Path) -> float:
     return round(cost, 4)
 
 
+def story_cost_floor(length: int) -> float:
+    """The lowest `story_cost` any chain of `length` links can have (every link of the
+    cheapest family, every other pair sharing a project, no timing cost).
+
+    Examples
+    --------
+    >>> [story_cost_floor(n) for n in range(1, 5)]
+    [1.0, 0.5, 1.5, 1.0]
+    """
+    return min(FAMILY_COST.values()) * length - SHARED_ACTIVITY_BONUS * (length // 2)
+
+
 def joins_by_location(path: Path) -> bool:
     """Whether a location link joins an actor to what its place (or its neighbour) did.
 
@@ -175,58 +187,152 @@ def by_route(paths: list[Path]) -> list[tuple[Path, Alternatives]]:
     return out
 
 
+def _keep(path: Path, req: PathRequest) -> bool:
+    """Whether a found chain answers the question: simple, within max_hops, time-respecting
+    where asked, and not joining an actor by its location (see `joins_by_location`)."""
+    if len(path) > req.max_hops or not _is_simple(path) or joins_by_location(path):
+        return False
+    return not (req.mode == "temporal" and earliest_days(h.rel for h in path) is None)
+
+
+def _rank(paths: list[Path], distinct: bool) -> tuple[list[Path], list[Alternatives]]:
+    """Answers best story first: routes (with their alternatives) when distinct, else chains."""
+    if distinct:
+        routes = by_route(paths)
+        return [path for path, _ in routes], [alts for _, alts in routes]
+    return sorted(paths, key=lambda p: (story_cost(p), path_sort_key(p))), []
+
+
+def _certain(paths: list[Path], req: PathRequest, hops: int) -> bool:
+    """Whether every path of up to `hops` links already fixes the first `limit` answers (and
+    shows there are more): no longer chain can tell a better story than the `limit`-th."""
+    if hops >= req.max_hops:
+        return False
+    ranked, _ = _rank([p for p in paths if _keep(p, req)], req.distinct)
+    if len(ranked) <= req.limit:
+        return False
+    floor = min(story_cost_floor(n) for n in range(hops + 1, req.max_hops + 1))
+    return story_cost(ranked[req.limit - 1]) <= floor  # equal cost: the shorter ranks first
+
+
+def _segment(store: GraphStore, req: PathRequest, a: str, b: str, mode: PathMode, hops: int) -> SegmentResult:
+    others = frozenset([req.source, *req.via, req.target]) - {a, b}
+    return store.segment_paths(
+        SegmentQuery(
+            source=a, target=b, mode=mode, max_hops=hops, rel_filter=req.rel_filter,
+            blocked=req.exclude | others, max_expansions=req.max_expansions,
+        )
+    )  # fmt: skip
+
+
+def _stop_note(stopped_by: str | None, hops: int, limit: deadline.Deadline) -> str:
+    if stopped_by in (None, "time"):
+        return f"the time budget ({limit.seconds:g} s, {limit.setting}) ran out while searching paths of up to {hops} hops"
+    return f"the {stopped_by} cap was reached while searching paths of up to {hops} hops"
+
+
+def _complete(hops: int) -> str:
+    return f"; the paths of up to {hops} hops are complete" if hops else ""
+
+
+def _deepening(store: GraphStore, req: PathRequest) -> tuple[list[Path], bool, list[str]]:
+    """One segment, searched one hop deeper at a time until the first `limit` answers are certain.
+
+    Once every path of up to `h` hops is known and no longer chain can rank among the
+    first `limit` answers (`_certain`), the search stops there: fast, and the same on both
+    backends. A level cut short by a cap or the time budget is dropped in favour of the
+    complete levels before it, so what is returned never depends on how far a search got;
+    only when no level completed is the partial one used.
+    """
+    limit = deadline.current()
+    found: list[Path] = []
+    complete = 0
+    for hops in range(1, req.max_hops + 1):
+        if limit.expired:
+            if limit.cancelled:
+                limit.check("the path search")
+            return found, True, [_stop_note("time", hops, limit) + _complete(complete)]
+        try:
+            result = _segment(store, req, req.source, req.target, req.mode, hops)
+        except QueryTimeout:
+            if limit.cancelled:
+                raise
+            return found, True, [_stop_note("time", hops, limit) + _complete(complete)]
+        if result.truncated:
+            if not complete:
+                found = sorted(result.paths, key=path_sort_key)
+            return found, True, [_stop_note(result.stopped_by, hops, limit) + _complete(complete)]
+        found, complete = result.paths, hops
+        if _certain(found, req, hops):
+            what = "routes" if req.distinct else "paths"
+            return found, False, [
+                f"the first {req.limit} {what} are certain from the paths of up to {hops} hops, so longer ones (up to max_hops={req.max_hops}) were not searched or counted"
+            ]
+    return found, False, []
+
+
+def _composed(store: GraphStore, req: PathRequest, segment_mode: PathMode) -> tuple[list[Path], bool, list[str]]:
+    """Paths through the via waypoints: each segment searched, then the segments combined."""
+    limit = deadline.current()
+    waypoints = [req.source, *req.via, req.target]
+    segments = len(waypoints) - 1
+    truncated = False
+    notes: list[str] = []
+    parts: list[list[Path]] = []
+    for a, b in itertools.pairwise(waypoints):
+        try:
+            result = _segment(store, req, a, b, segment_mode, req.max_hops - (segments - 1))
+        except QueryTimeout:
+            if limit.cancelled:
+                raise
+            raise QueryTimeout(
+                f"the time budget ({limit.seconds:g} s, {limit.setting}) ran out searching from {a} to {b}, before every segment through via was searched; narrow the search",
+                budget_seconds=limit.seconds,
+            ) from None
+        if result.truncated:
+            truncated = True
+            notes.append(_stop_note(result.stopped_by, req.max_hops, limit) + f" from {a} to {b}")
+        if not result.paths:
+            return [], truncated, [*notes, f"no path from {a} to {b} within the filters"]
+        parts.append(sorted(result.paths, key=path_sort_key))
+    combined: list[Path] = []
+    for count, combo in enumerate(itertools.product(*parts)):
+        if count >= req.max_expansions or (count % 1000 == 999 and limit.expired):
+            truncated = True
+            cap = "the max_expansions cap" if count >= req.max_expansions else "the time budget"
+            notes.append(f"{cap} stopped combining the segments through via after {count} combinations")
+            break
+        combined.append(tuple(itertools.chain.from_iterable(combo)))
+    return combined, truncated, notes
+
+
 def find_paths(store: GraphStore, req: PathRequest) -> PathsResult:
-    """Paths from `req.source` to `req.target` through `req.via`, in order."""
+    """Paths from `req.source` to `req.target` through `req.via`, in order.
+
+    A search stopped by a cap or the time budget returns what it found with
+    `truncated` and a note naming the cap; when it found nothing it raises
+    `QueryTimeout` (504) rather than answer "no paths".
+    """
     waypoints = [req.source, *req.via, req.target]
     if len(set(waypoints)) != len(waypoints):
         return PathsResult([], False, ["source, via and target must be different entities"])
     segments = len(waypoints) - 1
     if segments > req.max_hops:
         return PathsResult([], False, [f"{segments} segments cannot fit in max_hops={req.max_hops}"])
-    deadline = time.monotonic() + req.time_budget
-    notes: list[str] = []
-    truncated = False
-    # Temporal chains are checked over the whole composed path; each segment is searched
-    # as `all` so that a later segment can still pick up where an earlier one ended.
-    segment_mode: PathMode = "all" if (req.mode == "temporal" and segments > 1) else req.mode
-    parts: list[list[Path]] = []
-    for a, b in itertools.pairwise(waypoints):
-        others = frozenset(waypoints) - {a, b}
-        result = store.segment_paths(
-            SegmentQuery(
-                source=a, target=b, mode=segment_mode,
-                max_hops=req.max_hops - (segments - 1),
-                rel_filter=req.rel_filter, blocked=req.exclude | others,
-                max_expansions=req.max_expansions,
-            )
-        )  # fmt: skip
-        truncated |= result.truncated
-        if not result.paths:
-            return PathsResult([], truncated, [f"no path from {a} to {b} within the filters"])
-        parts.append(sorted(result.paths, key=path_sort_key))
-        if time.monotonic() > deadline:
-            truncated = True
-            notes.append("the time budget ran out; the search stopped early")
-            break
-
-    combined: list[Path] = []
-    by_location = 0
-    if len(parts) == segments:
-        for count, combo in enumerate(itertools.product(*parts)):
-            if count >= req.max_expansions or (count % 1000 == 0 and time.monotonic() > deadline):
-                truncated = True
-                notes.append("too many combinations through via; the search stopped early")
-                break
-            path: Path = tuple(itertools.chain.from_iterable(combo))
-            if len(path) > req.max_hops or not _is_simple(path):
-                continue
-            if joins_by_location(path):
-                by_location += 1  # where an actor is does not make it a party to what its place did
-                continue
-            if req.mode == "temporal" and earliest_days(h.rel for h in path) is None:
-                continue
-            combined.append(path)
-    if by_location and not combined and req.mode == "shortest" and not truncated:
+    if segments == 1 and req.mode != "shortest":
+        found, truncated, notes = _deepening(store, req)
+    else:
+        # Temporal chains are checked over the whole composed path; each segment is searched
+        # as `all` so that a later segment can still pick up where an earlier one ended.
+        segment_mode: PathMode = "all" if (req.mode == "temporal" and segments > 1) else req.mode
+        found, truncated, notes = _composed(store, req, segment_mode)
+    combined = [p for p in found if _keep(p, req)]
+    by_location = sum(
+        1 for p in found if len(p) <= req.max_hops and _is_simple(p) and joins_by_location(p)
+    )  # where an actor is does not make it a party to what its place did
+    if truncated and not combined:
+        raise QueryTimeout("the path search stopped before it found a path: " + "; ".join(notes), notes=notes)
+    if by_location and not combined and req.mode == "shortest":
         # The shortest routes all ran through a location link; look for the shortest that do not.
         longer = find_paths(store, replace(req, mode="all"))
         if longer.paths:
@@ -243,19 +349,13 @@ def find_paths(store: GraphStore, req: PathRequest) -> PathsResult:
     if req.mode == "shortest" and combined:
         shortest = min(len(p) for p in combined)
         combined = [p for p in combined if len(p) == shortest]
-    combined.sort(key=lambda p: (story_cost(p), path_sort_key(p)))
-    what = "paths"
-    alternatives: list[Alternatives] = []
-    if req.distinct:
-        routes = by_route(combined)
-        combined = [path for path, _ in routes]
-        alternatives = [alts for _, alts in routes][: req.limit]
-        what = "routes"
+    combined, alternatives = _rank(combined, req.distinct)
+    what = "routes" if req.distinct else "paths"
     if len(combined) > req.limit:
         notes.append(f"{len(combined)} {what} found; only the first {req.limit} are returned (raise limit for more)")
     if truncated:
         notes.append("a search cap was reached; more paths may exist (narrow the filters or lower max_hops)")
-    return PathsResult(combined[: req.limit], truncated, notes, alternatives)
+    return PathsResult(combined[: req.limit], truncated, notes, alternatives[: req.limit])
 
 
 def chain_period(path: Path) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.errors import CityGraphError
 
 log = logging.getLogger("citygraph.api")
+RETRY_UNAVAILABLE = 5  # seconds a client is told to wait when the database cannot be reached
 
 
 def error_body(status: int, code: str, message: str, **details: object) -> dict[str, object]:
@@ -23,7 +24,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(CityGraphError)
     async def domain_error(_: Request, exc: CityGraphError) -> JSONResponse:
-        return JSONResponse(exc.to_dict(), status_code=exc.status)
+        retry = exc.details.get("retry_after", RETRY_UNAVAILABLE if exc.status == 503 else None)
+        headers = {"Retry-After": str(retry)} if retry is not None else None
+        return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

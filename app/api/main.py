@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from app import __version__
 from app.api import docs, errors
 from app.api.browser_routes import browser_router
+from app.api.admission import CostControl
 from app.api.routes import router
 from app.api.snapshot_routes import snapshot_router
 from app.config import Settings, get_settings
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         )
     errors.install(app)
     docs.install(app)
+    app.add_middleware(CostControl, settings=settings)
     app.include_router(router)
     app.include_router(snapshot_router)
     app.include_router(browser_router)

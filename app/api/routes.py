@@ -1,16 +1,48 @@
-"""The read-only endpoints. Each validates, calls the service, and returns its answer."""
+"""The read-only endpoints. Each validates, calls the service, and returns its answer.
+
+Every endpoint answers GET and HEAD, declares its answer's model and every error status
+it can return, in the one error shape.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
-from app.api.deps import FilterDep, GraphDep, Kinds
+from app.api import models as m
+from app.api.deps import (
+    Date,
+    EntityPath,
+    FilterDep,
+    GraphDep,
+    GroupsParam,
+    KindParam,
+    Kinds,
+    MetricParam,
+    ModeParam,
+    Refs,
+    entity_query,
+)
+from app.api.models import error_responses
 from app.filters import RelFilter
 
 router = APIRouter()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+LOOKUP_ERRORS = (404, 409, 422, 503, 504)
+HEAVY_ERRORS = (404, 409, 422, 429, 503, 504)
+
+
+def endpoint(path: str, model: type[BaseModel] | Any, summary: str, errors: tuple[int, ...]) -> Callable[[F], F]:
+    """Register a GET (and HEAD) route with its answer model and documented error statuses."""
+    return router.api_route(
+        path, methods=["GET", "HEAD"], response_model=model, summary=summary, responses=error_responses(*errors)
+    )
 
 
 def answer(data: dict[str, Any]) -> JSONResponse:
@@ -25,59 +57,57 @@ Lang = Annotated[
 ]
 
 
-@router.get("/health", summary="Status, backend, counts and dataset version")
+@endpoint("/health", m.HealthAnswer, "Status, backend, counts and dataset version", (503, 504))
 def health(graph: GraphDep) -> JSONResponse:
     return answer(graph.health())
 
 
-@router.get("/entities", summary="Ranked search over names and aliases")
+@endpoint("/entities", m.SearchAnswer, "Ranked search over names and aliases", (422, 503, 504))
 def search_entities(
     graph: GraphDep,
-    q: Annotated[
-        str, Query(min_length=1, max_length=200, description="Name, alias or id; case and accents do not matter.")
-    ],
-    kind: Annotated[str | None, Query(description="Only entities of this kind.")] = None,
+    q: Annotated[str, entity_query("Name, alias or id; case and accents do not matter.")],
+    kind: KindParam = None,
     limit: Limit = 10,
 ) -> JSONResponse:
     return answer(graph.search(q, kind, limit))
 
 
-@router.get("/entities/{entity:path}/neighbors", summary="Who an entity is tied to, with the relationships")
-def neighbors(graph: GraphDep, entity: str, flt: FilterDep, kinds: Kinds = None, limit: Limit = 100) -> JSONResponse:
+@endpoint(
+    "/entities/{entity:path}/neighbors",
+    m.NeighborsAnswer,
+    "Who an entity is tied to, with the relationships",
+    LOOKUP_ERRORS,
+)
+def neighbors(
+    graph: GraphDep, entity: EntityPath, flt: FilterDep, kinds: Kinds = None, limit: Limit = 100
+) -> JSONResponse:
     return answer(graph.neighbors(entity, flt, kinds, limit))
 
 
-@router.get("/entities/{entity:path}/timeline", summary="An entity's dated relationships in date order")
-def timeline(graph: GraphDep, entity: str) -> JSONResponse:
+@endpoint(
+    "/entities/{entity:path}/timeline", m.TimelineAnswer, "An entity's dated relationships in date order", LOOKUP_ERRORS
+)
+def timeline(graph: GraphDep, entity: EntityPath) -> JSONResponse:
     return answer(graph.timeline(entity))
 
 
-@router.get("/entities/{entity:path}", summary="One entity: properties, aliases, degree, sources")
+@endpoint("/entities/{entity:path}", m.EntityRecord, "One entity: properties, aliases, degree, sources", LOOKUP_ERRORS)
 # Declared after /neighbors and /timeline: `entity` may hold a slash ("Grundfos A/S").
-def get_entity(graph: GraphDep, entity: str) -> JSONResponse:
+def get_entity(graph: GraphDep, entity: EntityPath) -> JSONResponse:
     return answer(graph.entity(entity))
 
 
-@router.get("/paths", summary="Explained, dated paths between two entities")
+@endpoint("/paths", m.PathsAnswer, "Explained, dated paths between two entities", HEAVY_ERRORS)
 def paths(
     graph: GraphDep,
     flt: FilterDep,
-    source: Annotated[
-        str, Query(min_length=1, max_length=200, description="Where the path starts (id, name or alias).")
-    ],
-    target: Annotated[str, Query(min_length=1, max_length=200, description="Where it ends.")],
-    via: Annotated[
-        list[str] | None, Query(max_length=4, description="Entities the path must pass, in order (repeatable).")
-    ] = None,
-    mode: Annotated[
-        Literal["shortest", "all", "temporal"],
-        Query(
-            description="shortest: all shortest paths; all: simple paths up to max_hops; temporal: time-respecting paths."
-        ),
-    ] = "shortest",
+    source: Annotated[str, entity_query("Where the path starts (id, name or alias).")],
+    target: Annotated[str, entity_query("Where it ends.")],
+    via: Annotated[Refs, Query(max_length=4, description="Entities the path must pass, in order (repeatable).")] = None,
+    mode: ModeParam = "shortest",
     max_hops: Annotated[int, Query(ge=1, le=6, description="Longest path, in relationships.")] = 4,
     exclude: Annotated[
-        list[str] | None, Query(max_length=20, description="Entities no path may pass through (repeatable).")
+        Refs, Query(max_length=20, description="Entities no path may pass through (repeatable).")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="How many paths at most.")] = 10,
     distinct: Annotated[
@@ -111,47 +141,54 @@ def story(
     return answer(graph.story(source, target, via, max_hops, flt, exclude, lang))
 
 
-Metric = Annotated[
-    Literal["degree", "betweenness", "closeness", "eigenvector", "pagerank"], Query(description="Centrality measure.")
-]
-
-
-@router.get("/centrality", summary="Entities ranked by centrality on the graph as of a date")
+@endpoint(
+    "/centrality",
+    m.CentralityAnswer,
+    "Entities ranked by centrality on the graph as of a date",
+    (422, 429, 503, 504),
+)
 def centrality(
-    graph: GraphDep, flt: FilterDep, metric: Metric = "degree", kinds: Kinds = None, limit: Limit = 20
+    graph: GraphDep, flt: FilterDep, metric: MetricParam = "degree", kinds: Kinds = None, limit: Limit = 20
 ) -> JSONResponse:
     return answer(graph.centrality(metric, flt, kinds, limit))
 
 
-@router.get("/centrality/history", summary="An entity's centrality score and rank year by year")
+@endpoint(
+    "/centrality/history",
+    m.CentralityHistoryAnswer,
+    "An entity's centrality score and rank year by year",
+    HEAVY_ERRORS,
+)
 def centrality_history(
     graph: GraphDep,
-    entity: Annotated[str, Query(min_length=1, max_length=200)],
-    metric: Metric = "degree",
-    start: Annotated[str, Query(alias="from", description="First year.")] = "1990",
-    end: Annotated[str, Query(alias="to", description="Last year.")] = "2018",
+    entity: Annotated[str, entity_query("The entity (id, name or alias).")],
+    metric: MetricParam = "degree",
+    start: Annotated[Date, Query(alias="from", description="First year (a date counts as its year).")] = "1990",
+    end: Annotated[Date, Query(alias="to", description="Last year.")] = "2018",
     step: Annotated[int, Query(ge=1, le=50, description="Years between points.")] = 1,
 ) -> JSONResponse:
     return answer(graph.centrality_history(entity, metric, start, end, step))
 
 
-@router.get("/brokerage", summary="Who bridges whom: pairs bridged and Gould–Fernandez roles")
+@endpoint(
+    "/brokerage",
+    m.BrokerOfOne | m.BrokerRanking,
+    "Who bridges whom: pairs bridged and Gould–Fernandez roles",
+    HEAVY_ERRORS,
+)
 def brokerage(
     graph: GraphDep,
     flt: FilterDep,
     entity: Annotated[
-        str | None, Query(max_length=200, description="One broker to examine; leave out to rank all.")
+        str | None, Query(min_length=1, max_length=200, description="One broker to examine; leave out to rank all.")
     ] = None,
-    groups: Annotated[
-        Literal["place", "sector"],
-        Query(description="place: danish/foreign/international; sector: public/private/joint."),
-    ] = "place",
+    groups: GroupsParam = "place",
     limit: Limit = 20,
 ) -> JSONResponse:
     return answer(graph.brokerage(flt, entity, groups, limit))
 
 
-@router.get("/stats", summary="Counts by kind, type, decade and source document")
+@endpoint("/stats", m.StatsAnswer, "Counts by kind, type, decade and source document", (429, 503, 504))
 def stats(graph: GraphDep) -> JSONResponse:
     return answer(graph.stats())
 

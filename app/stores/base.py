@@ -58,6 +58,7 @@ class SegmentResult:
 
     paths: list[Path]
     truncated: bool = False
+    stopped_by: str | None = None  # the cap that stopped it: "max_paths", "max_expansions" or "time"
 
 
 class GraphStore(Protocol):

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import networkx as nx
 
+from app import deadline
 from app.analysis.temporal import advance
 from app.dates import DAY_MAX, DAY_MIN
 from app.filters import RelFilter
@@ -154,11 +155,16 @@ class MemoryStore:
         stack: list[tuple[str, int, dt.date, Path, frozenset[str]]] = [
             (query.source, budget, DAY_MIN, (), frozenset({query.source}))
         ]
+        limit = deadline.current()
         while stack:
             node, left, t, path, seen = stack.pop()
             expansions += 1
             if expansions > query.max_expansions:
-                return SegmentResult(paths, truncated=True)
+                return SegmentResult(paths, truncated=True, stopped_by="max_expansions")
+            if expansions % 512 == 0 and limit.expired:  # cooperative: the request's time is up
+                if limit.cancelled:
+                    limit.check("the path search")
+                return SegmentResult(paths, truncated=True, stopped_by="time")
             for other, rel in self._neighbours(query, node):
                 if other in seen or dist.get(other, left) > left - 1:
                     continue  # already on the path, or cannot reach the target in time
@@ -171,7 +177,7 @@ class MemoryStore:
                 if other == query.target:
                     paths.append((*path, hop))
                     if len(paths) >= query.max_paths:
-                        return SegmentResult(paths, truncated=True)
+                        return SegmentResult(paths, truncated=True, stopped_by="max_paths")
                 elif self._passable(query, other):
                     stack.append((other, left - 1, t_next, (*path, hop), seen | {other}))
         return SegmentResult(paths, truncated)

@@ -17,7 +17,6 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import (
     AuthError,
-    ClientError,
     DriverError,
     Neo4jError,
     ServiceUnavailable,
@@ -25,6 +24,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from app import deadline
 from app.config import Settings
 from app.cypher_registry import CypherRegistry
 from app.dates import DAY_MAX, DAY_MIN
@@ -35,6 +35,16 @@ from app.stores.base import NOT_LOADED, Hop, Path, SegmentQuery, SegmentResult
 from app.stores.neo4j_records import entity_from, relationship_from
 
 T = TypeVar("T")
+
+
+def _timed_out(exc: Neo4jError) -> bool:
+    """Whether Neo4j stopped the transaction for its timeout (a ClientError or a TransientError, by version)."""
+    code = exc.code or ""
+    return "TimedOut" in code or "Timeout" in code
+
+
+def _limit_setting(seconds: float, timeout: float, limit: deadline.Deadline) -> str:
+    return "neo4j_timeout" if seconds >= timeout else limit.setting
 
 
 class Neo4jStore:
@@ -82,11 +92,33 @@ class Neo4jStore:
     # -- running queries ---------------------------------------------------------------
 
     def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        query = self.registry[name]
+        """Run a registry query in a read transaction bounded by the request's deadline.
 
-        @neo4j.unit_of_work(timeout=self.timeout)
+        The server-side timeout is the smaller of `neo4j_timeout` and the time the request
+        has left, so every query (present and future) inherits the request's budget; rows
+        are read one by one and reading stops when the client has gone.
+        """
+        query = self.registry[name]
+        limit = deadline.current()
+        limit.check(f"the query {name!r}")
+        seconds = min(self.timeout, limit.remaining())
+
+        @neo4j.unit_of_work(timeout=max(seconds, 0.001))
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(query, params)]  # query: fixed registry text, never user input
+            rows = []
+            try:
+                for record in tx.run(query, params):  # query: fixed registry text, never user input
+                    rows.append(record.data())
+                    if limit.cancelled:
+                        limit.check(f"the query {name!r}")
+            except Neo4jError as exc:
+                if _timed_out(exc):  # raised here, so the driver does not retry a query that ran out of time
+                    raise QueryTimeout(
+                        f"the query {name!r} ran past its {seconds:.3g} s limit ({_limit_setting(seconds, self.timeout, limit)}); narrow it (fewer hops, a date window)",
+                        budget_seconds=round(seconds, 3),
+                    ) from None
+                raise
+            return rows
 
         return self._guard(lambda: self._session_read(work))
 
@@ -99,18 +131,15 @@ class Neo4jStore:
             return call()
         except AuthError as exc:
             raise StoreUnavailable(f"Neo4j refused our credentials: {exc.message}") from None
-        except (ServiceUnavailable, SessionExpired, TransientError, DriverError, OSError) as exc:
-            raise StoreUnavailable(f"the database is unreachable ({type(exc).__name__}); try again shortly") from None
-        except ClientError as exc:
-            if "TimedOut" in (exc.code or "") or "Timeout" in (exc.code or ""):
-                raise QueryTimeout(
-                    f"the query ran past the {self.timeout:g} s limit; narrow it (fewer hops, a date window)"
-                ) from None
-            raise
-        except Neo4jError as exc:  # e.g. the server shutting down mid-query
-            if exc.code and exc.code.startswith("Neo.TransientError"):
+        except Neo4jError as exc:
+            if _timed_out(exc):
+                raise QueryTimeout(f"a query ran past its time limit ({exc.code}); narrow it") from None
+            if isinstance(exc, TransientError) or (exc.code or "").startswith("Neo.TransientError"):
+                # e.g. the server shutting down mid-query
                 raise StoreUnavailable("the database is unavailable; try again shortly") from None
             raise
+        except (ServiceUnavailable, SessionExpired, DriverError, OSError) as exc:
+            raise StoreUnavailable(f"the database is unreachable ({type(exc).__name__}); try again shortly") from None
 
     @staticmethod
     def _window(rel_filter: RelFilter) -> dict[str, Any]:
@@ -186,7 +215,8 @@ class Neo4jStore:
         for row in rows:
             nodes = row["nodes"]
             paths.append(tuple(Hop(self._rels[rid], nodes[i], nodes[i + 1]) for i, rid in enumerate(row["rels"])))
-        return SegmentResult(paths, truncated=len(rows) >= query.max_paths)
+        capped = len(rows) >= query.max_paths
+        return SegmentResult(paths, truncated=capped, stopped_by="max_paths" if capped else None)
 
     def close(self) -> None:
         self.driver.close()

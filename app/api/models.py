@@ -1,0 +1,277 @@
+"""The response contract: one pydantic model per answer, and the one error shape.
+
+The routes return the service's JSON directly (FastAPI's generic encoder is the largest
+cost of a large answer), so these models document the answers in `/openapi.json` rather
+than convert them; schemathesis checks in the test suite that every answer on both
+backends conforms. Records allow extra fields: a new field is an addition, not a break.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Record(BaseModel):
+    """A JSON object whose listed fields are promised; fields added later are allowed."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Closed(BaseModel):
+    """A JSON object with exactly the listed fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+class ErrorBody(Record):
+    status: int = Field(description="The HTTP status, repeated.")
+    code: str = Field(
+        description="What went wrong, for programs: entity_not_found, ambiguous_entity, invalid_parameter, empty_result, too_many_requests, store_unavailable, query_timeout, …"
+    )
+    message: str = Field(description="What went wrong and how to fix it, for people.")
+    details: dict[str, Any] = Field(
+        description="Particulars: `field` (the parameter at fault), `suggestions`, `candidates`, `allowed`, `retry_after`, …"
+    )
+
+
+class ErrorResponse(Closed):
+    """The one error shape of every error response, validation errors included."""
+
+    error: ErrorBody
+
+
+ERROR_HELP: dict[int, str] = {
+    400: "The request is malformed.",
+    404: "No entity by that name (`details.suggestions` lists near names), or nothing left after the filters.",
+    409: "The name fits several entities; `details.candidates` lists them with their ids.",
+    422: "A parameter is missing, malformed or out of range; `details.field` names it.",
+    429: "Too many heavy requests are running or waiting; try again after `Retry-After` seconds.",
+    503: "The database cannot be reached, or is not loaded; try again shortly.",
+    504: "The request ran past its time budget and found nothing to return (a partial answer is a 200 marked `truncated`).",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the error statuses an endpoint can return."""
+    return {s: {"model": ErrorResponse, "description": ERROR_HELP[s]} for s in statuses}
+
+
+# -- entities --------------------------------------------------------------------------
+
+
+class EntitySummary(Record):
+    id: str
+    name: str
+    kind: str
+
+
+class SourceRecord(Record):
+    document: str = Field(description="The source document's file name.")
+    quote: str | None = Field(description="A verbatim quote from it that supports the fact.")
+
+
+class EntityRecord(Record):
+    id: str
+    kind: str
+    name: str
+    name_en: str | None
+    aliases: list[str]
+    country: str | None
+    lat: float | None
+    lon: float | None
+    description: str | None
+    sources: list[SourceRecord]
+    degree: int = Field(description="Relationships of the entity, all time.")
+
+
+class SearchHit(EntityRecord):
+    score: float = Field(description="How well the name matched, 0 to 1.")
+
+
+class SearchAnswer(Record):
+    query: str
+    results: list[SearchHit]
+
+
+class RelationshipRecord(Record):
+    id: str
+    source: str
+    target: str
+    type: str
+    start: str | None
+    end: str | None
+    circa: bool
+    status: str | None
+    description: str | None
+    sources: list[SourceRecord]
+    sentence: str = Field(description="The relationship as an English sentence.")
+
+
+class Neighbor(Record):
+    entity: EntitySummary
+    relationships: list[RelationshipRecord]
+
+
+class NeighborsAnswer(Record):
+    entity: EntitySummary
+    count: int = Field(description="Neighbours that pass the filters (before `limit`).")
+    neighbors: list[Neighbor]
+    truncated: bool = Field(description="True when `limit` cut the list.")
+
+
+class TimelineAnswer(Record):
+    entity: EntitySummary
+    events: list[RelationshipRecord]
+    undated: list[RelationshipRecord]
+
+
+# -- paths -----------------------------------------------------------------------------
+
+
+class PathNode(Record):
+    id: str
+    name: str
+    kind: str | None
+
+
+class PathLinkBase(Record):
+    type: str
+    source: str
+    target: str
+    start: str | None
+    end: str | None
+    circa: bool
+    status: str | None
+    description: str | None
+    sources: list[SourceRecord]
+
+
+class PathLink(PathLinkBase):
+    walked: str = Field(description="`forward` along the relationship's direction, or `backward`.")
+    alternatives: list[PathLinkBase] | None = Field(
+        None, description="Other links between the same two entities (distinct routes only)."
+    )
+
+
+class ChainPeriod(Record):
+    start: str | None
+    end: str | None
+    simultaneous: bool
+
+
+class PathRecord(Record):
+    nodes: list[PathNode]
+    relationships: list[PathLink]
+    length: int
+    period: ChainPeriod
+    time_respecting: bool
+    narrative: str
+
+
+class PathsAnswer(Record):
+    source: EntitySummary
+    target: EntitySummary
+    via: list[EntitySummary]
+    mode: str
+    max_hops: int
+    distinct: bool
+    paths: list[PathRecord]
+    truncated: bool = Field(description="True when a cap or the time budget stopped the search; `notes` names it.")
+    notes: list[str]
+
+
+# -- analytics -------------------------------------------------------------------------
+
+
+class Window(Record):
+    from_: str | None = Field(alias="from")
+    to: str | None
+
+
+class Ranked(Record):
+    entity: EntitySummary
+    score: float
+    rank: int
+
+
+class CentralityAnswer(Record):
+    metric: str
+    about: str
+    window: Window
+    count: int
+    results: list[Ranked]
+
+
+class HistoryPoint(Record):
+    year: int
+    score: float
+    rank: int | None
+    of: int
+
+
+class CentralityHistoryAnswer(Record):
+    entity: EntitySummary
+    metric: str
+    history: list[HistoryPoint]
+
+
+class BridgedPair(Record):
+    a: EntitySummary
+    b: EntitySummary
+    only_through: bool
+    groups: list[str]
+
+
+class BrokerOfOne(Record):
+    """`/brokerage?entity=…`: one broker examined."""
+
+    entity: EntitySummary
+    window: Window
+    groups: str
+    pairs: int
+    exclusive_pairs: int
+    open_share: float
+    roles: dict[str, int]
+    bridged: list[BridgedPair]
+    truncated: bool
+
+
+class BrokerRow(Record):
+    entity: EntitySummary
+    rank: int
+    pairs: int
+    exclusive_pairs: int
+    open_share: float
+    roles: dict[str, int]
+
+
+class BrokerRanking(Record):
+    """`/brokerage` without `entity`: every broker ranked."""
+
+    window: Window
+    groups: str
+    results: list[BrokerRow]
+
+
+class StatsAnswer(Record):
+    dataset_version: str
+    entities: int
+    relationships: int
+    dated_share: float
+    by_kind: dict[str, int]
+    by_type: dict[str, int]
+    by_decade: dict[str, int]
+    by_document: dict[str, int]
+
+
+class HealthAnswer(Record):
+    status: str = Field(description="`ok` when the store answers and holds a loaded dataset.")
+    backend: str
+    nodes: int
+    relationships: int
+    dataset_version: str

@@ -1,0 +1,96 @@
+"""The time a request may still spend, visible to every layer without being passed by hand.
+
+The API opens one `Deadline` per request (its budget from `Settings`) and cancels it when
+the client disconnects. Code deep down reads it with `current()`: the Neo4j store turns
+the time left into each transaction's server-side timeout, and Python loops call
+`check()` (or read `expired` where they can return what they found so far). Outside a
+request (CLI, tests calling the library) `current()` is a deadline that never expires.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from app.errors import QueryTimeout, RequestCancelled
+
+Clock = Callable[[], float]
+
+
+class Deadline:
+    """A time budget that can also be cancelled (the client went away).
+
+    Examples
+    --------
+    >>> now = [0.0]
+    >>> d = Deadline(5.0, "request_time_budget", clock=lambda: now[0])
+    >>> d.remaining(), d.expired
+    (5.0, False)
+    >>> now[0] = 6.0
+    >>> d.expired
+    True
+    """
+
+    def __init__(self, seconds: float, setting: str = "request_time_budget", clock: Clock = time.monotonic):
+        self.seconds = seconds
+        self.setting = setting  # the setting that gave the budget, named in timeout messages
+        self._clock = clock
+        self._end = clock() + seconds
+        self.cancelled: str | None = None
+
+    def remaining(self) -> float:
+        """Seconds left (0 when cancelled or past the end)."""
+        if self.cancelled:
+            return 0.0
+        return max(0.0, self._end - self._clock())
+
+    @property
+    def expired(self) -> bool:
+        return self.cancelled is not None or self._clock() >= self._end
+
+    def cancel(self, reason: str) -> None:
+        self.cancelled = reason
+
+    def check(self, doing: str = "the request") -> None:
+        """Raise `RequestCancelled` or `QueryTimeout` (504) if no time is left."""
+        if self.cancelled:
+            raise RequestCancelled(f"{doing} stopped: {self.cancelled}")
+        if self._clock() >= self._end:
+            raise QueryTimeout(
+                f"{doing} ran past its {self.seconds:g} s budget ({self.setting}); narrow it (a date window, fewer hops, fewer kinds or types)",
+                budget_seconds=self.seconds,
+                setting=self.setting,
+            )
+
+
+UNBOUNDED = Deadline(math.inf, "none")
+_CURRENT: ContextVar[Deadline] = ContextVar("citygraph_deadline", default=UNBOUNDED)
+
+
+def current() -> Deadline:
+    """The deadline of the request being served (one that never expires outside a request)."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def within(deadline: Deadline) -> Iterator[Deadline]:
+    """Make `deadline` the current one for the code inside (and threads it starts with a copied context)."""
+    token = _CURRENT.set(deadline)
+    try:
+        yield deadline
+    finally:
+        _CURRENT.reset(token)
+
+
+@contextmanager
+def bounded(seconds: float, setting: str) -> Iterator[Deadline]:
+    """The current deadline, or, outside a request (the CLI), a new one of `seconds`."""
+    existing = current()
+    if existing is not UNBOUNDED:
+        yield existing
+        return
+    with within(Deadline(seconds, setting)) as fresh:
+        yield fresh

@@ -1,0 +1,121 @@
+"""A capped or timed-out path search says so and returns what it found, or answers 504.
+
+The time budget is driven by a fake clock that runs out after the store's first search,
+the moment at which `find_paths` used to throw away what it had found.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app import deadline
+from app.analysis.paths import PathRequest, find_paths
+from app.errors import QueryTimeout
+from app.service import CityGraph
+from app.stores.base import GraphStore, SegmentQuery, SegmentResult
+from tests.api.test_error_shape import assert_error_shape
+
+AARHUS_CHONGQING = {"source": "Aarhus Kommune", "target": "Chongqing", "mode": "all", "max_hops": 6}
+
+
+class ClockAfterSearches:
+    """A store whose clock moves past the deadline once `searches` path searches have run."""
+
+    def __init__(self, store: GraphStore, searches: int):
+        self.store, self.left, self.now = store, searches, 0.0
+
+    def segment_paths(self, query: SegmentQuery) -> SegmentResult:
+        result = self.store.segment_paths(query)
+        self.left -= 1
+        if self.left <= 0:
+            self.now = 100.0
+        return result
+
+    def clock(self) -> float:
+        return self.now
+
+
+def request(graph: CityGraph, **kw: object) -> PathRequest:
+    ids = {k: graph.resolve(str(kw.pop(k))).id for k in ("source", "target")}
+    return PathRequest(**ids, **kw)  # type: ignore[arg-type]
+
+
+def test_aarhus_to_chongqing_all_six_hops_is_not_an_empty_200(client: TestClient) -> None:
+    """The issue's request: paths on both backends (it was `paths: []` after 10 s on Neo4j)."""
+    r = client.get("/paths", params=AARHUS_CHONGQING)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["paths"], body["notes"]
+    assert not any("via" in note for note in body["notes"]), body["notes"]
+
+
+def test_both_backends_give_the_same_capped_answer(client: TestClient, seed_dataset) -> None:  # type: ignore[no-untyped-def]
+    """The answer to the issue's request is the same on both backends (compared with the embedded one)."""
+    from app.api.main import create_app
+    from app.config import Settings
+    from app.stores.memory import MemoryStore
+
+    with TestClient(create_app(Settings(_env_file=None), MemoryStore(seed_dataset))) as memory:  # type: ignore[call-arg]
+        expected = memory.get("/paths", params=AARHUS_CHONGQING).json()
+    assert client.get("/paths", params=AARHUS_CHONGQING).json() == expected
+
+
+@pytest.mark.parametrize("searches", [1, 2, 3])
+def test_time_running_out_keeps_what_was_found(seed_store: GraphStore, settings, searches: int) -> None:  # type: ignore[no-untyped-def]
+    """When the budget trips mid-search, the paths found so far come back, marked and explained."""
+    graph = CityGraph(seed_store, settings)
+    store = ClockAfterSearches(seed_store, searches)
+    req = request(graph, source="Aarhus Kommune", target="Chongqing", mode="all", max_hops=6, limit=500)
+    with deadline.within(deadline.Deadline(5.0, "request_time_budget", clock=store.clock)):
+        try:
+            result = find_paths(store, req)  # type: ignore[arg-type]
+        except QueryTimeout as exc:  # allowed only when nothing was found yet
+            assert "time budget" in exc.message
+            return
+    assert result.paths, result.notes
+    assert result.truncated
+    assert any("time budget" in n and "request_time_budget" in n for n in result.notes), result.notes
+    assert not any("via" in n for n in result.notes)
+
+
+def test_nothing_found_before_the_budget_is_a_504(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search that runs out of time before finding anything answers 504 in the one shape, not `paths: []`."""
+    original = deadline.Deadline.__init__
+
+    def instant(self, seconds: float, setting: str = "request_time_budget", clock=None) -> None:  # type: ignore[no-untyped-def]
+        original(self, 0.0, setting)
+
+    monkeypatch.setattr(deadline.Deadline, "__init__", instant)
+    r = client.get("/paths", params={"source": "Grundfos", "target": "Irbid", "mode": "all", "max_hops": 5})
+    error = assert_error_shape(r, 504)
+    assert error["code"] == "query_timeout"
+
+
+def test_a_store_cap_is_named(seed_store: GraphStore, settings) -> None:  # type: ignore[no-untyped-def]
+    """A search stopped by max_expansions says so, and keeps the complete shorter levels."""
+    graph = CityGraph(seed_store, settings)
+    req = request(graph, source="Aarhus Kommune", target="Chongqing", mode="all", max_hops=6, limit=500)
+    req.max_expansions = 1000
+    result = find_paths(seed_store, req)
+    if seed_store.backend == "memory":  # the Neo4j store has no expansion counter, only max_paths
+        assert result.truncated and result.paths
+        assert any("max_expansions" in n for n in result.notes), result.notes
+
+
+def test_via_timeout_before_the_last_segment_is_a_504(seed_store: GraphStore, settings) -> None:  # type: ignore[no-untyped-def]
+    """With via, a budget out before every segment is searched is a 504, not an empty answer."""
+    graph = CityGraph(seed_store, settings)
+    req = request(graph, source="Grundfos", target="Irbid", via=[graph.resolve("Viborg").id], mode="all", max_hops=4)
+
+    class Timeout:
+        calls = 0
+
+        def segment_paths(self, query: SegmentQuery) -> SegmentResult:
+            Timeout.calls += 1
+            if Timeout.calls > 1:
+                raise QueryTimeout("the query ran past its limit")
+            return seed_store.segment_paths(query)
+
+    with pytest.raises(QueryTimeout, match="before every segment"):
+        find_paths(Timeout(), req)  # type: ignore[arg-type]
