@@ -74,18 +74,21 @@ AsOf = Annotated[
 From = Annotated[Date | None, Query(alias="from", description="Start of a window: keep what overlaps it.")]
 To = Annotated[Date | None, Query(alias="to", description="End of a window: keep what overlaps it.")]
 Types = Annotated[
-    list[Annotated[str, Field(max_length=LIST_ITEM_MAX, json_schema_extra=one_of(TYPE_VALUES))]] | None,
+    list[Annotated[str, Field(min_length=1, max_length=LIST_ITEM_MAX, json_schema_extra=one_of(TYPE_VALUES))]] | None,
     Query(max_length=len(TYPE_VALUES), description="Relationship types to keep (repeat or comma-separate)."),
 ]
 Kinds = Annotated[
-    list[Annotated[str, Field(max_length=LIST_ITEM_MAX, json_schema_extra=one_of(KIND_VALUES))]] | None,
+    list[Annotated[str, Field(min_length=1, max_length=LIST_ITEM_MAX, json_schema_extra=one_of(KIND_VALUES))]] | None,
     Query(max_length=len(KIND_VALUES), description="Entity kinds to keep (repeat or comma-separate)."),
 ]
 KindParam = Annotated[
-    str | None, Query(max_length=50, description="Only entities of this kind.", json_schema_extra=one_of(KIND_VALUES))
+    str | None,
+    Query(
+        min_length=1, max_length=50, description="Only entities of this kind.", json_schema_extra=one_of(KIND_VALUES)
+    ),
 ]
 Labels = Annotated[
-    list[Annotated[str, Field(max_length=LIST_ITEM_MAX)]] | None,
+    list[Annotated[str, Field(min_length=1, max_length=LIST_ITEM_MAX)]] | None,
     Query(
         max_length=LABELS_MAX,
         description=f"Figures: entities to name (repeat or comma-separate; at most {LABELS_MAX}, repeats counted once); default the best-connected.",

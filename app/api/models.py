@@ -8,9 +8,13 @@ backends conforms. Records allow extra fields: a new field is an addition, not a
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Record(BaseModel):
@@ -59,6 +63,17 @@ ERROR_HELP: dict[int, str] = {
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entries for the error statuses an endpoint can return."""
     return {s: {"model": ErrorResponse, "description": ERROR_HELP[s]} for s in statuses}
+
+
+def get_and_head(router: APIRouter, path: str, **route: Any) -> Callable[[F], F]:
+    """Register a function as GET and HEAD of `path`: two operations, each with its own id."""
+
+    def register(func: F) -> F:
+        router.get(path, **route)(func)
+        router.head(path, **route)(func)
+        return func
+
+    return register
 
 
 # -- entities --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from app.api.deps import (
     Refs,
     entity_query,
 )
-from app.api.models import error_responses
+from app.api.models import error_responses, get_and_head
 from app.filters import RelFilter
 
 router = APIRouter()
@@ -39,10 +39,8 @@ HEAVY_ERRORS = (404, 409, 422, 429, 503, 504)
 
 
 def endpoint(path: str, model: type[BaseModel] | Any, summary: str, errors: tuple[int, ...]) -> Callable[[F], F]:
-    """Register a GET (and HEAD) route with its answer model and documented error statuses."""
-    return router.api_route(
-        path, methods=["GET", "HEAD"], response_model=model, summary=summary, responses=error_responses(*errors)
-    )
+    """Register a GET and a HEAD route with the answer's model and the documented error statuses."""
+    return get_and_head(router, path, response_model=model, summary=summary, responses=error_responses(*errors))
 
 
 def answer(data: dict[str, Any]) -> JSONResponse:

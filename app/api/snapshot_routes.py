@@ -23,7 +23,7 @@ from app.api.deps import (
     normal_date,
 )
 from app.api.disposition import attachment
-from app.api.models import error_responses
+from app.api.models import error_responses, get_and_head
 from app.export.formats import FORMATS, prepare
 from app.export.snapshot import RADIUS_MAX, SnapshotFilters
 
@@ -31,9 +31,9 @@ snapshot_router = APIRouter()
 WARNING_HEADER = "X-Citygraph-Warning"
 
 
-@snapshot_router.api_route(
+@get_and_head(
+    snapshot_router,
     "/snapshot",
-    methods=["GET", "HEAD"],
     summary="The network or a neighbourhood as a file: JSON, GEXF, GraphML, CSV, Cypher, PNG, SVG or a report",
     response_class=StreamingResponse,
     responses={

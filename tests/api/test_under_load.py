@@ -93,7 +93,9 @@ def test_sixteen_copies_of_the_issue_request_are_never_empty(seed_store: GraphSt
 
         def one(_: int) -> httpx.Response:
             with httpx.Client(base_url=base, timeout=120) as c:
-                return c.get("/paths", params={"source": "Aarhus Kommune", "target": "Chongqing", "mode": "all", "max_hops": 6})
+                return c.get(
+                    "/paths", params={"source": "Aarhus Kommune", "target": "Chongqing", "mode": "all", "max_hops": 6}
+                )
 
         with ThreadPoolExecutor(16) as pool:
             answers = list(pool.map(one, range(16)))
@@ -131,7 +133,10 @@ def gated(seed_dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> Gate:
 def test_overflow_gets_429_with_retry_after(seed_dataset: Dataset, gated: Gate) -> None:
     """With one slot and no queue, a second heavy request is a 429 at once; light ones still pass."""
     settings = Settings(_env_file=None, max_heavy_requests=1, max_waiting_requests=0, request_time_budget=30)  # type: ignore[call-arg]
-    with live_server(create_app(settings, MemoryStore(seed_dataset))) as base, httpx.Client(base_url=base, timeout=GENEROUS) as c:
+    with (
+        live_server(create_app(settings, MemoryStore(seed_dataset))) as base,
+        httpx.Client(base_url=base, timeout=GENEROUS) as c,
+    ):
         with ThreadPoolExecutor(1) as pool:
             first = pool.submit(c.get, "/stats")
             assert gated.entered.wait(GENEROUS)
