@@ -5,12 +5,13 @@ Every setting has help text; the README's settings table is checked against it.
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,3 +127,20 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The settings of this process, read once."""
     return Settings()
+
+
+def check() -> int:
+    """`python -m app.config`: read the settings as the service would; exit 1 naming what is wrong."""
+    try:
+        Settings()
+    except ValidationError as exc:  # messages only: the input may hold the password
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]) or "settings"
+            print(f"settings refused: {where}: {error['msg']}", file=sys.stderr)
+        return 1
+    print("settings ok")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(check())

@@ -266,7 +266,9 @@ class CityGraph:
         if (last - first) // step > 200:
             raise InvalidParameter("step", "at most 200 points; raise step or narrow the years")
         points = []
+        limit = deadline.current()
         for year in range(first, last + 1, step):
+            limit.check("the centrality history")
             rel_filter = RelFilter.build(as_of=str(year))
             rows = self._scores(metric, rel_filter)
             hit = next(((s, r) for n, s, r in rows if n == entity.id), None)
@@ -312,7 +314,9 @@ class CityGraph:
         graph, dg, _ = self._graphs(rel_filter)
         by_id = self.entities_by_id()
         rows = []
+        limit = deadline.current()
         for node in graph:
+            limit.check("the brokerage ranking")
             s = brokerage.brokerage_summary(graph, dg, node, by_id, grouping)
             if s["pairs"]:
                 rows.append((node, s))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -13,15 +16,48 @@ def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 
 
+PUBLISH = "${CITYGRAPH_PUBLISH_ADDRESS:-127.0.0.1}"
+
+
 def test_services_and_ports() -> None:
-    """Neo4j 5.26 community with Browser and Bolt ports, a one-shot seed, and the API."""
+    """A settings check, Neo4j 5.26 community with Browser and Bolt ports, a one-shot seed, and the API."""
     services = compose()["services"]
-    assert set(services) == {"neo4j", "seed", "api"}
+    assert set(services) == {"settings", "neo4j", "seed", "api"}
     assert services["neo4j"]["image"] == "neo4j:5.26-community"
-    assert {"7474:7474", "7687:7687"} <= {p.split()[0] for p in services["neo4j"]["ports"]}
-    assert services["api"]["ports"] == ["8000:8000"]
+    assert {f"{PUBLISH}:7474:7474", f"{PUBLISH}:7687:7687"} <= {p.split()[0] for p in services["neo4j"]["ports"]}
+    assert services["api"]["ports"] == [f"{PUBLISH}:8000:8000"]
     assert services["seed"]["command"] == ["citygraph", "seed"]
     assert services["seed"]["restart"] == "no"
+
+
+def test_every_published_port_is_on_loopback_by_default() -> None:
+    """No port is published on all interfaces unless .env says so."""
+    for name, service in compose()["services"].items():
+        for port in service.get("ports", []):
+            assert port.split()[0].startswith(PUBLISH + ":"), (name, port)
+
+
+def test_neo4j_gets_its_password_only_after_the_service_rules_pass(tmp_path: Path) -> None:
+    """Neo4j waits for the settings check, which runs the service's own rules on the same .env."""
+    services = compose()["services"]
+    check = services["settings"]
+    assert services["neo4j"]["depends_on"]["settings"]["condition"] == "service_completed_successfully"
+    assert check["env_file"] == ".env" and check["environment"]["NEO4J_URI"] == "bolt://neo4j:7687"
+    assert check["command"] == ["python", "-m", "app.config"]
+    env = {"PATH": os.environ["PATH"], "NEO4J_URI": "bolt://neo4j:7687"}
+
+    def run(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, *check["command"][1:]], env={**env, **extra}, cwd=tmp_path,
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+
+    for public in ("change-me", "citygraph-dev"):
+        refused = run(NEO4J_PASSWORD=public)
+        assert refused.returncode == 1 and "NEO4J_PASSWORD" in refused.stderr
+        assert public not in refused.stderr  # the message never echoes the password
+        assert run(NEO4J_PASSWORD=public, CITYGRAPH_DEV_MODE="true").returncode == 0
+    assert run(NEO4J_PASSWORD="a-real-secret-1").returncode == 0
 
 
 def test_neo4j_has_a_healthcheck_and_a_named_volume() -> None:

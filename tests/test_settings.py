@@ -28,6 +28,16 @@ def test_defaults_meet_the_local_neo4j() -> None:
     assert settings.neo4j_uri == f"bolt://localhost:{port.group(1)}"
     assert settings.neo4j_user == "neo4j"
     assert settings.neo4j_password.get_secret_value() == password.group(1)
+    assert settings.neo4j_is_local and not settings.dev_mode  # accepted because the server is this machine's
+
+
+@pytest.mark.parametrize("uri", ["bolt://db.example.org:7687", "neo4j://10.0.0.5", "bolt://neo4j:7687"])
+def test_the_public_local_password_is_refused_for_another_machine(uri: str) -> None:
+    """`citygraph-dev` is public: outside development mode it only opens a Neo4j on loopback."""
+    with pytest.raises(ValidationError, match="public password"):
+        Settings(_env_file=None, NEO4J_URI=uri)  # type: ignore[call-arg]
+    assert Settings(_env_file=None, NEO4J_URI=uri, dev_mode=True).dev_mode  # type: ignore[call-arg]
+    assert Settings(_env_file=None, NEO4J_URI=uri, NEO4J_PASSWORD="a-real-secret").neo4j_uri == uri  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize(

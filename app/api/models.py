@@ -113,17 +113,22 @@ class SearchAnswer(Record):
     results: list[SearchHit]
 
 
-class RelationshipRecord(Record):
-    id: str
+class LinkFields(Record):
+    """What every relationship in an answer carries."""
+
+    type: str
     source: str
     target: str
-    type: str
     start: str | None
     end: str | None
     circa: bool
     status: str | None
     description: str | None
     sources: list[SourceRecord]
+
+
+class RelationshipRecord(LinkFields):
+    id: str
     sentence: str = Field(description="The relationship as an English sentence.")
 
 
@@ -154,21 +159,9 @@ class PathNode(Record):
     kind: str | None
 
 
-class PathLinkBase(Record):
-    type: str
-    source: str
-    target: str
-    start: str | None
-    end: str | None
-    circa: bool
-    status: str | None
-    description: str | None
-    sources: list[SourceRecord]
-
-
-class PathLink(PathLinkBase):
+class PathLink(LinkFields):
     walked: str = Field(description="`forward` along the relationship's direction, or `backward`.")
-    alternatives: list[PathLinkBase] | None = Field(
+    alternatives: list[LinkFields] | None = Field(
         None, description="Other links between the same two entities (distinct routes only)."
     )
 
