@@ -24,8 +24,13 @@ BACKENDS = ["memory", "neo4j"]
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    """Settings as a user with no environment would have them."""
-    return Settings(_env_file=None)  # type: ignore[call-arg]
+    """Settings as a user with no environment would have them, but a generous time budget.
+
+    These tests check answers; the budget itself is tested with fake clocks and explicit
+    settings (tests/api/test_partial_answers.py, test_under_load.py), so a machine busy
+    with other work cannot turn an answer into a 504 here.
+    """
+    return Settings(_env_file=None, request_time_budget=60)  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="session")

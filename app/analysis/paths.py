@@ -227,7 +227,9 @@ def _segment(store: GraphStore, req: PathRequest, a: str, b: str, mode: PathMode
 
 def _stop_note(stopped_by: str | None, hops: int, limit: deadline.Deadline) -> str:
     if stopped_by in (None, "time"):
-        return f"the time budget ({limit.seconds:g} s, {limit.setting}) ran out while searching paths of up to {hops} hops"
+        return (
+            f"the time budget ({limit.seconds:g} s, {limit.setting}) ran out while searching paths of up to {hops} hops"
+        )
     return f"the {stopped_by} cap was reached while searching paths of up to {hops} hops"
 
 
@@ -265,9 +267,13 @@ def _deepening(store: GraphStore, req: PathRequest) -> tuple[list[Path], bool, l
         found, complete = result.paths, hops
         if _certain(found, req, hops):
             what = "routes" if req.distinct else "paths"
-            return found, False, [
-                f"the first {req.limit} {what} are certain from the paths of up to {hops} hops, so longer ones (up to max_hops={req.max_hops}) were not searched or counted"
-            ]
+            return (
+                found,
+                False,
+                [
+                    f"the first {req.limit} {what} are certain from the paths of up to {hops} hops, so longer ones (up to max_hops={req.max_hops}) were not searched or counted"
+                ],
+            )
     return found, False, []
 
 

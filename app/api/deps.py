@@ -16,7 +16,7 @@ from pydantic import Field
 
 from app.analysis.brokerage import GROUPINGS
 from app.analysis.centrality import METRICS
-from app.dates import PartialDate
+from app.analysis.narrative import LANGS
 from app.errors import InvalidParameter
 from app.export.figure import LAYOUTS
 from app.export.formats import FORMATS
@@ -37,6 +37,7 @@ LAYOUT_VALUES = list(LAYOUTS)
 METRIC_VALUES = list(METRICS)
 MODE_VALUES = list(get_args(PathMode))
 GROUPING_VALUES = list(GROUPINGS)
+LANG_VALUES = list(LANGS)
 
 
 def one_of(values: list[str]) -> dict[str, Any]:
@@ -107,7 +108,7 @@ LayoutParam = Annotated[
     str,
     Query(
         max_length=20,
-        description="Figures: `spring` (seeded) or `geo` (longitude/latitude).",
+        description="Figures and Cytoscape positions: `spring` (seeded) or `geo` (longitude/latitude).",
         json_schema_extra=one_of(LAYOUT_VALUES),
     ),
 ]
@@ -166,4 +167,12 @@ def rel_filter(as_of: AsOf = None, start: From = None, end: To = None, types: Ty
 
 FilterDep = Annotated[RelFilter, Depends(rel_filter)]
 
-__all__ = ["PartialDate"]
+
+LangParam = Annotated[
+    str,
+    Query(
+        max_length=5,
+        description="Names in narratives: en (English where known, the default) or da.",
+        json_schema_extra=one_of(LANG_VALUES),
+    ),
+]

@@ -127,8 +127,11 @@ class LinkFields(Record):
     sources: list[SourceRecord]
 
 
-class RelationshipRecord(LinkFields):
+class RelationshipFields(LinkFields):
     id: str
+
+
+class RelationshipRecord(RelationshipFields):
     sentence: str = Field(description="The relationship as an English sentence.")
 
 
@@ -148,6 +151,11 @@ class TimelineAnswer(Record):
     entity: EntitySummary
     events: list[RelationshipRecord]
     undated: list[RelationshipRecord]
+
+
+class Window(Record):
+    from_: str | None = Field(alias="from")
+    to: str | None
 
 
 # -- paths -----------------------------------------------------------------------------
@@ -193,12 +201,39 @@ class PathsAnswer(Record):
     notes: list[str]
 
 
+class Claim(Record):
+    text: str = Field(description="One sentence of the paragraph, with its source numbers.")
+    relationships: list[str]
+    sources: list[int]
+
+
+class NumberedSource(SourceRecord):
+    n: int
+
+
+class StoryRoute(Record):
+    nodes: list[str]
+    relationships: list[str]
+    story_cost: float
+
+
+class StoryAnswer(Record):
+    source: EntitySummary
+    target: EntitySummary
+    via: list[EntitySummary]
+    max_hops: int
+    window: Window
+    paragraph: str
+    claims: list[Claim]
+    sources: list[NumberedSource]
+    routes: list[StoryRoute]
+    entities: list[PathNode]
+    relationships: list[RelationshipFields]
+    truncated: bool
+    notes: list[str]
+
+
 # -- analytics -------------------------------------------------------------------------
-
-
-class Window(Record):
-    from_: str | None = Field(alias="from")
-    to: str | None
 
 
 class Ranked(Record):

@@ -22,6 +22,7 @@ from app.api.deps import (
     GroupsParam,
     KindParam,
     Kinds,
+    LangParam,
     MetricParam,
     ModeParam,
     Refs,
@@ -50,9 +51,6 @@ def answer(data: dict[str, Any]) -> JSONResponse:
 
 
 Limit = Annotated[int, Query(ge=1, le=500, description="How many results at most.")]
-Lang = Annotated[
-    Literal["en", "da"], Query(description="Names in narratives: en (English where known, the default) or da.")
-]
 
 
 @endpoint("/health", m.HealthAnswer, "Status, backend, counts and dataset version", (503, 504))
@@ -114,27 +112,30 @@ def paths(
             description="One path per route of entities, with the other links between the same entities as `alternatives` (false: every combination of links is a path of its own)."
         ),
     ] = True,
-    lang: Lang = "en",
+    lang: LangParam = "en",
 ) -> JSONResponse:
     return answer(graph.paths(source, target, via, mode, max_hops, flt, exclude, limit, distinct, lang))
 
 
-@router.get("/paths/story", summary="How two entities are connected, told as one paragraph with sources")
+@endpoint(
+    "/paths/story",
+    m.StoryAnswer,
+    "How two entities are connected, told as one paragraph with sources",
+    HEAVY_ERRORS,
+)
 def story(
     graph: GraphDep,
     flt: FilterDep,
-    source: Annotated[
-        str, Query(min_length=1, max_length=200, description="Where the story starts (id, name or alias).")
-    ],
-    target: Annotated[str, Query(min_length=1, max_length=200, description="Where it ends.")],
+    source: Annotated[str, entity_query("Where the story starts (id, name or alias).")],
+    target: Annotated[str, entity_query("Where it ends.")],
     via: Annotated[
-        list[str] | None, Query(max_length=4, description="Entities the routes must pass, in order (repeatable).")
+        Refs, Query(max_length=4, description="Entities the routes must pass, in order (repeatable).")
     ] = None,
     max_hops: Annotated[int, Query(ge=1, le=6, description="Longest route, in relationships.")] = 4,
     exclude: Annotated[
-        list[str] | None, Query(max_length=20, description="Entities no route may pass through (repeatable).")
+        Refs, Query(max_length=20, description="Entities no route may pass through (repeatable).")
     ] = None,
-    lang: Lang = "en",
+    lang: LangParam = "en",
 ) -> JSONResponse:
     return answer(graph.story(source, target, via, max_hops, flt, exclude, lang))
 

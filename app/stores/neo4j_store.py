@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase
@@ -31,7 +31,7 @@ from app.dates import DAY_MAX, DAY_MIN
 from app.errors import QueryTimeout, StoreUnavailable
 from app.filters import RelFilter
 from app.model import Entity, Relationship
-from app.stores.base import NOT_LOADED, Hop, Path, PathMode, SegmentQuery, SegmentResult
+from app.stores.base import NOT_LOADED, Hop, Path, SegmentQuery, SegmentResult
 from app.stores.neo4j_records import entity_from, relationship_from
 
 T = TypeVar("T")
@@ -76,9 +76,7 @@ class Neo4jStore:
         for attempt in range(attempts):
             try:
                 driver.verify_connectivity()
-                store = cls(driver, settings)
-                store.warm_plans()
-                return store
+                return cls(driver, settings)
             except AuthError as exc:
                 driver.close()
                 raise StoreUnavailable(
@@ -219,20 +217,6 @@ class Neo4jStore:
             paths.append(tuple(Hop(self._rels[rid], nodes[i], nodes[i + 1]) for i, rid in enumerate(row["rels"])))
         capped = len(rows) >= query.max_paths
         return SegmentResult(paths, truncated=capped, stopped_by="max_paths" if capped else None)
-
-    def warm_plans(self) -> None:
-        """Have Neo4j plan every path query once, at start-up.
-
-        Planning a quantified path pattern takes up to a second on a busy machine; a path
-        search runs one query per depth, and would otherwise pay for the plans inside
-        its request's time budget.
-        """
-        for mode in get_args(PathMode):
-            for hops in range(1, self.settings.max_hops + 1):
-                self._read(
-                    f"paths_{mode}:{hops}", source="", target="", blocked=[], blocked_kinds=[], max_paths=1,
-                    **self._window(RelFilter()),
-                )  # fmt: skip
 
     def close(self) -> None:
         self.driver.close()

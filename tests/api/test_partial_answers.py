@@ -50,13 +50,12 @@ def test_aarhus_to_chongqing_all_six_hops_is_not_an_empty_200(client: TestClient
     assert not any("via" in note for note in body["notes"]), body["notes"]
 
 
-def test_both_backends_give_the_same_capped_answer(client: TestClient, seed_dataset) -> None:  # type: ignore[no-untyped-def]
+def test_both_backends_give_the_same_capped_answer(client: TestClient, seed_dataset, settings) -> None:  # type: ignore[no-untyped-def]
     """The answer to the issue's request is the same on both backends (compared with the embedded one)."""
     from app.api.main import create_app
-    from app.config import Settings
     from app.stores.memory import MemoryStore
 
-    with TestClient(create_app(Settings(_env_file=None), MemoryStore(seed_dataset))) as memory:  # type: ignore[call-arg]
+    with TestClient(create_app(settings, MemoryStore(seed_dataset))) as memory:
         expected = memory.get("/paths", params=AARHUS_CHONGQING).json()
     assert client.get("/paths", params=AARHUS_CHONGQING).json() == expected
 
