@@ -256,10 +256,10 @@ def _deepening(store: GraphStore, req: PathRequest) -> tuple[list[Path], bool, l
             return found, True, [_stop_note("time", hops, limit) + _complete(complete)]
         try:
             result = _segment(store, req, req.source, req.target, req.mode, hops)
-        except QueryTimeout:
+        except QueryTimeout as exc:  # its message names the limit that stopped it
             if limit.cancelled:
                 raise
-            return found, True, [_stop_note("time", hops, limit) + _complete(complete)]
+            return found, True, [f"searching paths of up to {hops} hops: {exc.message}" + _complete(complete)]
         if result.truncated:
             if not complete:
                 found = sorted(result.paths, key=path_sort_key)
@@ -291,8 +291,9 @@ def _composed(store: GraphStore, req: PathRequest, segment_mode: PathMode) -> tu
         except QueryTimeout:
             if limit.cancelled:
                 raise
+            unfinished = ", before every segment through via was searched" if segments > 1 else ""
             raise QueryTimeout(
-                f"the time budget ({limit.seconds:g} s, {limit.setting}) ran out searching from {a} to {b}, before every segment through via was searched; narrow the search",
+                f"the time budget ({limit.seconds:g} s, {limit.setting}) ran out searching from {a} to {b}{unfinished}; narrow the search (a date window, fewer hops)",
                 budget_seconds=limit.seconds,
             ) from None
         if result.truncated:

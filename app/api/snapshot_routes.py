@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
+from app import deadline
 from app.api.deps import (
     LABELS_MAX,
     AsOf,
@@ -78,4 +80,14 @@ def snapshot(
         headers[WARNING_HEADER] = " ".join(export.warnings)
     if request.method == "HEAD":  # the headers a GET would send, without drawing the file
         return Response(headers=headers, media_type=export.format.media_type)
-    return StreamingResponse(export.chunks(), media_type=export.format.media_type, headers=headers)
+    return StreamingResponse(
+        until_cancelled(export.chunks(), deadline.current()), media_type=export.format.media_type, headers=headers
+    )
+
+
+def until_cancelled(chunks: Iterator[bytes], limit: deadline.Deadline) -> Iterator[bytes]:
+    """The file's chunks, stopping (and so stopping the writer) once the client has gone."""
+    for chunk in chunks:
+        if limit.cancelled:
+            return
+        yield chunk

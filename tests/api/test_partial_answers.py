@@ -57,7 +57,13 @@ def test_both_backends_give_the_same_capped_answer(client: TestClient, seed_data
 
     with TestClient(create_app(settings, MemoryStore(seed_dataset))) as memory:
         expected = memory.get("/paths", params=AARHUS_CHONGQING).json()
-    assert client.get("/paths", params=AARHUS_CHONGQING).json() == expected
+    answer = client.get("/paths", params=AARHUS_CHONGQING).json()
+    # Which limit stops the deepest level differs by backend (the embedded walk's max_paths,
+    # Neo4j's query timeout); the complete shorter levels, and so the answer, do not.
+    assert {k: v for k, v in answer.items() if k != "notes"} == {k: v for k, v in expected.items() if k != "notes"}
+    if answer["truncated"]:
+        for notes in (answer["notes"], expected["notes"]):
+            assert any(cap in notes[0] for cap in ("max_paths", "max_expansions", "neo4j_timeout", "budget")), notes
 
 
 @pytest.mark.parametrize("searches", [1, 2, 3])
