@@ -10,8 +10,8 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.api import docs, errors
-from app.api.browser_routes import browser_router
 from app.api.admission import CostControl
+from app.api.browser_routes import browser_router
 from app.api.routes import router
 from app.api.snapshot_routes import snapshot_router
 from app.config import Settings, get_settings
