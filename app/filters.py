@@ -17,7 +17,11 @@ class RelFilter:
 
     `as_of=2016` becomes the window 2016-01-01..2016-12-31 (a date keeps its precision),
     so a relationship dated 2016 is in force "as of 2016", as is one ending in March 2016.
-    Undated relationships are taken to hold at all times.
+    A relationship is admitted when its effective period (`Relationship.period`) meets
+    the window: from its start, or where no source dates the start, from its earliest
+    attestation ("attested": not counted before a source says it held); to its end, or
+    open. Relationships neither dated nor attested ("undated") have an open period and
+    are admitted by every window; each answer says which it is in `dating`.
     """
 
     first: dt.date = DAY_MIN

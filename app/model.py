@@ -15,16 +15,22 @@ class Source:
 
     A dataset record (data imported from a register) has a `url`, or a document name without
     a quote; `quote` is then empty.
+
+    `attested` is the date at which this source says the fact held (Wikidata's "point in
+    time" of a reference), as precise as the text allows: usually the document's own year.
+    It is not a start: a 2009 strategy naming a member says nothing of when it joined.
     """
 
     document: str
     quote: str = ""
     url: str | None = None
+    attested: PartialDate | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        out = {"document": self.document, "quote": self.quote}
+    def to_dict(self) -> dict[str, str | None]:
+        out: dict[str, str | None] = {"document": self.document, "quote": self.quote}
         if self.url:  # only where present: the shape of quoted sources is unchanged
             out["url"] = self.url
+        out["attested"] = str(self.attested) if self.attested else None
         return out
 
 
@@ -60,7 +66,14 @@ class Entity:
 
 @dataclass(frozen=True)
 class Relationship:
-    """A dated, sourced relationship `source TYPE target`."""
+    """A sourced relationship `source TYPE target`, with what is known of its dates.
+
+    `start`/`end` are set only where a source dates the beginning or the end (Wikidata's
+    start time / end time); the sources' `attested` dates say when it is known to have
+    held. Its effective `period` runs from `start` (else the earliest attestation, else
+    open) to `end` (else open); every filter and temporal path uses only the period.
+    `dating` says which of the three the beginning rests on.
+    """
 
     source: str
     type: str
@@ -76,7 +89,7 @@ class Relationship:
     """Stable id: the identity a seed file may not repeat (kept, as loaders ask for it often)."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "period", Period.of(self.start, self.end))
+        object.__setattr__(self, "period", Period.of(self.start or self.earliest_attested, self.end))
         object.__setattr__(self, "id", f"{self.source}|{self.type}|{self.target}|{self.start or ''}")
 
     @property
@@ -89,7 +102,29 @@ class Relationship:
 
     @property
     def dated(self) -> bool:
+        """Whether a source dates its beginning or end."""
         return self.start is not None or self.end is not None
+
+    @property
+    def attested(self) -> tuple[PartialDate, ...]:
+        """The distinct dates at which its sources attest it, earliest first."""
+        return tuple(sorted({s.attested for s in self.sources if s.attested}, key=lambda d: d.first_day))
+
+    @property
+    def earliest_attested(self) -> PartialDate | None:
+        attested = self.attested
+        return attested[0] if attested else None
+
+    @property
+    def dating(self) -> str:
+        """How its beginning is known: "dated" (a start), "attested" (only attestations) or "undated"."""
+        if self.start is not None:
+            return "dated"
+        return "attested" if self.attested else "undated"
+
+    @property
+    def event(self) -> bool:
+        return REL_TYPE_BY_NAME[self.type].event
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.period.first, self.period.last, self.type, self.source, self.target)
@@ -105,6 +140,8 @@ class Relationship:
             "end": str(self.end) if self.end else None,
             "end_precision": self.end.precision if self.end else None,
             "circa": self.circa,
+            "attested": [str(d) for d in self.attested],
+            "dating": self.dating,
             "status": self.status,
             "description": self.description,
             "sources": [s.to_dict() for s in self.sources],

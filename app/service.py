@@ -130,8 +130,10 @@ class CityGraph:
         entity = self.resolve(ref)
         by_id = self.entities_by_id()
         rels = self.store.relationships_of(entity.id, RelFilter())
-        dated = sorted((r for r in rels if r.dated), key=lambda r: ((r.start or r.end).first_day, r.sort_key()))  # type: ignore[union-attr]
-        undated = sorted((r for r in rels if not r.dated), key=lambda r: r.id)
+        # Dated or attested links in time order (an attested one at its earliest attestation).
+        timed = [r for r in rels if r.dated or r.attested]
+        dated = sorted(timed, key=lambda r: ((r.start or r.earliest_attested or r.end).first_day, r.sort_key()))  # type: ignore[union-attr]
+        undated = sorted((r for r in rels if not (r.dated or r.attested)), key=lambda r: r.id)
         return {
             "entity": summary(entity),
             "events": [self._rel_dict(r, by_id) for r in dated],
@@ -334,6 +336,9 @@ class CityGraph:
             "entities": len(entities),
             "relationships": len(rels),
             "dated_share": round(sum(1 for r in rels if r.dated) / len(rels), 4) if rels else 0.0,
+            # Not dated, but a source says when it held (see seed/README.md, "What the dates mean").
+            "attested_share": round(sum(1 for r in rels if r.attested and not r.dated) / len(rels), 4) if rels else 0.0,
+            "by_dating": dict(sorted(Counter(r.dating for r in rels).items())),
             "by_kind": dict(sorted(Counter(e.kind.value for e in entities).items())),
             "by_type": dict(sorted(Counter(r.type for r in rels).items())),
             "by_decade": dict(sorted(decades.items())),

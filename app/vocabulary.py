@@ -65,6 +65,7 @@ class RelType:
     inverse: str  # read target → source: "… was advised by Viborg Kommune"
     symmetric: bool = False
     structural: bool = False  # geography/containment: never makes a path on its own
+    event: bool = False  # happens once: dated start = end (a state holds over a period)
 
 
 # A table: one type a line reads better than the formatter's wrapping.
@@ -72,22 +73,28 @@ class RelType:
 REL_TYPES: tuple[RelType, ...] = (
     RelType("TWINNED_WITH", "Twin-town (venskabsby) agreement between two places.", "was twinned with", "was twinned with", symmetric=True),
     RelType("PARTNER_OF", "A formal cooperation or partnership between two parties (e.g. cooperation regions, strategic sector cooperation).", "partnered with", "partnered with", symmetric=True),
+    RelType("EXPLORED_PARTNERSHIP_WITH", "Looked into a partnership with, without one being agreed (yet).", "explored a partnership with", "was approached about a partnership by"),
     RelType("COOPERATED_WITH", "Worked together on something without a formal agreement being stated.", "worked with", "worked with", symmetric=True),
-    RelType("SIGNED_AGREEMENT_WITH", "Signed an agreement, contract or memorandum of understanding with.", "signed an agreement with", "signed an agreement with"),
+    RelType("SIGNED_AGREEMENT_WITH", "Signed an agreement, contract or memorandum of understanding with (an event).", "signed an agreement with", "signed an agreement with", event=True),
     RelType("MEMBER_OF", "Is or was a member of a network, association, board or organisation.", "was a member of", "counted among its members"),
+    RelType("PART_OF", "A body, programme, office or edition that is a part of a larger one (e.g. a commission of CPMR, a conference of a series).", "is part of", "includes"),
     RelType("PARTICIPATED_IN", "Took part in a project, event, programme or network activity.", "took part in", "involved"),
     RelType("LED", "Led, coordinated or chaired a project, organisation or delegation.", "led", "was led by"),
+    RelType("CONTACT_FOR", "A person named as the contact for a project, event or body.", "is the contact for", "has as its contact"),
     RelType("FUNDED", "Financed or co-financed a project, body or activity.", "funded", "was funded by"),
+    RelType("COMMISSIONED", "Had a report, study or piece of work made by another party (an event).", "commissioned", "was commissioned by", event=True),
+    RelType("AUTHORED", "Wrote or published a report, strategy or study (an event).", "wrote", "was written by", event=True),
     RelType("HOSTED", "Hosted an event, office, delegation, visitors or students.", "hosted", "was hosted by"),
-    RelType("VISITED", "Visited (an official visit or delegation).", "visited", "was visited by"),
+    RelType("VISITED", "Visited (an official visit or delegation; an event).", "visited", "was visited by", event=True),
     RelType("INVESTED_IN", "Invested in, or placed a facility in, a place or company.", "invested in", "received an investment from"),
     RelType("FACILITATED", "Opened doors for, brokered or helped another party.", "opened doors for", "was helped by"),
+    RelType("LEARNED_FROM", "Took a model, approach or inspiration from another party.", "drew inspiration from", "inspired"),
     RelType("ADVISED", "Transferred know-how to, trained or advised (e.g. systemeksport).", "advised", "was advised by"),
-    RelType("ESTABLISHED", "Founded, set up or opened.", "set up", "was set up by"),
+    RelType("ESTABLISHED", "Founded, set up or opened (an event).", "set up", "was set up by", event=True),
     RelType("OWNS", "Owns or co-owns.", "owned", "was owned by"),
-    RelType("AWARDED", "Gave an award, prize or title to.", "gave an award to", "received an award from"),
+    RelType("AWARDED", "Gave an award, prize or title to (an event).", "gave an award to", "received an award from", event=True),
     RelType("HELD_OFFICE", "A person held an office or post in an organisation or place.", "held office in", "had as an office holder"),
-    RelType("MERGED_INTO", "Was merged into (e.g. the 2007 structural reform).", "was merged into", "absorbed"),
+    RelType("MERGED_INTO", "Was merged into (e.g. the 2007 structural reform; an event).", "was merged into", "absorbed", event=True),
     RelType("SUCCEEDED", "Took over the role, tasks or agreements of a predecessor.", "succeeded", "was succeeded by"),
     RelType("LOCATED_IN", "Lies in, or is based in, a place.", "is located in", "is home to", structural=True),
 )
@@ -96,6 +103,14 @@ REL_TYPES: tuple[RelType, ...] = (
 REL_TYPE_BY_NAME: dict[str, RelType] = {t.name: t for t in REL_TYPES}
 REL_TYPE_NAMES: tuple[str, ...] = tuple(REL_TYPE_BY_NAME)
 STRUCTURAL_TYPES: frozenset[str] = frozenset(t.name for t in REL_TYPES if t.structural)
+EVENT_TYPES: frozenset[str] = frozenset(t.name for t in REL_TYPES if t.event)
+
+# The only types that may link to a Country: a country is a place and a member of
+# organisations; anything else it "does" is done by an actor the text should name.
+COUNTRY_TYPES: frozenset[str] = frozenset({"LOCATED_IN", "MEMBER_OF"})
+
+# How a relationship's beginning is known (see `Relationship.dating`).
+DATINGS: tuple[str, ...] = ("dated", "attested", "undated")
 
 STATUSES: tuple[str, ...] = ("planned", "active", "ended")
 

@@ -15,6 +15,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+# The year each document was written (its README): a source can attest nothing later, and
+# a start equal to it is usually the year a fact was mentioned, not when it began.
+DOCUMENT_YEARS: dict[str, int] = {
+    "000_17e9b85cf08b5eaf.txt": 2018,
+    "001_3b35fb4e06c945e1.txt": 2018,
+    "002_c97694549e644e20.txt": 2008,
+    "003_189672a08f1786b6.txt": 2006,
+    "004_96b5aa99e3bf660b.txt": 2009,
+}
+
 _HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\r?\n\s*(\w)")
 _SPACE = re.compile(r"\s+")
 

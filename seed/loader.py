@@ -21,6 +21,7 @@ import yaml
 from app.dates import BadDate, PartialDate
 from app.model import Dataset, Entity, Relationship, Source
 from app.vocabulary import PLACE_KINDS, REL_TYPE_BY_NAME, STATUSES, Kind
+from seed.date_rules import check_dating
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -179,7 +180,13 @@ class RecordReader:
             return None
         if len(quote) > MAX_QUOTE:
             self.problem(raw, entry, f"{where}.quote", f"{len(quote)} characters; quote at most {MAX_QUOTE}")
-        return Source(document, " ".join(quote.split()), url or None)
+        attested = None
+        if item.get("attested") not in (None, ""):
+            try:
+                attested = PartialDate.parse(item["attested"])
+            except BadDate as exc:
+                self.problem(raw, entry, f"{where}.attested", str(exc))
+        return Source(document, " ".join(quote.split()), url or None, attested)
 
     def entity(self, raw: dict[str, Any], label: str) -> Entity | None:
         """The entity of one entry (`label` says where it is, e.g. `entities[3]`), or None."""
@@ -406,6 +413,8 @@ def read_seed(data_dir: Path) -> SeedRead:
         rel_seen[key] = (file, line)
         if not dangling:
             unique_rels.append((file, line, r))
+    kinds = {e.id: e.kind for _, _, e in unique_entities}
+    problems += [Problem(*finding) for finding in check_dating(unique_rels, kinds)]
     return SeedRead(unique_entities, unique_rels, ordered(problems), dataset_version(files))
 
 

@@ -51,7 +51,8 @@ def test_readme_counts_are_the_data(seed_dataset) -> None:  # type: ignore[no-un
     dated = round(100 * sum(r.dated for r in rels) / len(rels))
     expected = f"{len(seed_dataset.entities)} entities"
     assert expected in README
-    assert f"and {len(rels)}\nrelationships, {dated} % of them dated" in README
+    attested = round(100 * sum(bool(r.attested) and not r.dated for r in rels) / len(rels))
+    assert f"and {len(rels)}\nrelationships, {dated} % of them dated and {attested} % more attested" in README
 
 
 def test_readme_story_is_the_real_answer(roomy_client: TestClient) -> None:

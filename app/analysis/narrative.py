@@ -9,12 +9,11 @@ whether a link is over ("were twinned from 1947 to 2012", "have been twinned sin
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from typing import Literal
 
-from app.dates import DAY_MIN, PartialDate
+from app.dates import PartialDate
 from app.model import Entity, Relationship
 from app.stores.base import Hop
 from app.vocabulary import REL_TYPE_BY_NAME, Kind, wording
@@ -150,16 +149,14 @@ def human_date(d: PartialDate) -> str:
 
 
 def dating(rel: Relationship) -> str:
-    """ "dated" (a source dates start or end), "attested" (only seen in force at a date) or
-    "undated". An attested-only link has no start but an effective period that begins."""
-    if rel.dated:
-        return "dated"
-    return "attested" if rel.period.first > DAY_MIN else "undated"
+    """How the link's beginning is known (`Relationship.dating`): "dated", "attested" or "undated"."""
+    return rel.dating
 
 
 def _attested_year(rel: Relationship) -> str:
-    first: dt.date = rel.period.first
-    return str(first.year)
+    """The earliest attestation as people write it ("2018", "February 2015")."""
+    first = rel.earliest_attested
+    return human_date(first) if first else str(rel.period.first.year)
 
 
 def _on(d: PartialDate) -> str:

@@ -366,8 +366,8 @@ def find_paths(store: GraphStore, req: PathRequest) -> PathsResult:
 
 
 def chain_period(path: Path) -> dict[str, Any]:
-    """When the whole chain was in place: the latest start and the earliest end."""
-    starts = [h.rel.start for h in path if h.rel.start]
+    """When the whole chain was in place: the latest start (or attestation) and the earliest end."""
+    starts = [d for h in path if (d := h.rel.start or h.rel.earliest_attested)]
     ends = [h.rel.end for h in path if h.rel.end]
     start = max(starts, key=lambda d: d.first_day) if starts else None
     end = min(ends, key=lambda d: d.last_day) if ends else None
@@ -393,6 +393,8 @@ def describe_path(
     period = chain_period(path)
     if not period["simultaneous"]:
         narrative += " The links were not all in place at the same time."
+    if any(h.rel.dating == "attested" for h in path):
+        narrative += ' Links told "as of" or "by" a date are counted from when a source first attests them.'
     return {
         "nodes": [_node(entities, n) for n in node_ids],
         "relationships": [
@@ -417,5 +419,17 @@ def _node(entities: dict[str, Entity], entity_id: str) -> dict[str, Any]:
 
 
 def _rel_fields(d: dict[str, Any]) -> dict[str, Any]:
-    keys = ("type", "source", "target", "start", "end", "circa", "status", "description", "sources")
+    keys = (
+        "type",
+        "source",
+        "target",
+        "start",
+        "end",
+        "circa",
+        "attested",
+        "dating",
+        "status",
+        "description",
+        "sources",
+    )
     return {k: d[k] for k in keys}

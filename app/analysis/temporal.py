@@ -3,6 +3,9 @@
 A chain r1, …, rk is time-respecting when there are days t1 ≤ … ≤ tk with each ti inside
 ri's period: it only uses a link while (or once) it was in place. The earliest such days
 are found greedily: ti = max(t(i-1), first day of ri), which must not pass ri's last day.
+
+A link's period is its effective one (`Relationship.period`): a link no source dates the
+start of counts from its earliest attestation, and an undated one from any day.
 """
 
 from __future__ import annotations

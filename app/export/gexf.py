@@ -3,7 +3,8 @@
 - `<graph mode="dynamic" timeformat="date">`; every dated relationship is an edge with one
   `<spell>` from its first to its last day. A date keeps its precision, so a relationship
   from 1998 to 2001 has the spell 1998-01-01 … 2001-12-31, and an open end is left out
-  (the spell runs on). Undated relationships have no spell: they hold at all times.
+  (the spell runs on). A relationship no source dates the start of begins at its earliest
+  attestation; one neither dated nor attested has no spell: it holds at all times.
 - A node's spells are the union of its relationships' spells (merged where they meet), so
   an entity appears with its first tie and goes when its last one ends; an entity with an
   undated relationship, or none, is always there.

@@ -17,8 +17,9 @@ Interval = tuple[dt.date, dt.date]
 
 
 def edge_interval(rel: Relationship) -> Interval | None:
-    """The days a relationship is in force, or None when it is undated (always in force)."""
-    if not rel.dated:
+    """The days a relationship is in force (from its start or earliest attestation), or None
+    when it is neither dated nor attested (always in force)."""
+    if not (rel.dated or rel.attested):
         return None
     return rel.period.first, rel.period.last
 

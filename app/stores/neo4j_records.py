@@ -34,8 +34,8 @@ def source_props(sources: Iterable[Source]) -> dict[str, list[Any] | None]:
     Examples
     --------
     >>> p = source_props([Source("a.pdf", "one"), Source("b.pdf", "two"), Source("a.pdf", "three")])
-    >>> p["source_documents"], p["source_quote_document"], p["source_urls"]
-    (['a.pdf', 'b.pdf'], [0, 1, 0], None)
+    >>> p["source_documents"], p["source_quote_document"], p["source_urls"], p["source_attested"]
+    (['a.pdf', 'b.pdf'], [0, 1, 0], None, None)
     >>> sources_from(p) == (Source("a.pdf", "one"), Source("b.pdf", "two"), Source("a.pdf", "three"))
     True
     """
@@ -47,6 +47,9 @@ def source_props(sources: Iterable[Source]) -> dict[str, list[Any] | None]:
         "source_quotes": [s.quote for s in sources],
         "source_quote_document": where,
         "source_urls": [s.url or "" for s in sources] if any(s.url for s in sources) else None,
+        # The date each quote attests the fact (seed/README.md, "What the dates mean"); like
+        # the URLs, set only where a source has one ("" for the others), else null.
+        "source_attested": [str(s.attested or "") for s in sources] if any(s.attested for s in sources) else None,
     }
 
 
@@ -56,7 +59,11 @@ def sources_from(props: dict[str, Any]) -> tuple[Source, ...]:
     quotes = props.get("source_quotes") or []
     where = props.get("source_quote_document") or []
     urls = props.get("source_urls") or [""] * len(quotes)
-    return tuple(Source(documents[i], q, u or None) for i, q, u in zip(where, quotes, urls, strict=True))
+    attested = props.get("source_attested") or [""] * len(quotes)
+    return tuple(
+        Source(documents[i], q, u or None, PartialDate.parse(a) if a else None)
+        for i, q, u, a in zip(where, quotes, urls, attested, strict=True)
+    )
 
 
 def entity_props(e: Entity) -> dict[str, Any]:
@@ -85,6 +92,8 @@ def relationship_props(r: Relationship) -> dict[str, Any]:
         "end_precision": r.end.precision if r.end else None,
         "first": r.period.first, "last": r.period.last,
         "circa": r.circa, "status": r.status, "description": r.description,
+        # Derived, for Browser users and Cypher: how the beginning is known, and when attested.
+        "dating": r.dating, "attested": [str(d) for d in r.attested],
         **source_props(r.sources),
     }  # fmt: skip
 

@@ -24,7 +24,7 @@ def test_shortest_path_is_the_two_hop_one(fixture_client: TestClient) -> None:
     assert path["time_respecting"] is False
     assert path["period"] == {"start": "2010", "end": "2005", "simultaneous": False}
     assert [r["type"] for r in path["relationships"]] == ["PARTNER_OF", "COOPERATED_WITH"]
-    assert path["relationships"][0]["sources"] == [{"document": "fixture.txt", "quote": "hand-made"}]
+    assert path["relationships"][0]["sources"] == [{"document": "fixture.txt", "quote": "hand-made", "attested": None}]
     assert path["narrative"].startswith(
         "Alpha Kommune and Beta A/S were partners from 2010 to 2012; Beta A/S and Gamma worked together from 2000 to 2005."
     )
