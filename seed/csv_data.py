@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from app.model import Dataset, Entity, Relationship, Source
 from seed.loader import SYNTAX, Problem, RecordReader, identity
 
-SOURCE_COLUMNS = ("source_document", "source_quote", "source_url")
+SOURCE_COLUMNS = ("source_document", "source_quote", "source_url", "source_attested")
 ENTITY_COLUMNS = ("id", "kind", "name", "name_en", "aliases", "country", "lat", "lon", "description")
 RELATIONSHIP_COLUMNS = ("source", "type", "target", "start", "end", "circa", "status", "description", *SOURCE_COLUMNS)
 ENTITIES_FILE = "entities.csv"
@@ -48,6 +48,7 @@ class _CsvReader(RecordReader):
         "sources[0].document": "source_document",
         "sources[0].quote": "source_quote",
         "sources[0].url": "source_url",
+        "sources[0].attested": "source_attested",
     }
     dataset_records: ClassVar[bool] = True
 
@@ -80,9 +81,9 @@ def _raw(cells: dict[str, str | None], line: int, entity: bool) -> dict[str, Any
         raw["lat"], raw["lon"] = _number(cells.get("lat")), _number(cells.get("lon"))
     else:
         raw["circa"] = _flag(cells.get("circa"))
-    document, quote, url = (cells.get(c) for c in SOURCE_COLUMNS)
+    document, quote, url, attested = (cells.get(c) for c in SOURCE_COLUMNS)
     if document or quote or url:
-        raw["sources"] = [{"document": document, "quote": quote, "url": url}]
+        raw["sources"] = [{"document": document, "quote": quote, "url": url, "attested": attested}]
     return raw
 
 
@@ -176,7 +177,9 @@ def read_csv_file(path: Path, problems: list[Problem]) -> Iterator[tuple[str, An
 
 
 def _source_cells(source: Source | None) -> list[str]:
-    return [source.document, source.quote, source.url or ""] if source else ["", "", ""]
+    if not source:
+        return ["", "", "", ""]
+    return [source.document, source.quote, source.url or "", str(source.attested) if source.attested else ""]
 
 
 def _text(value: object) -> str:

@@ -62,6 +62,12 @@ TYPE_SHAPE: dict[str, tuple[float, tuple[Kind, ...], tuple[Kind, ...]]] = {
     "AWARDED": (1, (K.Institution, K.Network), (K.Municipality, K.Company, K.Person, K.ForeignCity)),
     "MERGED_INTO": (0.5, (K.Municipality,), (K.Municipality,)),
     "SUCCEEDED": (0.5, (K.Institution, K.Network, K.Project), (K.Institution, K.Network, K.Project)),
+    "PART_OF": (1, (K.Institution, K.Network, K.Project, K.Event), (K.Institution, K.Network, K.Event)),
+    "EXPLORED_PARTNERSHIP_WITH": (0.5, (K.Municipality, K.Region), (K.ForeignCity, K.ForeignRegion)),
+    "CONTACT_FOR": (0.5, (K.Person,), _ACTIVITIES),
+    "AUTHORED": (0.5, (K.Institution, K.Company, K.Person), (K.Project,)),
+    "COMMISSIONED": (0.5, (K.Municipality, K.Region, K.Institution), (K.Project,)),
+    "LEARNED_FROM": (0.5, _ORGS, (K.ForeignCity, K.ForeignRegion, K.Institution)),
 }
 # fmt: on
 COUNTRIES = (
@@ -181,23 +187,27 @@ def _relationships(n: int, kinds: list[Kind], rng: np.random.Generator) -> Itera
                     continue
                 seen.add(key)
                 end = ""
-                if start and ended < WITH_END:
+                event = REL_TYPE_BY_NAME[rtype].event  # happens once: start = end (seed/README.md)
+                if event:
+                    end = start
+                elif start and ended < WITH_END:
                     end = str(min(LAST_YEAR, int(start[:4]) + int(rng.geometric(0.15))))
                 status = "ended" if end else ("active" if start and extra < 0.3 else "")
                 made_circa = "true" if start and len(start) == 4 and circa < CIRCA else ""
                 register = f"https://example.org/register/{rtype.lower()}/{len(seen)}" if extra < 0.5 else ""
                 document = "" if register else "synthetic-register.csv"
-                row = [a, rtype, b, start, end, made_circa, status, "", document, "", register]
+                row = [a, rtype, b, start, end, made_circa, status, "", document, "", register, ""]
                 yield row
                 if extra > 1 - TWO_SOURCES:  # a second source: the same relationship in another register
-                    yield [*row[:8], "second-register.xlsx", "", ""]
+                    yield [*row[:8], "second-register.xlsx", "", "", ""]
                 if extra < PARALLEL and start and int(start[:4]) < LAST_YEAR:  # renewed: the same pair again
                     renewed = str(int(start[:4]) + 1 + int(rng.integers(0, LAST_YEAR - int(start[:4]))))
                     rkey = (*sorted((a, b)), rtype, renewed) if symmetric else (a, b, rtype, renewed)
                     if rkey not in seen and made + 1 < count:
                         seen.add(rkey)
                         made += 1
-                        yield [a, rtype, b, renewed, "", "", "active", "renewed", "synthetic-register.csv", "", ""]
+                        end, status = (renewed, "ended") if event else ("", "active")
+                        yield [a, rtype, b, renewed, end, "", status, "renewed", "synthetic-register.csv", "", "", ""]
                 made += 1
                 if made >= count:
                     break

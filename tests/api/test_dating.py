@@ -28,7 +28,7 @@ from tests.conftest import BACKENDS, _store
 
 
 def _src(attested: str | None = None) -> tuple[Source, ...]:
-    return (Source("fixture.txt", "hand-made", PartialDate.parse(attested) if attested else None),)
+    return (Source("fixture.txt", "hand-made", attested=PartialDate.parse(attested) if attested else None),)
 
 
 def _rel(
@@ -138,7 +138,9 @@ def test_sentences_tell_each_dating(dating_client: TestClient) -> None:
 def paths(client: TestClient, **params: str) -> list[dict]:
     response = client.get("/paths", params=params)
     assert response.status_code == 200, response.text
-    return response.json()["paths"]
+    body = response.json()
+    assert not body.get("truncated"), body["notes"]  # a capped search would not prove absence
+    return body["paths"]
 
 
 def test_temporal_path_counts_an_attested_link_from_its_attestation(dating_client: TestClient) -> None:

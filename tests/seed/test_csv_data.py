@@ -58,7 +58,7 @@ def test_csv_beside_yaml_and_with_a_bom(tmp_path: Path, settings: Settings) -> N
     entity = next(e for *_, e in read.entities if e.id == "roskilde-kommune")
     assert entity.aliases == ("Roskilde", "Roskildé") and entity.name_en is None and entity.lat == 55.64
     assert rels["MEMBER_OF"].to_dict()["sources"] == [
-        {"document": "", "quote": "", "url": "https://example.org/register/1"}
+        {"document": "", "quote": "", "url": "https://example.org/register/1", "attested": None}
     ]
     assert "url" not in rels["TWINNED_WITH"].to_dict()["sources"][0]  # the shape of quoted sources is unchanged
 
@@ -69,8 +69,8 @@ ENTITIES = [
     ["interreg", "Network", "Interreg", "", "", "", "", "", "EU programme"],
 ]
 RELATIONSHIPS = [
-    ["aarhus", "MEMBER_OF", "interreg", "2001", "2006", "", "ended", "", "register.xlsx", "", ""],
-    ["aarhus", "TWINNED_WITH", "lund", "1947", "", "true", "", "", DOC, QUOTE, ""],
+    ["aarhus", "MEMBER_OF", "interreg", "2001", "2006", "", "ended", "", "register.xlsx", "", "", ""],
+    ["aarhus", "TWINNED_WITH", "lund", "1947", "", "true", "", "", DOC, QUOTE, "", ""],
 ]
 
 
