@@ -190,6 +190,12 @@ WORDING: dict[str, Wording] = {
     "HELD_OFFICE": Wording(Family.organisation, "held office in", "has held office in", "had as an office holder", "has had as an office holder"),
     "MERGED_INTO": Wording(Family.organisation, "was merged into", None, "absorbed", None),
     "SUCCEEDED": Wording(Family.organisation, "succeeded", None, "was succeeded by", None),
+    "PART_OF": Wording(Family.organisation, "was part of", "has been part of", "included", "has included", "is part of", "includes"),
+    "EXPLORED_PARTNERSHIP_WITH": Wording(Family.contact, "explored a partnership with", "has explored a partnership with", "was approached about a partnership by", "has been approached about a partnership by"),
+    "CONTACT_FOR": Wording(Family.project, "was the contact for", "has been the contact for", "had as its contact", "has had as its contact"),
+    "COMMISSIONED": Wording(Family.project, "commissioned", None, "was commissioned by", None),
+    "AUTHORED": Wording(Family.project, "wrote", None, "was written by", None),
+    "LEARNED_FROM": Wording(Family.support, "drew inspiration from", "has drawn inspiration from", "inspired", "has inspired"),
     "LOCATED_IN": Wording(Family.structural, "was located in", "has been located in", "was home to", "has been home to", "is located in", "is home to"),
 }
 # fmt: on

@@ -23,7 +23,8 @@ LANGS: tuple[str, ...] = ("en", "da")
 
 # How an attested-only link is dated ("by 2018"): the one switch for the dating form of
 # links a source shows in force at a date without saying when they began.
-ATTESTED_FORM = "by {}"
+ATTESTED_FORM = "by {}"  # an event: it had happened by then
+ATTESTED_STATE_FORM = "as of {}"  # a state: it held then (seed/README.md, "What the dates mean")
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -201,7 +202,7 @@ def _when(rel: Relationship, event: bool) -> tuple[str, bool]:
     if end:
         return f"until {c}{human_date(end)}", False
     if dating(rel) == "attested":
-        return ATTESTED_FORM.format(_attested_year(rel)), False
+        return (ATTESTED_FORM if event else ATTESTED_STATE_FORM).format(_attested_year(rel)), False
     return "", not over
 
 

@@ -103,15 +103,15 @@ def test_the_issue_examples() -> None:
     )
 
 
-def test_attested_links_read_by_their_year(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A link only attested in force (no start, an effective period that begins) reads "by 2018"."""
-    import datetime as dt
+def test_attested_links_read_by_their_year() -> None:
+    """A state only attested (no start) reads "as of 2018"; an attested event "by 2018"."""
+    from app.model import Source
 
-    from app.dates import Period
-
-    rel = Relationship("a", "MEMBER_OF", "p")
-    object.__setattr__(rel, "period", Period(dt.date(2018, 1, 1)))
-    assert relationship_sentence(rel, ENTITIES).endswith(" by 2018.")
+    attested = (Source("d.txt", "q", attested=D("2018")),)
+    assert relationship_sentence(Relationship("a", "MEMBER_OF", "p", sources=attested), ENTITIES).endswith(
+        " as of 2018."
+    )
+    assert relationship_sentence(Relationship("a", "VISITED", "p", sources=attested), ENTITIES).endswith(" by 2018.")
 
 
 @pytest.mark.parametrize(

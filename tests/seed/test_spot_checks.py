@@ -217,13 +217,13 @@ def test_smaller_points(seed_dataset: Dataset) -> None:
 
 
 def test_sentences_say_since_for_starts_and_as_of_for_attestations(seed_dataset: Dataset) -> None:
-    """Aarhus and Harbin "since 1984"; VIA owns CDEU "as of 2018"; Bundsgaard mayor "as of 2015-02"."""
+    """Aarhus and Harbin "since 1984"; VIA owns CDEU "as of 2018"; Bundsgaard mayor "as of February 2015"."""
     from app.analysis.narrative import relationship_sentence
 
     entities = {e.id: e for e in seed_dataset.entities}
     twinning = one(seed_dataset, "aarhus-kommune", "TWINNED_WITH", "harbin")
-    assert relationship_sentence(twinning, entities).endswith("(since 1984).")
+    assert relationship_sentence(twinning, entities).endswith("since 1984.")
     owner = one(seed_dataset, "via-university-college", "OWNS", "central-denmark-eu-office")
-    assert relationship_sentence(owner, entities).endswith("(as of 2018).")
+    assert relationship_sentence(owner, entities).endswith("as of 2018.")
     mayor = one(seed_dataset, "jacob-bundsgaard", "HELD_OFFICE", "aarhus-kommune")
-    assert relationship_sentence(mayor, entities).endswith("(as of 2015-02).")
+    assert relationship_sentence(mayor, entities).endswith("as of February 2015.")
