@@ -75,3 +75,25 @@ def test_launcher_serves_guide_to_the_browser_origin_only(neo4j_server: LocalNeo
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own local server
         assert response.headers["Access-Control-Allow-Origin"] == browser_origin
         assert "City Diplomacy Graph" in response.read().decode("utf-8")
+
+
+@pytest.mark.neo4j
+def test_guide_queries_answer_with_names_and_written_dates(neo4j_loader, seed_dataset: Dataset, neo4j_driver) -> None:  # type: ignore[no-untyped-def]
+    """The guide's queries, run on the seed data: names, dates as written, each document once."""
+    neo4j_loader(seed_dataset)
+    registry = CypherRegistry()
+    written = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+    with neo4j_driver.session() as session:
+        flagship = session.run(registry["browser_grundfos_to_irbid"]).values()
+        names = {n["name"] for row in flagship for path in row for n in path.nodes}
+        assert {"Grundfos", "Viborg Kommune", "Irbid"} <= names
+        twins = session.run(registry["browser_twin_towns"]).data()
+        assert twins and all(written.match(t["since"]) for t in twins if t["since"] is not None)
+        assert any(t["since"] is None for t in twins) and twins[-1]["since"] is None  # undated last
+        chains = session.run(registry["browser_time_respecting"]).data()
+        assert chains and all(c["chain"][0] == "Grundfos" and c["chain"][-1] == "Irbid" for c in chains)
+        sources = session.run(registry["browser_sources"]).data()
+        assert {(s["since"], s["until"]) for s in sources if s["link"] == "COOPERATED_WITH"} == {("2010", "2018")}
+        assert all(s["document"] and s["quote"] for s in sources)
+        found = session.run(registry["browser_search"]).data()
+        assert found[0]["name"] == "Marijampolė"
