@@ -63,7 +63,8 @@ def test_api_serves_guide_and_style_with_cors(client: TestClient, seed_dataset: 
 @pytest.mark.neo4j
 def test_launcher_serves_guide_to_the_browser_origin_only(neo4j_server: LocalNeo4j) -> None:
     """The local launcher's guide server answers the Browser's origin (preflight and GET), no other."""
-    line = next(x for x in neo4j_server.output if x.startswith("Browser guide and style on connect:"))
+    # the last such line: a test that restarts the server gives the guide a new free port
+    line = [x for x in neo4j_server.output if x.startswith("Browser guide and style on connect:")][-1]
     url = line.split(": ", 1)[1].strip()
     browser_origin = f"http://localhost:{neo4j_server.http_port}"
     for origin, allowed in ((browser_origin, browser_origin), ("http://evil.example", None)):
