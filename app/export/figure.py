@@ -265,7 +265,7 @@ def label_text(name: str, width: int = 24, lines: int = 3) -> str:
     Examples
     --------
     >>> label_text("Irbid pilot on energy use and water loss").splitlines()
-    ['Irbid pilot on energy use', 'and water loss']
+    ['Irbid pilot on energy', 'use and water loss']
     """
     wrapped = textwrap.wrap(name, width) or [name]
     if len(wrapped) > lines:
