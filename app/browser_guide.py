@@ -85,10 +85,14 @@ def _holdings(entities: list[Entity], relationships: list[Relationship]) -> str:
 _STORAGE = """<p><b>Dates as written.</b> <code>r.start</code> and <code>r.end</code> hold a date as the
 source writes it: <code>"2018"</code>, <code>"2010-01"</code> or <code>"2007-01-10"</code>, with
 <code>start_precision</code>/<code>end_precision</code> (<code>year</code>, <code>month</code>,
-<code>day</code>). A year stands for the whole year.</p>
+<code>day</code>). A year stands for the whole year. Where a source says a link existed at some date
+but not when it began, <code>attested</code> lists those dates as written, and <code>dating</code>
+says how the beginning is known: <code>dated</code> (a start), <code>attested</code> or
+<code>undated</code>.</p>
 <p><b>Dates for filtering.</b> <code>r.first</code> and <code>r.last</code> are Neo4j
 <code>Date</code> values: the first day the start covers and the last day the end covers
-(<code>"2018"</code> as an end is 2018-12-31). Open ends are 0001-01-01 and 9999-12-31, so
+(<code>"2018"</code> as an end is 2018-12-31); an attested link begins at its earliest
+attestation. Open ends are 0001-01-01 and 9999-12-31, so
 an undated link is in force at any date. Both are range-indexed per type. "In force in 2016":
 <code>r.first &lt;= date('2016-12-31') AND r.last &gt;= date('2016-01-01')</code>.</p>
 <p><b>Sources.</b> Every entity and link cites the seed documents (by file name) with short

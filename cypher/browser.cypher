@@ -91,13 +91,15 @@ RETURN p
 
 // name: browser_undated
 // How much do the sources date?
-// Per relationship type: how many links carry a start date as written, at which precision,
-// and how many are undated (taken as always in force by the date filters).
+// Per relationship type: how many links have a start date as written (and at which
+// precision), how many are only attested (a source shows them in force at some date), and
+// how many are undated (taken as always in force by the date filters).
 MATCH ()-[r]->()
 RETURN type(r) AS type, count(*) AS links, count(r.start) AS dated,
        count(CASE r.start_precision WHEN 'year' THEN 1 END) AS to_the_year,
        count(CASE WHEN r.start_precision IN ['month', 'day'] THEN 1 END) AS finer,
-       count(*) - count(r.start) AS undated
+       count(CASE r.dating WHEN 'attested' THEN 1 END) AS attested_only,
+       count(CASE r.dating WHEN 'undated' THEN 1 END) AS undated
 ORDER BY links DESC
 
 // name: browser_overview

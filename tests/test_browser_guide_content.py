@@ -98,3 +98,14 @@ def test_guide_queries_answer_with_names_and_written_dates(neo4j_loader, seed_da
         assert all(s["document"] and s["quote"] for s in sources)
         found = session.run(registry["browser_search"]).data()
         assert found[0]["name"] == "Marijampolė"
+
+
+@pytest.mark.neo4j
+def test_dating_counts_add_up(neo4j_loader, seed_dataset: Dataset, neo4j_driver) -> None:  # type: ignore[no-untyped-def]
+    """The guide's dating table: dated, attested-only and undated links add up to every link."""
+    neo4j_loader(seed_dataset)
+    with neo4j_driver.session() as session:
+        rows = session.run(CypherRegistry()["browser_undated"]).data()
+    assert sum(r["links"] for r in rows) == len(seed_dataset.relationships)
+    assert all(r["dated"] + r["attested_only"] + r["undated"] == r["links"] for r in rows)
+    assert sum(r["attested_only"] for r in rows) == sum(1 for r in seed_dataset.relationships if r.dating == "attested")
