@@ -55,7 +55,9 @@ def hammer(base: str, store_backend: str, copies: int) -> None:
     health_codes: list[int] = []
 
     def watch_health() -> None:
-        with httpx.Client(base_url=base, timeout=GENEROUS) as c:
+        # A new connection per probe: what is measured is the server's answer, not the race
+        # between reusing a kept-alive connection and the server closing it.
+        with httpx.Client(base_url=base, timeout=GENEROUS, headers={"Connection": "close"}) as c:
             while not stop.is_set():
                 r = c.get("/health")
                 health_codes.append(r.status_code)
