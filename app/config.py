@@ -99,6 +99,15 @@ class Settings(BaseSettings):
         le=600,
         description="Seconds a heavy request waits for a slot before it gets 429 with `Retry-After`.",
     )
+    betweenness_exact_max_nodes: int = Field(
+        5000,
+        ge=3,
+        description="Betweenness is exact on graphs of up to this many linked entities; above, it is estimated "
+        "from `betweenness_samples` source entities and the answer says `approximate: true`.",
+    )
+    betweenness_samples: int = Field(
+        500, ge=10, description="Source entities a sampled betweenness estimate starts from (fixed seed)."
+    )
     log_level: str = Field("INFO", description="Logging level of the service.")
 
     @property

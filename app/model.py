@@ -149,6 +149,18 @@ class Relationship:
 
 
 @dataclass(frozen=True)
+class Hop:
+    """One step of a path: a relationship walked from `start` to `end` (either way round)."""
+
+    rel: Relationship
+    start: str
+    end: str
+
+
+Path = tuple[Hop, ...]
+
+
+@dataclass(frozen=True)
 class Dataset:
     """All entities and relationships, as loaded from the seed files."""
 

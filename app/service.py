@@ -24,7 +24,7 @@ from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
-from app.stores.base import NOT_LOADED, GraphStore, PathMode
+from app.stores.base import NOT_LOADED, AnalyticsStore, CentralityPlan, GraphStore, PathMode, Scores
 
 LIMIT_MAX = 500
 
@@ -38,6 +38,7 @@ class CityGraph:
         self._index: EntityIndex | None = None
         self._seen_version = store.version
         self._lock = threading.Lock()
+        self.plan = CentralityPlan(settings.betweenness_exact_max_nodes, settings.betweenness_samples)
         self._graphs = lru_cache(maxsize=64)(self._build_graphs)
         self._scores = lru_cache(maxsize=256)(self._compute_scores)
         self._brokers = lru_cache(maxsize=64)(self._rank_brokers)
@@ -230,9 +231,14 @@ class CityGraph:
         entities, rels = self.store.snapshot(rel_filter)
         return undirected(entities, rels), directed(rels), entities
 
-    def _compute_scores(self, metric: str, rel_filter: RelFilter) -> list[tuple[str, float, int]]:
-        graph, _, _ = self._graphs(rel_filter)
-        return centrality.ranked(centrality.scores(graph, metric))
+    def _compute_scores(self, metric: str, rel_filter: RelFilter) -> tuple[list[tuple[str, float, int]], Scores]:
+        """Ranked scores, and how they were found (in the database where the store can)."""
+        if isinstance(self.store, AnalyticsStore):
+            found = self.store.centrality(metric, rel_filter, self.plan)
+        else:
+            graph, _, _ = self._graphs(rel_filter)
+            found = centrality.compute(graph, metric, self.plan)
+        return centrality.ranked(centrality.rounded(found.values)), found
 
     def _check_metric(self, metric: str) -> None:
         if metric not in centrality.METRICS:
@@ -245,15 +251,18 @@ class CityGraph:
         check_range("limit", limit, 1, LIMIT_MAX)
         wanted = parse_kinds(kinds)
         by_id = self.entities_by_id()
+        ranking, found = self._scores(metric, rel_filter)
         rows = [
             {"entity": summary(by_id[node]), "score": score, "rank": rank}
-            for node, score, rank in self._scores(metric, rel_filter)
+            for node, score, rank in ranking
             if wanted is None or by_id[node].kind in wanted
         ]
         return {
             "metric": metric,
             "about": centrality.METRIC_HELP[metric],
             "window": _window(rel_filter),
+            "approximate": found.approximate,
+            "sample_size": found.sample_size,
             "count": len(rows),
             "results": rows[:limit],
         }
@@ -272,7 +281,7 @@ class CityGraph:
         for year in range(first, last + 1, step):
             limit.check("the centrality history")
             rel_filter = RelFilter.build(as_of=str(year))
-            rows = self._scores(metric, rel_filter)
+            rows, _ = self._scores(metric, rel_filter)
             hit = next(((s, r) for n, s, r in rows if n == entity.id), None)
             points.append(
                 {"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(rows)}
@@ -326,23 +335,24 @@ class CityGraph:
         return rows
 
     def stats(self) -> dict[str, Any]:
-        entities, rels = self.store.snapshot(RelFilter())
-        decades: Counter[str] = Counter()
-        for r in rels:
-            decades[f"{r.start.year // 10 * 10}s" if r.start else "undated"] += 1
-        sources = Counter(s.document for r in rels for s in r.sources)
+        if isinstance(self.store, AnalyticsStore):
+            counts = self.store.stats_counts()
+        else:
+            counts = count_snapshot(*self.store.snapshot(RelFilter()))
+        entities, rels = sum(counts["by_kind"].values()), sum(counts["by_type"].values())
+        decades = {f"{d}s" if d is not None else "undated": n for d, n in counts["by_decade"].items()}
         return {
             "dataset_version": self.store.version,
-            "entities": len(entities),
-            "relationships": len(rels),
-            "dated_share": round(sum(1 for r in rels if r.dated) / len(rels), 4) if rels else 0.0,
+            "entities": entities,
+            "relationships": rels,
+            "dated_share": round(counts["dated"] / rels, 4) if rels else 0.0,
             # Not dated, but a source says when it held (see seed/README.md, "What the dates mean").
-            "attested_share": round(sum(1 for r in rels if r.attested and not r.dated) / len(rels), 4) if rels else 0.0,
-            "by_dating": dict(sorted(Counter(r.dating for r in rels).items())),
-            "by_kind": dict(sorted(Counter(e.kind.value for e in entities).items())),
-            "by_type": dict(sorted(Counter(r.type for r in rels).items())),
+            "attested_share": round(counts["attested_only"] / rels, 4) if rels else 0.0,
+            "by_dating": dict(sorted(counts["by_dating"].items())),
+            "by_kind": dict(sorted(counts["by_kind"].items())),
+            "by_type": dict(sorted(counts["by_type"].items())),
             "by_decade": dict(sorted(decades.items())),
-            "by_document": dict(sorted(sources.items())),
+            "by_document": dict(sorted(counts["by_document"].items())),
         }
 
 
@@ -350,6 +360,19 @@ def _lang(lang: str) -> Lang:
     if lang not in LANGS:
         raise InvalidParameter("lang", f"unknown language {lang!r}", allowed=list(LANGS))
     return lang  # type: ignore[return-value]  # checked above
+
+
+def count_snapshot(entities: list[Entity], rels: list[Relationship]) -> dict[str, Any]:
+    """The counts of `/stats` over records in memory (the Neo4j store counts in Cypher)."""
+    return {
+        "by_kind": Counter(e.kind.value for e in entities),
+        "by_type": Counter(r.type for r in rels),
+        "by_decade": Counter(r.start.year // 10 * 10 if r.start else None for r in rels),
+        "by_dating": Counter(r.dating for r in rels),
+        "by_document": Counter(s.document for r in rels for s in r.sources),
+        "dated": sum(1 for r in rels if r.dated),
+        "attested_only": sum(1 for r in rels if r.attested and not r.dated),
+    }
 
 
 def _window(rel_filter: RelFilter) -> dict[str, str | None]:

@@ -19,10 +19,14 @@ fi
 # Persistent data lives next to this script unless told otherwise.
 export NEO4J_LOCAL_DATA_DIR="${NEO4J_LOCAL_DATA_DIR:-$here/data}"
 
+# GDS's jars are on the class path through the jar's manifest (so its kernel extension loads) and
+# in the plugins folder (so its procedures register); GDS needs unrestricted procedure access.
 # The --add-opens/netty flags are the ones Neo4j's own launcher passes to the JVM.
 exec java -Xmx"${NEO4J_LOCAL_HEAP:-1g}" \
   -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+ExitOnOutOfMemoryError \
   --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
   -Dio.netty.tryReflectionSetAccessible=true -Djdk.nio.maxCachedBufferSize=1024 -Dlog4j2.disable.jmx=true \
-  ${JAVA_OPTS:-} -jar "$jar" "$@"
+  ${JAVA_OPTS:-} -jar "$jar" \
+  -C server.directories.plugins="$here/target/plugins" -C 'dbms.security.procedures.unrestricted=gds.*' \
+  "$@"

@@ -7,6 +7,10 @@ from typing import Any
 
 import networkx as nx
 
+from app.stores.base import CentralityPlan, Scores
+
+SAMPLING_SEED = 1  # sampled betweenness starts from the same sources each time
+
 
 def eigenvector(graph: nx.Graph) -> dict[Any, float]:
     """Eigenvector centrality of the largest component; 0 elsewhere.
@@ -28,20 +32,43 @@ METRICS: dict[str, Callable[[nx.Graph], dict[Any, float]]] = {
     "betweenness": lambda g: nx.betweenness_centrality(g, normalized=True),
     "closeness": nx.closeness_centrality,
     "eigenvector": eigenvector,
-    "pagerank": lambda g: nx.pagerank(g, weight=None, tol=1e-10, max_iter=1000) if g.number_of_nodes() else {},
+    "pagerank": lambda g: nx.pagerank(g, weight=None, tol=1e-13, max_iter=1000) if g.number_of_nodes() else {},
 }
 METRIC_HELP = {
     "degree": "share of the other entities an entity is directly tied to",
-    "betweenness": "share of shortest paths between others that pass through the entity (brokers)",
+    "betweenness": "share of shortest paths between others that pass through the entity (brokers); "
+    "estimated from a sample of sources on large graphs (see `approximate`)",
     "closeness": "how near the entity is to all others it can reach (Wasserman–Faust for split graphs)",
     "eigenvector": "ties to well-tied entities count more (largest component; others score 0)",
     "pagerank": "eigenvector-like, with a damping of 0.85",
 }
-PRECISION = 10  # scores are rounded before ranking, so float noise cannot reorder ties
+# Scores are rounded before ranking, so float noise cannot reorder ties, and the two
+# backends (networkx here, GDS in Neo4j: both converge far below this) print alike.
+PRECISION = 8
 
 
-def scores(graph: nx.Graph, metric: str) -> dict[str, float]:
-    """Raw scores of every node for `metric` (one of `METRICS`).
+def compute(graph: nx.Graph, metric: str, plan: CentralityPlan | None = None) -> Scores:
+    """Normalised scores of every node for `metric` (one of `METRICS`), unrounded.
+
+    Betweenness is estimated from `plan.samples` sources when the graph has more than
+    `plan.exact_max_nodes` nodes, as the Neo4j backend does.
+    """
+    plan = plan or CentralityPlan()
+    if graph.number_of_nodes() == 0:
+        return Scores({})
+    if metric == "betweenness" and plan.betweenness_sampled(graph.number_of_nodes()):
+        values = nx.betweenness_centrality(graph, k=plan.samples, normalized=True, seed=SAMPLING_SEED)
+        return Scores(values, approximate=True, sample_size=plan.samples)
+    return Scores(METRICS[metric](graph))
+
+
+def rounded(values: dict[str, float]) -> dict[str, float]:
+    """Scores rounded to `PRECISION` decimals (and -0.0 made 0.0)."""
+    return {node: round(float(value), PRECISION) + 0.0 for node, value in values.items()}
+
+
+def scores(graph: nx.Graph, metric: str, plan: CentralityPlan | None = None) -> dict[str, float]:
+    """Rounded scores of every node for `metric`.
 
     Examples
     --------
@@ -49,10 +76,7 @@ def scores(graph: nx.Graph, metric: str) -> dict[str, float]:
     >>> scores(g, "betweenness")
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
     """
-    if graph.number_of_nodes() == 0:
-        return {}
-    raw = METRICS[metric](graph)
-    return {node: round(float(value), PRECISION) + 0.0 for node, value in raw.items()}
+    return rounded(compute(graph, metric, plan).values)
 
 
 def ranked(values: dict[str, float]) -> list[tuple[str, float, int]]:

@@ -14,8 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Literal
 
 from app.dates import PartialDate
-from app.model import Entity, Relationship
-from app.stores.base import Hop
+from app.model import Entity, Hop, Relationship
 from app.vocabulary import REL_TYPE_BY_NAME, Kind, wording
 
 Lang = Literal["en", "da"]

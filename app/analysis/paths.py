@@ -13,12 +13,12 @@ from typing import Any
 
 from app import deadline
 from app.analysis.narrative import Lang, path_narrative
-from app.analysis.temporal import earliest_days
 from app.dates import DAY_MAX, DAY_MIN
 from app.errors import QueryTimeout
 from app.filters import RelFilter
-from app.model import Entity, Relationship
-from app.stores.base import GraphStore, Path, PathMode, SegmentQuery, SegmentResult
+from app.model import Entity, Path, Relationship
+from app.stores.base import GraphStore, PathMode, SegmentQuery, SegmentResult
+from app.temporal import earliest_days
 from app.vocabulary import FAMILY_COST, Family, wording
 
 SHARED_ACTIVITY_BONUS = 1.5  # two parties acting in one project: it names what they did together
@@ -92,7 +92,7 @@ def story_cost(path: Path) -> float:
     Examples
     --------
     >>> from app.dates import PartialDate as D
-    >>> from app.stores.base import Hop
+    >>> from app.model import Hop
     >>> led = Relationship("v", "LED", "p", start=D.parse("2016"), end=D.parse("2018"))
     >>> took = Relationship("g", "PARTICIPATED_IN", "p", start=D.parse("2016"), end=D.parse("2018"))
     >>> worked = Relationship("g", "COOPERATED_WITH", "v", start=D.parse("2014"), end=D.parse("2018"))

@@ -1,17 +1,22 @@
-"""The `GraphStore` protocol: what the service needs from a graph database.
+"""What the service needs from a graph database, by capability.
 
-Stores answer questions about records; ranking, composing, explaining and scoring are
-written once, above the stores (`app.analysis`), so both backends give the same answers.
+`LookupStore` (versions, counts, entities), `TraversalStore` (a neighbourhood, path
+segments), `ExportStore` (a window's records) make up `GraphStore`, which every backend
+implements. `AnalyticsStore` is optional: a store that can compute centrality and counts
+itself (Neo4j through GDS) says so, and the service uses it instead of pulling the
+snapshot into networkx. Stores answer questions about records; ranking, composing,
+explaining and scoring are written once, above the stores (`app.analysis`), so both
+backends give the same answers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from app.filters import RelFilter
-from app.model import Entity, Relationship
+from app.model import Entity, Path, Relationship
 from app.vocabulary import HUB_KINDS, Kind
 
 PathMode = Literal["shortest", "all", "temporal"]
@@ -19,18 +24,6 @@ PathMode = Literal["shortest", "all", "temporal"]
 
 # The version a store reports when no dataset is (completely) loaded.
 NOT_LOADED = "not-loaded"
-
-
-@dataclass(frozen=True)
-class Hop:
-    """One step of a path: a relationship walked from `start` to `end` (either way round)."""
-
-    rel: Relationship
-    start: str
-    end: str
-
-
-Path = tuple[Hop, ...]
 
 
 @dataclass(frozen=True)
@@ -61,8 +54,29 @@ class SegmentResult:
     stopped_by: str | None = None  # the cap that stopped it: "max_paths", "max_expansions" or "time"
 
 
-class GraphStore(Protocol):
-    """What the API needs from a graph database."""
+@dataclass(frozen=True)
+class CentralityPlan:
+    """How much work a centrality may do: betweenness is exact up to `exact_max_nodes`
+    nodes and estimated from `samples` source nodes above (both from `Settings`)."""
+
+    exact_max_nodes: int = 5000
+    samples: int = 500
+
+    def betweenness_sampled(self, nodes: int) -> bool:
+        return nodes > self.exact_max_nodes and self.samples < nodes
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Normalised centrality scores by entity id; `approximate` when sampled."""
+
+    values: dict[str, float]
+    approximate: bool = False
+    sample_size: int | None = None
+
+
+class LookupStore(Protocol):
+    """The dataset's version, sizes and entities."""
 
     backend: str
     version: str
@@ -76,17 +90,33 @@ class GraphStore(Protocol):
         in shared code (`app.analysis.names`), so both stores resolve alike."""
         ...
 
-    def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
-        """The entity's relationships, either direction, that pass the filter."""
-        ...
-
     def degrees(self) -> dict[str, int]:
         """Every entity's degree, all time."""
+        ...
+
+    def ping(self) -> str:
+        """The loaded dataset version; raises `StoreUnavailable` if the store cannot answer."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+
+class TraversalStore(Protocol):
+    """Walking the graph from given entities."""
+
+    def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
+        """The entity's relationships, either direction, that pass the filter."""
         ...
 
     def segment_paths(self, query: SegmentQuery) -> SegmentResult:
         """Paths between two entities: all shortest, all simple, or time-respecting."""
         ...
+
+
+class ExportStore(Protocol):
+    """A window's records, whole."""
 
     def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
         """Every entity and the relationships that pass the filter."""
@@ -108,10 +138,20 @@ class GraphStore(Protocol):
         None when nothing is dated."""
         ...
 
-    def ping(self) -> str:
-        """The loaded dataset version; raises `StoreUnavailable` if the store cannot answer."""
+
+class GraphStore(LookupStore, TraversalStore, ExportStore, Protocol):
+    """What every backend implements."""
+
+
+@runtime_checkable
+class AnalyticsStore(Protocol):
+    """A store that computes analytics where the data is (Neo4j: GDS and Cypher)."""
+
+    def centrality(self, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
+        """Normalised scores of every entity with a non-structural link in the window."""
         ...
 
-    def close(self) -> None:
-        """Release connections."""
+    def stats_counts(self) -> dict[str, Any]:
+        """The counts of `/stats`: by kind, type, decade (`None`: no start), dating and
+        document, and the numbers of dated and of attested-only relationships."""
         ...

@@ -16,11 +16,11 @@ from functools import cached_property
 import networkx as nx
 
 from app import deadline
-from app.analysis.temporal import advance
 from app.dates import DAY_MAX, DAY_MIN
 from app.filters import RelFilter
-from app.model import Dataset, Entity, Relationship
-from app.stores.base import Hop, Path, SegmentQuery, SegmentResult
+from app.model import Dataset, Entity, Hop, Path, Relationship
+from app.stores.base import SegmentQuery, SegmentResult
+from app.temporal import advance
 
 
 class MemoryStore:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -30,8 +31,9 @@ from app.cypher_registry import CypherRegistry
 from app.dates import DAY_MAX, DAY_MIN
 from app.errors import QueryTimeout, StoreUnavailable
 from app.filters import RelFilter
-from app.model import Entity, Relationship
-from app.stores.base import NOT_LOADED, Hop, Path, SegmentQuery, SegmentResult
+from app.model import Entity, Hop, Path, Relationship
+from app.stores import neo4j_analytics
+from app.stores.base import NOT_LOADED, CentralityPlan, Scores, SegmentQuery, SegmentResult
 from app.stores.neo4j_records import entity_from, relationship_from
 
 T = TypeVar("T")
@@ -217,6 +219,30 @@ class Neo4jStore:
             paths.append(tuple(Hop(self._rels[rid], nodes[i], nodes[i + 1]) for i, rid in enumerate(row["rels"])))
         capped = len(rows) >= query.max_paths
         return SegmentResult(paths, truncated=capped, stopped_by="max_paths" if capped else None)
+
+    # -- analytics in the database (`AnalyticsStore`) -------------------------------------
+
+    def centrality(self, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
+        return neo4j_analytics.centrality(self._read, metric, rel_filter, plan)
+
+    def stats_counts(self) -> dict[str, Any]:
+        rels = self._read("stats_relationships")
+
+        def total(key: str) -> Counter[Any]:
+            out: Counter[Any] = Counter()
+            for row in rels:
+                out[row[key]] += int(row["count"])
+            return out
+
+        return {
+            "by_kind": Counter({row["kind"]: int(row["count"]) for row in self._read("stats_entities")}),
+            "by_type": total("type"),
+            "by_decade": total("decade"),
+            "by_dating": total("dating"),
+            "by_document": Counter({row["document"]: int(row["count"]) for row in self._read("stats_documents")}),
+            "dated": total("dated")[True],
+            "attested_only": total("attested_only")[True],
+        }
 
     def close(self) -> None:
         self.driver.close()

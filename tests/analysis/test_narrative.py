@@ -8,8 +8,7 @@ import pytest
 
 from app.analysis.narrative import noun_phrase, path_narrative, period_label, relationship_sentence
 from app.dates import PartialDate
-from app.model import Entity, Relationship
-from app.stores.base import Hop
+from app.model import Entity, Hop, Relationship
 from app.vocabulary import REL_TYPE_BY_NAME, REL_TYPE_NAMES, WORDING, Kind
 
 ENTITIES = {

@@ -7,8 +7,7 @@ from fastapi.testclient import TestClient
 
 from app.analysis.paths import joins_by_location, story_cost
 from app.dates import PartialDate
-from app.model import Relationship
-from app.stores.base import Hop
+from app.model import Hop, Relationship
 
 D = PartialDate.parse
 

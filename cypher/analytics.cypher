@@ -1,0 +1,88 @@
+// Analytics in the database: GDS projections of one time window, the centrality algorithms
+// over them, and /stats as aggregations. $graph is a name the store generates (never user
+// input); $first/$last/$types filter like every relationship query; $structural lists the
+// types left out of the analytics graph (geography, not diplomacy).
+
+// name: gds_project
+// The simple undirected graph of a window: one edge per linked pair, however many
+// relationships (and in whichever direction) link it; only entities with a link are nodes.
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+  AND NOT type(r) IN $structural
+WITH DISTINCT CASE WHEN a.id < b.id THEN a ELSE b END AS s, CASE WHEN a.id < b.id THEN b ELSE a END AS t
+WITH gds.graph.project($graph, s, t, {}, {undirectedRelationshipTypes: ['*']}) AS g
+RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships
+
+// name: gds_project_with_loops
+// The same graph plus a loop on every node (A + I): same eigenvectors as A, but power
+// iteration converges on bipartite graphs too, where it would otherwise oscillate.
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+  AND NOT type(r) IN $structural
+WITH DISTINCT CASE WHEN a.id < b.id THEN a ELSE b END AS s, CASE WHEN a.id < b.id THEN b ELSE a END AS t
+UNWIND [[s, t], [s, s], [t, t]] AS pair
+WITH DISTINCT pair[0] AS s, pair[1] AS t
+WITH gds.graph.project($graph, s, t, {}, {undirectedRelationshipTypes: ['*']}) AS g
+RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships
+
+// name: gds_drop
+CALL gds.graph.drop($graph, false) YIELD graphName
+RETURN graphName
+
+// name: gds_degree
+CALL gds.degree.stream($graph) YIELD nodeId, score
+RETURN gds.util.asNode(nodeId).id AS id, score
+
+// name: gds_betweenness
+// $config: {} for exact, {samplingSize, samplingSeed} for the sampled estimate.
+CALL gds.betweenness.stream($graph, $config) YIELD nodeId, score
+RETURN gds.util.asNode(nodeId).id AS id, score
+
+// name: gds_closeness
+CALL gds.closeness.stream($graph, {useWassermanFaust: true}) YIELD nodeId, score
+RETURN gds.util.asNode(nodeId).id AS id, score
+
+// name: gds_pagerank
+CALL gds.pageRank.stream($graph, $config) YIELD nodeId, score
+RETURN gds.util.asNode(nodeId).id AS id, score
+
+// name: gds_largest_component
+// Weakly connected components written into the graph; the largest one (ties: the one whose
+// smallest id sorts last, as in the networkx version), and its size.
+CALL gds.wcc.mutate($graph, {mutateProperty: 'component'}) YIELD componentCount
+CALL gds.graph.nodeProperty.stream($graph, 'component') YIELD nodeId, propertyValue
+WITH propertyValue AS component, count(*) AS size, min(gds.util.asNode(nodeId).id) AS smallest
+ORDER BY size DESC, smallest DESC
+LIMIT 1
+RETURN component, size
+
+// name: gds_filter_component
+CALL gds.graph.filter($subgraph, $graph, 'n.component = $component', '*', {parameters: {component: $component}})
+YIELD nodeCount
+RETURN nodeCount
+
+// name: gds_eigenvector
+CALL gds.eigenvector.stream($graph, $config) YIELD nodeId, score
+RETURN gds.util.asNode(nodeId).id AS id, score
+
+// name: gds_eigenvector_iterations
+CALL gds.eigenvector.stats($graph, $config) YIELD ranIterations
+RETURN ranIterations
+
+// name: stats_entities
+MATCH (e:Entity)
+RETURN e.kind AS kind, count(*) AS count
+
+// name: stats_relationships
+// Relationships by type, decade of start (null: no start), dating, dated (a start or an end)
+// and attested only (neither, but a source says when it held). `start` is written "YYYY[-MM[-DD]]".
+MATCH (:Entity)-[r]->(:Entity)
+RETURN type(r) AS type, CASE WHEN r.start IS NULL THEN null ELSE toInteger(left(r.start, 4)) / 10 * 10 END AS decade,
+       r.dating AS dating, r.start IS NOT NULL OR r.end IS NOT NULL AS dated,
+       r.start IS NULL AND r.end IS NULL AND size(coalesce(r.attested, [])) > 0 AS attested_only, count(*) AS count
+
+// name: stats_documents
+// Sources by document: one per quote, as the documents are stored once per relationship.
+MATCH (:Entity)-[r]->(:Entity)
+UNWIND r.source_quote_document AS i
+RETURN r.source_documents[i] AS document, count(*) AS count
