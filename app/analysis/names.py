@@ -39,8 +39,17 @@ def entity_keys(entity: Entity) -> list[str]:
     return sorted({fold(n) for n in names if n and fold(n)})
 
 
-def match_score(keys: list[str], query: str) -> float:
-    """How well a folded query matches an entity's keys, from 0 to 1."""
+FUZZY_WEIGHT = 0.6  # a fuzzy match ranks below every exact, prefix or substring one
+
+
+def match_score(keys: list[str], query: str, floor: float = 0.0) -> float:
+    """How well a folded query matches an entity's keys, from 0 to 1 (scores below `floor`
+    count as 0 where that saves work).
+
+    The fuzzy comparison is skipped when its upper bound (`real_quick_ratio`, from the two
+    lengths alone) cannot reach `floor` or beat the best key so far, so a very long unknown
+    name costs a length comparison per key, not a quadratic sequence match.
+    """
     best = 0.0
     for key in keys:
         if key == query:
@@ -52,7 +61,9 @@ def match_score(keys: list[str], query: str) -> float:
         elif query in key:
             best = max(best, 0.7)
         else:
-            best = max(best, 0.6 * difflib.SequenceMatcher(None, query, key).ratio())
+            bound = FUZZY_WEIGHT * 2 * min(len(query), len(key)) / (len(query) + len(key))
+            if bound >= floor and bound > best:
+                best = max(best, FUZZY_WEIGHT * difflib.SequenceMatcher(None, query, key).ratio())
     return best
 
 
@@ -80,7 +91,7 @@ class EntityIndex:
         for e in self.entities:
             if kind and e.kind.value != kind:
                 continue
-            score = match_score(self.keys[e.id], query)
+            score = match_score(self.keys[e.id], query, floor)
             if score >= floor:
                 scored.append((e, round(score, 4)))
         scored.sort(key=lambda es: (-es[1], -self.degree.get(es[0].id, 0), es[0].id))
