@@ -64,6 +64,12 @@ class StoreUnavailable(CityGraphError):
     code = "store_unavailable"
 
 
+class AnalyticsUnavailable(StoreUnavailable):
+    """The Neo4j server answers but lacks the Graph Data Science plugin that analytics run in."""
+
+    code = "analytics_unavailable"
+
+
 class NotLoaded(CityGraphError):
     """The database holds no complete dataset (empty, or a load was cut off): seed it."""
 

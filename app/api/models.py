@@ -248,6 +248,11 @@ class CentralityAnswer(Record):
     window: Window
     count: int
     results: list[Ranked]
+    approximate: bool = Field(
+        False,
+        description="True when the scores were estimated from a sample of sources (betweenness on large windows).",
+    )
+    sample_size: int | None = Field(None, description="How many sources the estimate sampled, when `approximate`.")
 
 
 class HistoryPoint(Record):

@@ -29,7 +29,7 @@ from app import deadline
 from app.config import Settings
 from app.cypher_registry import CypherRegistry
 from app.dates import DAY_MAX, DAY_MIN
-from app.errors import QueryTimeout, StoreUnavailable
+from app.errors import AnalyticsUnavailable, QueryTimeout, StoreUnavailable
 from app.filters import RelFilter
 from app.model import Entity, Hop, Path, Relationship
 from app.stores import neo4j_analytics
@@ -43,6 +43,12 @@ def _timed_out(exc: Neo4jError) -> bool:
     """Whether Neo4j stopped the transaction for its timeout (a ClientError or a TransientError, by version)."""
     code = exc.code or ""
     return "TimedOut" in code or "Timeout" in code
+
+
+def _missing_gds(exc: Neo4jError) -> bool:
+    """Whether a query failed because the server has no GDS procedures or functions."""
+    message = exc.message or ""
+    return "gds." in message and ("ProcedureNotFound" in (exc.code or "") or "Unknown function" in message)
 
 
 def _limit_setting(seconds: float, timeout: float, limit: deadline.Deadline) -> str:
@@ -136,6 +142,12 @@ class Neo4jStore:
         except Neo4jError as exc:
             if _timed_out(exc):
                 raise QueryTimeout(f"a query ran past its time limit ({exc.code}); narrow it") from None
+            if _missing_gds(exc):
+                raise AnalyticsUnavailable(
+                    "this Neo4j server has no Graph Data Science plugin, which centrality runs in: "
+                    "install GDS 2.x (docker-compose: NEO4J_PLUGINS='[\"graph-data-science\"]'; "
+                    "`make neo4j` loads it), or serve with the embedded backend"
+                ) from None
             if isinstance(exc, TransientError) or (exc.code or "").startswith("Neo.TransientError"):
                 # e.g. the server shutting down mid-query
                 raise StoreUnavailable("the database is unavailable; try again shortly") from None

@@ -136,3 +136,15 @@ def test_projections_are_dropped(scale: tuple[Dataset, Neo4jStore], neo4j_driver
 def test_scores_type() -> None:
     """`Scores` is what both backends hand the service."""
     assert Scores({"a": 1.0}).approximate is False
+
+
+def test_server_without_gds_is_a_clear_503(scale: tuple[Dataset, Neo4jStore]) -> None:
+    """A GDS procedure or function the server lacks becomes a 503 naming the plugin, not a 500."""
+    from app.errors import AnalyticsUnavailable
+
+    _, store = scale
+    for query in ("CALL gds.noSuchProcedure()", "RETURN gds.noSuchFunction(1) AS x"):
+        with pytest.raises(AnalyticsUnavailable) as caught:
+            store._guard(lambda q=query: store.driver.execute_query(q))
+        assert caught.value.status == 503
+        assert "Graph Data Science" in caught.value.message
