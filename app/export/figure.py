@@ -347,6 +347,7 @@ def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
     else:
         _draw_map(ax, pos, _frame(projected[0]), projected[1], projected[2])
 
+    ax.apply_aspect()  # the final box and limits first: names are placed in pixels against them
     named = _label_nodes(snapshot, entities, options)
     _place_labels(fig, ax, snapshot, named, pos, top)
 
