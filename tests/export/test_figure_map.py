@@ -70,12 +70,19 @@ def test_geo_figure_of_viborg_2016_draws_the_map_in_png_and_svg(seed_graph, expo
     assert geo_paths > len(etree.fromstring(spring).findall(f".//{SVG}path"))
 
 
-@pytest.mark.parametrize("filters", [{"around": "viborg-kommune", "as_of": "2016"}, {}], ids=["viborg-2016", "all"])
-def test_geo_names_stay_on_the_page_and_do_not_overlap(seed_graph, filters: dict[str, str]) -> None:
-    """Every name on a geo figure lies wholly inside the page, and no two names overlap
-    by more than a sliver (the placement looks farther out before it accepts a clash)."""
+VIBORG_2016 = {"around": "viborg-kommune", "as_of": "2016"}
+
+
+@pytest.mark.parametrize(
+    ("layout", "filters"),
+    [("geo", VIBORG_2016), ("geo", {}), ("spring", VIBORG_2016)],
+    ids=["geo-viborg-2016", "geo-all", "spring-viborg-2016"],
+)
+def test_names_stay_on_the_page_and_do_not_overlap(seed_graph, layout: str, filters: dict[str, str]) -> None:
+    """Every name lies wholly inside the page, and no two names overlap by more than a
+    sliver (the placement looks farther out before it accepts a clash)."""
     snapshot = build_snapshot(seed_graph, SnapshotFilters(**filters))  # type: ignore[arg-type]
-    fig = draw(snapshot, FigureOptions(layout="geo"))
+    fig = draw(snapshot, FigureOptions(layout=layout))
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     ax = fig.axes[0]
     boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text().strip()]
