@@ -55,6 +55,7 @@ WIDTH_IN, HEIGHT_IN, DPI = 8.27, 7.6, 200
 AXES_BOX = (0.02, 0.17, 0.96, 0.74)  # the drawing area in figure fractions: legends below, titles above
 NEAR_SPREAD = 0.1  # an entity with no place goes beside its neighbours only if they lie this close (of the span)
 MAP_PAD = 0.08  # the geo map shows this much (of the nodes' longer extent) around the nodes
+MAP_SPECK = 0.003  # islands and lakes narrower than this share of the map's width are left out
 MAP_LAND, MAP_WATER, MAP_LINE = "#e9e9e6", "#ffffff", "#b9b9b9"
 MAX_NODES = 400  # more would be ink, not information; the caption says when nodes were left out
 SEED = 7
@@ -395,7 +396,12 @@ def _draw_map(
     def to_xy(points: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         return np.column_stack(((points[:, 0] * scale - cx) / span, (points[:, 1] - cy) / span))
 
-    shores = [o for o in basemap_outlines.shorelines() if o.meets(west, south, east, north)]
+    speck = MAP_SPECK * (x1 - x0) * span  # projected degrees: smaller shapes would be a pixel or two
+    shores = [
+        o
+        for o in basemap_outlines.shorelines()
+        if o.meets(west, south, east, north) and max((o.east - o.west) * scale, o.north - o.south) >= speck
+    ]
     land = PolyCollection(
         [to_xy(o.points) for o in shores], facecolors=[MAP_WATER if o.level in (2, 4) else MAP_LAND for o in shores],
         edgecolors=MAP_LINE, linewidths=0.3, zorder=0,
