@@ -29,6 +29,15 @@ RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships
 CALL gds.graph.drop($graph, false) YIELD graphName
 RETURN graphName
 
+// name: gds_drop_stale
+// Our projections older than $older_than seconds: a request lives far shorter, so these
+// were left by one whose drop never ran (a server-side timeout can race it); free their heap.
+CALL gds.graph.list() YIELD graphName, creationTime
+WITH graphName WHERE graphName STARTS WITH 'citygraph-'
+  AND creationTime < datetime() - duration({seconds: $older_than})
+CALL gds.graph.drop(graphName, false) YIELD graphName AS dropped
+RETURN dropped
+
 // name: gds_degree
 CALL gds.degree.stream($graph) YIELD nodeId, score
 RETURN gds.util.asNode(nodeId).id AS id, score

@@ -43,9 +43,15 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4
 
 @pytest.fixture(scope="session")
 def neo4j_settings(neo4j_server: LocalNeo4j) -> Settings:
-    """Settings pointing at the test server (a generous time budget, as in `settings`)."""
+    """Settings pointing at the test server (a generous time budget and query timeout, as in `settings`:
+    limits have their own tests, so a busy machine cannot fail an answer here)."""
     return Settings(
-        _env_file=None, backend="neo4j", NEO4J_URI=neo4j_server.uri, NEO4J_PASSWORD=PASSWORD, request_time_budget=60
+        _env_file=None,
+        backend="neo4j",
+        NEO4J_URI=neo4j_server.uri,
+        NEO4J_PASSWORD=PASSWORD,
+        request_time_budget=60,
+        neo4j_timeout=60,
     )  # type: ignore[call-arg]
 
 

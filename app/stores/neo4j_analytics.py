@@ -27,6 +27,7 @@ Read = Callable[..., list[dict[str, Any]]]
 PAGERANK = {"dampingFactor": 0.85, "maxIterations": 1000, "tolerance": 1e-12}
 EIGENVECTOR = {"maxIterations": 1000, "tolerance": 1e-12}
 SAMPLING_SEED = 1
+STALE_AFTER = 600  # seconds: longer than any request may run (budgets and query timeouts are capped far below)
 
 
 def _params(rel_filter: RelFilter) -> dict[str, Any]:
@@ -39,12 +40,18 @@ def _params(rel_filter: RelFilter) -> dict[str, Any]:
 @contextmanager
 def projected(read: Read, rel_filter: RelFilter, query: str = "gds_project") -> Iterator[tuple[str, int]]:
     """A named in-memory graph of the window and its node count, dropped on exit."""
+    drop_stale(read)
     name = f"citygraph-{uuid.uuid4().hex}"
     try:
         row = read(query, graph=name, **_params(rel_filter))[0]
         yield name, int(row["nodes"])
     finally:
         read("gds_drop", graph=name)
+
+
+def drop_stale(read: Read, older_than: float = STALE_AFTER) -> list[str]:
+    """Drop projections of ours that outlived any request; the names dropped."""
+    return [row["dropped"] for row in read("gds_drop_stale", older_than=older_than)]
 
 
 def _scores(rows: list[dict[str, Any]], scale: float = 1.0) -> dict[str, float]:

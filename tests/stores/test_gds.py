@@ -133,6 +133,25 @@ def test_projections_are_dropped(scale: tuple[Dataset, Neo4jStore], neo4j_driver
     assert rows == []
 
 
+def test_stale_projections_are_swept(scale: tuple[Dataset, Neo4jStore], neo4j_driver: Driver) -> None:
+    """A projection whose drop never ran (a request cut off server-side) is freed by a later sweep."""
+    from app.stores.neo4j_analytics import drop_stale
+
+    _, store = scale
+    neo4j_driver.execute_query(
+        "MATCH (a:Entity)-[]->(b:Entity) WITH a, b LIMIT 5 "
+        "WITH gds.graph.project('citygraph-left-behind', a, b) AS g RETURN g.nodeCount"
+    )
+    neo4j_driver.execute_query("CALL gds.graph.project('not-ours', '*', '*')")
+    try:
+        assert drop_stale(store._read) == []  # young: it may belong to a request still running
+        assert drop_stale(store._read, older_than=0) == ["citygraph-left-behind"]
+        names = [r["graphName"] for r in neo4j_driver.execute_query("CALL gds.graph.list() YIELD graphName").records]
+        assert names == ["not-ours"]
+    finally:
+        neo4j_driver.execute_query("CALL gds.graph.drop('not-ours', false)")
+
+
 def test_scores_type() -> None:
     """`Scores` is what both backends hand the service."""
     assert Scores({"a": 1.0}).approximate is False
