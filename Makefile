@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test neo4j neo4j-build gephi-build seed validate lint bench chromium clean
+.PHONY: screenshots run test neo4j neo4j-build gephi-build seed validate lint bench chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,3 +57,8 @@ chromium:
 
 clean:
 	rm -rf $(VENV) neo4j-local/target tests/gephi/target .pytest_cache
+
+## Copy the screenshots the last test run took (build/screenshots/) to the README's docs/screenshots/.
+screenshots:
+	test -d build/screenshots || { echo "run make test first: it takes the screenshots"; exit 1; }
+	mkdir -p docs/screenshots && cp build/screenshots/*.png docs/screenshots/
