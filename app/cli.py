@@ -269,9 +269,9 @@ def paths(
             dates = period_cell(r)
             src = r["sources"][0] if r["sources"] else {"document": "", "quote": ""}
             table.add_row(
-                nodes[j]["name"],
+                nodes[j]["label"],
                 r["type"] + (" (←)" if r["walked"] == "backward" else ""),
-                nodes[j + 1]["name"],
+                nodes[j + 1]["label"],
                 dates,
                 f"{src['document']}: “{src['quote'][:60]}…”",
             )

@@ -33,6 +33,17 @@ def test_story_tells_the_flagship_with_sources() -> None:
     assert "[1] 000_17e9b85cf08b5eaf.txt" in result.output
 
 
+def test_paths_table_names_entities_as_the_narrative_does() -> None:
+    """The table's from/to columns use the narrative's language: English by default, Danish with --lang da."""
+    args = ["paths", "Grundfos", "Irbid", "--via", "Viborg"]
+    english = runner.invoke(app, args, env={"COLUMNS": "200"})
+    table = english.output.split("┏", 1)[1]
+    assert "Viborg Municipality" in table and "Viborg Kommune" not in table
+    danish = runner.invoke(app, [*args, "--lang", "da"], env={"COLUMNS": "200"})
+    table = danish.output.split("┏", 1)[1]
+    assert "Viborg Kommune" in table and "Viborg Municipality" not in table
+
+
 def test_paths_json_matches_the_library() -> None:
     """--json prints the API's answer."""
     result = runner.invoke(app, ["paths", "Grundfos", "Irbid", "--mode", "temporal", "--max-hops", "3", "--json"])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app import deadline
-from app.analysis.narrative import Lang, path_narrative
+from app.analysis.narrative import Lang, display_name, path_narrative
 from app.dates import DAY_MAX, DAY_MIN
 from app.errors import QueryTimeout
 from app.filters import RelFilter
@@ -396,7 +396,7 @@ def describe_path(
     if any(h.rel.dating == "attested" for h in path):
         narrative += ' Links told "as of" or "by" a date are counted from when a source first attests them.'
     return {
-        "nodes": [_node(entities, n) for n in node_ids],
+        "nodes": [_node(entities, n, lang) for n in node_ids],
         "relationships": [
             {
                 **_rel_fields(h.rel.to_dict()),
@@ -413,9 +413,12 @@ def describe_path(
     }
 
 
-def _node(entities: dict[str, Entity], entity_id: str) -> dict[str, Any]:
+def _node(entities: dict[str, Entity], entity_id: str, lang: Lang) -> dict[str, Any]:
+    """A path's entity; `label` is its name in the answer's language, as the narrative writes it."""
     e = entities.get(entity_id)
-    return {"id": entity_id, "name": e.name if e else entity_id, "kind": e.kind.value if e else None}
+    if e is None:
+        return {"id": entity_id, "name": entity_id, "label": entity_id, "kind": None}
+    return {"id": entity_id, "name": e.name, "label": display_name(e, lang), "kind": e.kind.value}
 
 
 def _rel_fields(d: dict[str, Any]) -> dict[str, Any]:

@@ -164,6 +164,7 @@ class Window(Record):
 class PathNode(Record):
     id: str
     name: str
+    label: str = Field(description="The name in the answer's language (`lang`), as the narrative writes it.")
     kind: str | None
 
 
