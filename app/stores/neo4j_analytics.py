@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from app import deadline
 from app.filters import RelFilter
 from app.stores.base import CentralityPlan, Scores
 from app.vocabulary import STRUCTURAL_TYPES
@@ -27,6 +28,7 @@ Read = Callable[..., list[dict[str, Any]]]
 PAGERANK = {"dampingFactor": 0.85, "maxIterations": 1000, "tolerance": 1e-12}
 EIGENVECTOR = {"maxIterations": 1000, "tolerance": 1e-12}
 SAMPLING_SEED = 1
+DROP_SECONDS = 10.0  # a drop is a catalog update: instant unless the server is in trouble
 STALE_AFTER = 600  # seconds: longer than any request may run (budgets and query timeouts are capped far below)
 
 
@@ -46,7 +48,14 @@ def projected(read: Read, rel_filter: RelFilter, query: str = "gds_project") -> 
         row = read(query, graph=name, **_params(rel_filter))[0]
         yield name, int(row["nodes"])
     finally:
-        read("gds_drop", graph=name)
+        drop(read, name)
+
+
+def drop(read: Read, graph: str) -> None:
+    """Drop a projection, also when the request's deadline has run out or its client has gone:
+    the drop gets a short budget of its own, or the graph would hold heap until swept."""
+    with deadline.within(deadline.Deadline(DROP_SECONDS, "the projection's drop")):
+        read("gds_drop", graph=graph)
 
 
 def drop_stale(read: Read, older_than: float = STALE_AFTER) -> list[str]:
@@ -105,5 +114,5 @@ def eigenvector(read: Read, rel_filter: RelFilter) -> dict[str, float]:
                 found = _scores(read("gds_eigenvector", graph=sub, config=shorter))
             values.update(found)
         finally:
-            read("gds_drop", graph=sub)
+            drop(read, sub)
     return values
