@@ -80,6 +80,9 @@ class Neo4jStore:
             connection_timeout=2.0,
             connection_acquisition_timeout=3.0,
             max_transaction_retry_time=1.0,
+            # The server's hints (e.g. "property key `loading` does not exist" before any load
+            # was ever marked) would otherwise be logged as warnings on every /health.
+            notifications_min_severity="OFF",
         )
         for attempt in range(attempts):
             try:

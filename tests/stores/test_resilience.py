@@ -48,3 +48,15 @@ def test_service_answers_503_while_neo4j_is_down_and_recovers(
         for path in endpoints:
             assert client.get(path).status_code == 200, path
     store.close()
+
+
+def test_server_hints_are_not_logged_as_warnings(
+    neo4j_loader, seed_dataset: Dataset, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+) -> None:
+    """A query naming a property no node has makes the server send a hint; the store's
+    driver asks for none, so the service's log stays quiet (it was one warning per /health)."""
+    store = neo4j_loader(seed_dataset)
+    with caplog.at_level("INFO", logger="neo4j"):
+        records, _, _ = store.driver.execute_query("MATCH (n:Entity) RETURN n.no_such_property AS x LIMIT 1")
+    assert records and records[0]["x"] is None
+    assert not [r for r in caplog.records if "notification" in r.getMessage().lower()], caplog.text
