@@ -27,7 +27,11 @@ class LocalNeo4j:
     With `guide_dir` the launcher serves that folder's Browser guide and style (as `make neo4j` does).
     """
 
-    def __init__(self, data_dir: Path, guide_dir: Path | None = None):
+    def __init__(
+        self, data_dir: Path, guide_dir: Path | None = None, heap: str = "768m", settings: dict[str, str] | None = None
+    ):
+        self.heap = heap
+        self.settings = settings or {}  # extra Neo4j settings (`-C key=value`), e.g. a larger page cache
         self.bolt_port = free_port()
         self.http_port = free_port()
         self.data_dir = data_dir
@@ -45,11 +49,12 @@ class LocalNeo4j:
 
     def start(self, timeout: float = 300.0) -> None:
         """Start the server and wait for its ready line (a first build may take minutes)."""
-        env = {**os.environ, "NEO4J_LOCAL_HEAP": "768m"}
+        env = {**os.environ, "NEO4J_LOCAL_HEAP": self.heap}
         self.process = subprocess.Popen(
             [str(RUN), "--bolt-port", str(self.bolt_port), "--http-port", str(self.http_port),
              "--data-dir", str(self.data_dir), "--password", PASSWORD,
-             *(["--guide-dir", str(self.guide_dir)] if self.guide_dir else [])],
+             *(["--guide-dir", str(self.guide_dir)] if self.guide_dir else []),
+             *(arg for key, value in self.settings.items() for arg in ("-C", f"{key}={value}"))],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         )  # fmt: skip
         ready = threading.Event()
