@@ -72,3 +72,13 @@ def test_all_and_temporal_filter_each_step_inside_the_repeat(loaded: None, neo4j
     assert below[1] == "Expand(All)"
     above_repeat = plan[:repeat]
     assert not any("r.first" in d for _, op, d in above_repeat if op == "Filter")
+
+
+def test_counts_come_from_the_count_store(loaded: None, neo4j_driver: Driver) -> None:
+    """`/health` counts without scanning: both counts are count-store lookups, so its cost does
+    not grow with the graph (the scale bench compares cached answers with it)."""
+    plan = profile(neo4j_driver, CypherRegistry()["counts"])
+    names = [op for _, op, _ in plan]
+    assert "NodeCountFromCountStore" in names, plan
+    assert "RelationshipCountFromCountStore" in names, plan
+    assert not any(op in ("NodeByLabelScan", "AllNodesScan", "Expand(All)", "Expand(Into)") for op in names), plan
