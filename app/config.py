@@ -108,6 +108,12 @@ class Settings(BaseSettings):
     betweenness_samples: int = Field(
         500, ge=10, description="Source entities a sampled betweenness estimate starts from (fixed seed)."
     )
+    analytics_cache_bytes: int = Field(
+        128_000_000,
+        ge=0,
+        description="Bytes (estimated) of analytics answers (score and broker rankings, snapshot graphs) the API keeps "
+        "between requests, for the current dataset version; the least recently used are dropped first (0: keep none).",
+    )
     log_level: str = Field("INFO", description="Logging level of the service.")
 
     @property

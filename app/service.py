@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from functools import lru_cache
+from collections.abc import Hashable
 from typing import Any
 
 import networkx as nx
@@ -20,6 +20,7 @@ from app.analysis.narrative import LANGS, Lang, relationship_sentence
 from app.analysis.paths import PathRequest, describe_path, find_paths
 from app.analysis.snapshot_graph import directed, undirected
 from app.analysis.story import tell
+from app.cache import ROW_OVERHEAD, ByteBudgetCache, graph_bytes, rows_bytes
 from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
@@ -39,9 +40,8 @@ class CityGraph:
         self._seen_version = store.version
         self._lock = threading.Lock()
         self.plan = CentralityPlan(settings.betweenness_exact_max_nodes, settings.betweenness_samples)
-        self._graphs = lru_cache(maxsize=64)(self._build_graphs)
-        self._scores = lru_cache(maxsize=256)(self._compute_scores)
-        self._brokers = lru_cache(maxsize=64)(self._rank_brokers)
+        # Snapshot graphs, score rankings and broker rankings, by dataset version, in one byte budget.
+        self._cache: ByteBudgetCache[Any] = ByteBudgetCache(settings.analytics_cache_bytes)
 
     # -- entities ----------------------------------------------------------------------
 
@@ -60,9 +60,7 @@ class CityGraph:
         if current != seen:
             with self._lock:
                 self._index = None
-            self._graphs.cache_clear()
-            self._scores.cache_clear()
-            self._brokers.cache_clear()
+            self._cache.clear()
             self._seen_version = current
 
     def resolve(self, ref: str, field: str = "entity") -> Entity:
@@ -227,6 +225,25 @@ class CityGraph:
 
     # -- analytics over snapshots --------------------------------------------------------
 
+    def _cached(self, key: Hashable, compute: Any, size: Any) -> Any:
+        """`compute()`, kept in the byte-bounded cache under `key` for this dataset version."""
+        return self._cache.get_or_compute(self.store.version, key, compute, size)
+
+    def _graphs(self, rel_filter: RelFilter) -> tuple[nx.Graph, nx.DiGraph, list[Entity]]:
+        return self._cached(  # type: ignore[no-any-return]
+            ("graphs", rel_filter), lambda: self._build_graphs(rel_filter), _graphs_bytes
+        )
+
+    def _scores(self, metric: str, rel_filter: RelFilter) -> tuple[list[tuple[str, float, int]], Scores]:
+        return self._cached(  # type: ignore[no-any-return]
+            ("scores", metric, rel_filter), lambda: self._compute_scores(metric, rel_filter), _scores_bytes
+        )
+
+    def _brokers(self, rel_filter: RelFilter, grouping: str) -> list[tuple[str, dict[str, Any]]]:
+        return self._cached(  # type: ignore[no-any-return]
+            ("brokers", rel_filter, grouping), lambda: self._rank_brokers(rel_filter, grouping), _brokers_bytes
+        )
+
     def _build_graphs(self, rel_filter: RelFilter) -> tuple[nx.Graph, nx.DiGraph, list[Entity]]:
         entities, rels = self.store.snapshot(rel_filter)
         return undirected(entities, rels), directed(rels), entities
@@ -330,7 +347,7 @@ class CityGraph:
             limit.check("the brokerage ranking")
             s = brokerage.brokerage_summary(graph, dg, node, by_id, grouping)
             if s["pairs"]:
-                rows.append((node, s))
+                rows.append((node, {k: v for k, v in s.items() if k != "bridged"}))  # the pairs are not ranked
         rows.sort(key=lambda ns: (-ns[1]["exclusive_pairs"], -ns[1]["pairs"], ns[0]))
         return rows
 
@@ -373,6 +390,25 @@ def count_snapshot(entities: list[Entity], rels: list[Relationship]) -> dict[str
         "dated": sum(1 for r in rels if r.dated),
         "attested_only": sum(1 for r in rels if r.attested and not r.dated),
     }
+
+
+# Per-row size estimates of cached answers (see `app.cache`): a ranking row is a 3-tuple
+# beside a dict entry of `Scores`; a broker row a summary dict with a dict of five roles.
+SCORE_ROW_BYTES = ROW_OVERHEAD + 130
+BROKER_ROW_BYTES = 1000
+
+
+def _graphs_bytes(graphs: tuple[nx.Graph, nx.DiGraph, list[Entity]]) -> int:
+    g, dg, entities = graphs
+    return graph_bytes(len(g), g.number_of_edges()) + graph_bytes(len(dg), dg.number_of_edges()) + 8 * len(entities)
+
+
+def _scores_bytes(scores: tuple[list[tuple[str, float, int]], Scores]) -> int:
+    return rows_bytes([node for node, _, _ in scores[0]], SCORE_ROW_BYTES)
+
+
+def _brokers_bytes(rows: list[tuple[str, dict[str, Any]]]) -> int:
+    return rows_bytes([node for node, _ in rows], BROKER_ROW_BYTES)
 
 
 def _window(rel_filter: RelFilter) -> dict[str, str | None]:
