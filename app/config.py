@@ -114,6 +114,13 @@ class Settings(BaseSettings):
         description="Bytes (estimated) of analytics answers (score and broker rankings, snapshot graphs) the API keeps "
         "between requests, for the current dataset version; the least recently used are dropped first (0: keep none).",
     )
+    embedded_centrality_work: int = Field(
+        5_000_000,
+        ge=1000,
+        description="Embedded backend: the most edge visits one betweenness or closeness may make (entities × "
+        "links for an exact answer). Above it betweenness starts from fewer sources (`approximate: true`) and "
+        "closeness is refused with a message naming the filters that shrink the window.",
+    )
     log_level: str = Field("INFO", description="Logging level of the service.")
 
     @property

@@ -39,7 +39,12 @@ class CityGraph:
         self._index: EntityIndex | None = None
         self._seen_version = store.version
         self._lock = threading.Lock()
-        self.plan = CentralityPlan(settings.betweenness_exact_max_nodes, settings.betweenness_samples)
+        self.plan = CentralityPlan(
+            settings.betweenness_exact_max_nodes,
+            settings.betweenness_samples,
+            # networkx runs in this process and cannot be stopped mid-call: bound its work up front.
+            None if isinstance(store, AnalyticsStore) else settings.embedded_centrality_work,
+        )
         # Snapshot graphs, score rankings and broker rankings, by dataset version, in one byte budget.
         self._cache: ByteBudgetCache[Any] = ByteBudgetCache(settings.analytics_cache_bytes)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import networkx as nx
 
+from app.errors import InvalidParameter
 from app.stores.base import CentralityPlan, Scores
 
 SAMPLING_SEED = 1  # sampled betweenness starts from the same sources each time
@@ -51,14 +52,32 @@ def compute(graph: nx.Graph, metric: str, plan: CentralityPlan | None = None) ->
     """Normalised scores of every node for `metric` (one of `METRICS`), unrounded.
 
     Betweenness is estimated from `plan.samples` sources when the graph has more than
-    `plan.exact_max_nodes` nodes, as the Neo4j backend does.
+    `plan.exact_max_nodes` nodes, as the Neo4j backend does, and from fewer when
+    `plan.max_work` says so; an exact closeness beyond `plan.max_work` is refused
+    (`InvalidParameter`), as it could not be stopped at the request's deadline.
+
+    Examples
+    --------
+    >>> g = nx.path_graph(6)
+    >>> compute(g, "betweenness", CentralityPlan(max_work=10)).sample_size
+    2
     """
     plan = plan or CentralityPlan()
-    if graph.number_of_nodes() == 0:
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+    if nodes == 0:
         return Scores({})
-    if metric == "betweenness" and plan.betweenness_sampled(graph.number_of_nodes()):
-        values = nx.betweenness_centrality(graph, k=plan.samples, normalized=True, seed=SAMPLING_SEED)
-        return Scores(values, approximate=True, sample_size=plan.samples)
+    if metric == "betweenness" and plan.betweenness_sampled(nodes, edges):
+        k = plan.betweenness_sources(nodes, edges)
+        values = nx.betweenness_centrality(graph, k=k, normalized=True, seed=SAMPLING_SEED)
+        return Scores(values, approximate=True, sample_size=k)
+    if metric == "closeness" and not plan.closeness_feasible(nodes, edges):
+        raise InvalidParameter(
+            "metric",
+            f"closeness is computed exactly, one search from each of the window's {nodes:,} entities over its "
+            f"{edges:,} links: more than one request may do here; narrow the window (as_of, from/to, types) or "
+            "ask for degree, pagerank or betweenness (sampled at this size)",
+            allowed=[m for m in METRICS if m != "closeness"],
+        )
     return Scores(METRICS[metric](graph))
 
 

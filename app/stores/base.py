@@ -57,13 +57,29 @@ class SegmentResult:
 @dataclass(frozen=True)
 class CentralityPlan:
     """How much work a centrality may do: betweenness is exact up to `exact_max_nodes`
-    nodes and estimated from `samples` source nodes above (both from `Settings`)."""
+    nodes and estimated from `samples` source nodes above (both from `Settings`); in
+    process, `max_work` lowers the sample further and refuses an exact closeness that
+    could not finish within a request's budget (networkx cannot be stopped mid-call)."""
 
     exact_max_nodes: int = 5000
     samples: int = 500
+    # In-process (networkx) only: the most breadth-first edge visits one all-pairs measure may
+    # make (nodes × edges for an exact answer, sources × edges for a sampled one); None: no bound.
+    max_work: int | None = None
 
-    def betweenness_sampled(self, nodes: int) -> bool:
-        return nodes > self.exact_max_nodes and self.samples < nodes
+    def betweenness_sampled(self, nodes: int, edges: int = 0) -> bool:
+        return self.betweenness_sources(nodes, edges) < nodes
+
+    def betweenness_sources(self, nodes: int, edges: int = 0) -> int:
+        """How many source nodes betweenness starts from: all of them when exact."""
+        sources = nodes if nodes <= self.exact_max_nodes else min(self.samples, nodes)
+        if self.max_work is not None and sources * max(edges, 1) > self.max_work:
+            sources = max(1, min(sources, self.max_work // max(edges, 1)))
+        return sources
+
+    def closeness_feasible(self, nodes: int, edges: int) -> bool:
+        """Whether an exact closeness (one search from every node) fits within `max_work`."""
+        return self.max_work is None or nodes * max(edges, 1) <= self.max_work
 
 
 @dataclass(frozen=True)

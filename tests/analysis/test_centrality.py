@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from app.analysis.centrality import compute, scores
 from app.analysis.snapshot_graph import undirected
+from app.filters import RelFilter
 from app.model import Dataset
 from app.stores.memory import MemoryStore
 
@@ -99,3 +100,29 @@ def test_eigenvector_matches_igraph_on_the_largest_component(seed_graph_pair) ->
     assert [ours[nodes[i]] / top for i in giant] == pytest.approx(theirs, abs=1e-6)
     outside = set(range(len(nodes))) - set(giant)
     assert all(ours[nodes[i]] == 0.0 for i in outside)
+
+
+def test_embedded_work_bound_samples_betweenness_and_refuses_closeness(seed_dataset: Dataset) -> None:
+    """Over the bound, betweenness starts from as many sources as fit (and says how many)
+    and closeness is refused with the filters that shrink the window; under it, both exact."""
+    from app.api.main import create_app
+    from app.config import Settings
+
+    store = MemoryStore(seed_dataset)
+    graph = undirected(*store.snapshot(RelFilter()))
+    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+    tight = Settings(_env_file=None, embedded_centrality_work=max(1000, 40 * edges))  # type: ignore[call-arg]
+    with TestClient(create_app(tight, store), raise_server_exceptions=False) as client:
+        body = client.get("/centrality", params={"metric": "betweenness"}).json()
+        assert body["approximate"] is True
+        assert body["sample_size"] == max(1000, 40 * edges) // edges < nodes
+        refused = client.get("/centrality", params={"metric": "closeness"})
+        assert refused.status_code == 422
+        error = refused.json()["error"]
+        assert error["code"] == "invalid_parameter"
+        assert "as_of" in error["message"] and f"{nodes:,}" in error["message"]
+    roomy = Settings(_env_file=None)  # type: ignore[call-arg]  # the default: the seed is far below it
+    with TestClient(create_app(roomy, store), raise_server_exceptions=False) as client:
+        body = client.get("/centrality", params={"metric": "betweenness"}).json()
+        assert body["approximate"] is False and body["sample_size"] is None
+        assert client.get("/centrality", params={"metric": "closeness"}).status_code == 200

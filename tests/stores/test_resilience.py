@@ -51,7 +51,9 @@ def test_service_answers_503_while_neo4j_is_down_and_recovers(
 
 
 def test_server_hints_are_not_logged_as_warnings(
-    neo4j_loader, seed_dataset: Dataset, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+    neo4j_loader,
+    seed_dataset: Dataset,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
     """A query naming a property no node has makes the server send a hint; the store's
     driver asks for none, so the service's log stays quiet (it was one warning per /health)."""
