@@ -72,6 +72,17 @@ class Settings(BaseSettings):
     max_expansions: int = Field(
         200_000, ge=1000, description="How many partial paths one path search may expand before it stops and says so."
     )
+    search_candidates: int = Field(
+        200,
+        ge=10,
+        le=10_000,
+        description="Fuzzy candidates the Neo4j full-text index offers a name search (best first) for ranking, when too few names contain the query.",
+    )
+    entity_cache_bytes: int = Field(
+        32_000_000,
+        ge=0,
+        description="Bytes (estimated) of entities the API keeps between requests, for lookups by id; older ones are dropped first.",
+    )
     request_time_budget: float = Field(
         5.0,
         gt=0,

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 import networkx as nx
 
 from app import deadline
 from app.analysis import brokerage, centrality
-from app.analysis.names import EntityIndex, summary
+from app.analysis.lookup import EntityCache, EntityLookup
+from app.analysis.names import EntityIndex, Names, StoreNames, summary
 from app.analysis.narrative import LANGS, Lang, relationship_sentence
 from app.analysis.paths import PathRequest, describe_path, find_paths
 from app.analysis.snapshot_graph import directed, undirected
@@ -25,9 +26,19 @@ from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
-from app.stores.base import NOT_LOADED, AnalyticsStore, CentralityPlan, GraphStore, PathMode, Scores
+from app.stores.base import (
+    NOT_LOADED,
+    AnalyticsStore,
+    CentralityPlan,
+    GraphStore,
+    NameSearchStore,
+    PathMode,
+    Scores,
+)
+from app.vocabulary import Kind
 
 LIMIT_MAX = 500
+RANKING_PAGE = 1000  # entities looked up per query when a ranking is filtered by kind
 
 
 class CityGraph:
@@ -36,7 +47,8 @@ class CityGraph:
     def __init__(self, store: GraphStore, settings: Settings):
         self.store = store
         self.settings = settings
-        self._index: EntityIndex | None = None
+        self._names: Names | None = None
+        self._entity_cache: EntityCache = ByteBudgetCache(settings.entity_cache_bytes)
         self._seen_version = store.version
         self._lock = threading.Lock()
         self.plan = CentralityPlan(
@@ -51,12 +63,20 @@ class CityGraph:
     # -- entities ----------------------------------------------------------------------
 
     @property
-    def index(self) -> EntityIndex:
-        """Names of every entity, read from the store once (the dataset is read-only)."""
+    def names(self) -> Names:
+        """Name resolution and search: in the database where the store can (Neo4j's
+        indexes), else an index of every entity read from the store once per version."""
         with self._lock:
-            if self._index is None:
-                self._index = EntityIndex(self.store.all_entities(), self.store.degrees())
-            return self._index
+            if self._names is None:
+                if isinstance(self.store, NameSearchStore):
+                    self._names = StoreNames(self.store, self.settings.search_candidates)
+                else:
+                    self._names = EntityIndex(self.store.all_entities(), self.store.degrees())
+            return self._names
+
+    def lookup(self, ids: Iterable[str] = ()) -> EntityLookup:
+        """The entities an answer names, by id: `ids` fetched at once, others when read."""
+        return EntityLookup(self.store.entities_by_ids, self.store.version, self._entity_cache).prefetch(ids)
 
     def refresh(self) -> None:
         """Check the store answers; drop cached names and scores if its data changed."""
@@ -64,18 +84,15 @@ class CityGraph:
         current = self.store.ping()
         if current != seen:
             with self._lock:
-                self._index = None
+                self._names = None
             self._cache.clear()
             self._seen_version = current
 
     def resolve(self, ref: str, field: str = "entity") -> Entity:
-        return self.index.resolve(ref, field)
+        return self.names.resolve(ref, field)
 
-    def entities_by_id(self) -> dict[str, Entity]:
-        return self.index.by_id
-
-    def entity_dict(self, entity: Entity) -> dict[str, Any]:
-        return {**entity.to_dict(), "degree": self.index.degree.get(entity.id, 0)}
+    def entity_dict(self, entity: Entity, degree: int) -> dict[str, Any]:
+        return {**entity.to_dict(), "degree": degree}
 
     def health(self) -> dict[str, Any]:
         self.refresh()
@@ -100,11 +117,12 @@ class CityGraph:
         check_range("limit", limit, 1, LIMIT_MAX)
         kinds = parse_kinds([kind] if kind else None)
         kind_value = next(iter(kinds)).value if kinds else None
-        hits = self.index.search(q, kind_value, limit)
-        return {"query": q, "results": [{**self.entity_dict(e), "score": s} for e, s in hits]}
+        hits = self.names.search(q, kind_value, limit)
+        return {"query": q, "results": [{**self.entity_dict(h.entity, h.degree), "score": h.score} for h in hits]}
 
     def entity(self, ref: str) -> dict[str, Any]:
-        return self.entity_dict(self.resolve(ref))
+        entity = self.resolve(ref)
+        return self.entity_dict(entity, self.lookup([entity.id]).degree(entity.id))
 
     def neighbors(
         self, ref: str, rel_filter: RelFilter, kinds: list[str] | None = None, limit: int = 100
@@ -112,8 +130,8 @@ class CityGraph:
         check_range("limit", limit, 1, LIMIT_MAX)
         entity = self.resolve(ref)
         wanted = parse_kinds(kinds)
-        by_id = self.entities_by_id()
         rels = sorted(self.store.relationships_of(entity.id, rel_filter), key=lambda r: r.sort_key())
+        by_id = self.lookup(end for r in rels for end in (r.source, r.target))
         grouped: dict[str, list[Relationship]] = {}
         for rel in rels:
             other = rel.target if rel.source == entity.id else rel.source
@@ -132,8 +150,8 @@ class CityGraph:
 
     def timeline(self, ref: str) -> dict[str, Any]:
         entity = self.resolve(ref)
-        by_id = self.entities_by_id()
         rels = self.store.relationships_of(entity.id, RelFilter())
+        by_id = self.lookup(end for r in rels for end in (r.source, r.target))
         # Dated or attested links in time order (an attested one at its earliest attestation).
         timed = [r for r in rels if r.dated or r.attested]
         dated = sorted(timed, key=lambda r: ((r.start or r.earliest_attested or r.end).first_day, r.sort_key()))  # type: ignore[union-attr]
@@ -144,7 +162,7 @@ class CityGraph:
             "undated": [self._rel_dict(r, by_id) for r in undated],
         }
 
-    def _rel_dict(self, rel: Relationship, by_id: dict[str, Entity]) -> dict[str, Any]:
+    def _rel_dict(self, rel: Relationship, by_id: Mapping[str, Entity]) -> dict[str, Any]:
         return {**rel.to_dict(), "sentence": relationship_sentence(rel, by_id)}
 
     # -- paths -------------------------------------------------------------------------
@@ -170,7 +188,7 @@ class CityGraph:
         req.limit, req.distinct = limit, distinct
         with deadline.bounded(self.settings.request_time_budget, "request_time_budget"):
             result = find_paths(self.store, req)
-        by_id = self.entities_by_id()
+        by_id = self.lookup(node for p in result.paths for node in (p[0].start, *(h.end for h in p)))
         language = _lang(lang)
         return {
             **ends,
@@ -201,7 +219,7 @@ class CityGraph:
         flt = rel_filter or RelFilter()
         first, last = flt.bounds()
         with deadline.bounded(self.settings.request_time_budget, "request_time_budget"):
-            told = tell(self.store, req, self.entities_by_id(), _lang(lang))
+            told = tell(self.store, req, self.lookup([req.source, req.target, *req.via]), _lang(lang))
         return {**ends, "max_hops": max_hops, "window": {"from": first, "to": last}, **told}
 
     def _path_request(
@@ -272,22 +290,36 @@ class CityGraph:
         self._check_metric(metric)
         check_range("limit", limit, 1, LIMIT_MAX)
         wanted = parse_kinds(kinds)
-        by_id = self.entities_by_id()
         ranking, found = self._scores(metric, rel_filter)
-        rows = [
-            {"entity": summary(by_id[node]), "score": score, "rank": rank}
-            for node, score, rank in ranking
-            if wanted is None or by_id[node].kind in wanted
-        ]
+        rows = self._ranked_rows(ranking, wanted, limit)
         return {
             "metric": metric,
             "about": centrality.METRIC_HELP[metric],
             "window": _window(rel_filter),
             "approximate": found.approximate,
             "sample_size": found.sample_size,
-            "count": len(rows),
+            "count": len(rows) if wanted else len(ranking),
             "results": rows[:limit],
         }
+
+    def _ranked_rows(
+        self, ranking: list[tuple[str, float, int]], wanted: frozenset[Kind] | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """The rows of a ranking's entities of the wanted kinds (all of them; without kinds,
+        the first `limit`), their entities looked up a page at a time, not all at once."""
+        rows: list[dict[str, Any]] = []
+        budget = deadline.current()
+        page = limit if wanted is None else max(limit, RANKING_PAGE)
+        for start in range(0, len(ranking) if wanted else min(limit, len(ranking)), page):
+            budget.check("the ranking's entities")
+            chunk = ranking[start : start + page]
+            by_id = self.lookup(node for node, _, _ in chunk)
+            rows += [
+                {"entity": summary(by_id[node]), "score": score, "rank": rank}
+                for node, score, rank in chunk
+                if wanted is None or by_id[node].kind in wanted
+            ]
+        return rows
 
     def centrality_history(self, ref: str, metric: str, start: str, end: str, step: int = 1) -> dict[str, Any]:
         self._check_metric(metric)
@@ -316,8 +348,8 @@ class CityGraph:
         if grouping not in brokerage.GROUPINGS:
             raise InvalidParameter("groups", f"unknown grouping {grouping!r}", allowed=list(brokerage.GROUPINGS))
         check_range("limit", limit, 1, LIMIT_MAX)
-        graph, dg, _ = self._graphs(rel_filter)
-        by_id = self.entities_by_id()
+        graph, dg, entities = self._graphs(rel_filter)
+        by_id = {e.id: e for e in entities}  # the snapshot holds every entity already
         if ref is not None:
             entity = self.resolve(ref)
             s = brokerage.brokerage_summary(graph, dg, entity.id, by_id, grouping)
@@ -344,8 +376,8 @@ class CityGraph:
 
     def _rank_brokers(self, rel_filter: RelFilter, grouping: str) -> list[tuple[str, dict[str, Any]]]:
         """Every broker of a snapshot with its summary, strongest first (cached per snapshot)."""
-        graph, dg, _ = self._graphs(rel_filter)
-        by_id = self.entities_by_id()
+        graph, dg, entities = self._graphs(rel_filter)
+        by_id = {e.id: e for e in entities}
         rows = []
         limit = deadline.current()
         for node in graph:

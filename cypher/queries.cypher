@@ -26,6 +26,53 @@ ORDER BY e.id
 MATCH (e:Entity)
 RETURN e.id AS id, COUNT { (e)-[]-(:Entity) } AS degree
 
+// Name lookups. Each entity's folded search keys are stored as `search_text`
+// ("|arhus|arhus kommune|", app/search_keys.py), covered by the text index
+// `entity_search_text` (trigrams: CONTAINS is an index seek) and the full-text index
+// `entity_search`. Ranking happens in app/analysis/names.py, as on the embedded backend.
+// Degrees are `COUNT { (e)--() }`, a degree read per node (only entities have
+// relationships, so it equals the `degrees` query's count).
+
+// name: entities_by_ids
+// The entities an answer names, with their degrees: a unique-index seek per id.
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+RETURN properties(e) AS e, COUNT { (e)--() } AS degree
+
+// name: entities_with_key
+// The entities one of whose keys is exactly the folded name ($key = "|name|").
+MATCH (e:Entity)
+WHERE e.search_text CONTAINS $key
+RETURN properties(e) AS e, COUNT { (e)--() } AS degree
+ORDER BY e.id
+
+// name: name_matches
+// The best $limit entities with a key containing the folded $query, by the match rule
+// (a key equal to it, starting with it, a word starting with it, containing it), then
+// degree, then id: the order app.analysis.names ranks them in, so its top $limit is here.
+MATCH (e:Entity)
+WHERE e.search_text CONTAINS $query AND ($kind IS NULL OR e.kind = $kind)
+WITH e, COUNT { (e)--() } AS degree,
+     CASE
+       WHEN e.search_text CONTAINS $sep + $query + $sep THEN 0
+       WHEN e.search_text CONTAINS $sep + $query THEN 1
+       WHEN e.search_text CONTAINS ' ' + $query THEN 2
+       ELSE 3
+     END AS rule
+ORDER BY rule, degree DESC, e.id
+LIMIT $limit
+RETURN properties(e) AS e, degree
+
+// name: name_candidates
+// Fuzzy candidates: the full-text index's best $limit hits for $lucene (each query word as
+// a prefix and within one or two edits), ties by id.
+CALL db.index.fulltext.queryNodes('entity_search', $lucene) YIELD node, score
+WITH node AS e, score
+WHERE $kind IS NULL OR e.kind = $kind
+ORDER BY score DESC, e.id
+LIMIT $limit
+RETURN properties(e) AS e, COUNT { (e)--() } AS degree
+
 // name: relationships_of
 MATCH (e:Entity {id: $id})-[r]-(:Entity)
 WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)

@@ -1,106 +1,113 @@
-"""Finding entities by id, name or alias: case- and accent-insensitive.
+"""Finding entities by id, name or alias: case- and accent-insensitive, typo-tolerant.
 
-`fold` turns any spelling into a search key ("Århus" → "arhus", "Marijampolė" →
-"marijampole"); Danish letters that do not decompose are spelled out the usual way
-(ø → o, æ → ae, å → a, and "aa" is read as "a", so "Aarhus" and "Århus" meet).
+One scoring rule for both backends (`match_score`): a key equal to the query scores 1.0,
+a key starting with it 0.9, a word of a key starting with it 0.8, a key containing it 0.7.
+Otherwise, if a word of its keys is near a query word (starts with it, or is a typo or two
+away: `app.search_keys.near_word`, what the Neo4j full-text index finds), the closest key
+by rapidfuzz's `ratio` scores at most 0.6. Hits rank by score, then degree, then id. The embedded backend scores every key in one batch
+(`EntityIndex`); the Neo4j backend asks the database for candidates and ranks them with
+the same function (`StoreNames`), so on the same data both answer alike.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-import unicodedata
-from collections.abc import Iterable
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from app.errors import AmbiguousEntity, EntityNotFound
 from app.model import Entity
+from app.search_keys import entity_keys, fold, near_word, query_words, word_edits
+from app.stores.base import NameSearchStore
 
-_SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "ß": "ss", "ł": "l", "đ": "d", "ı": "i"})
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+__all__ = ["EntityIndex", "Hit", "Names", "StoreNames", "entity_keys", "fold", "match_score", "summary"]
+
+FUZZY_WEIGHT = 0.6  # a fuzzy match ranks below every exact, prefix or substring one
+SEARCH_FLOOR = 0.45  # the least score a search hit needs (a fuzzy ratio of 75)
+SUGGEST_FLOOR = 0.3  # suggestions for an unknown name may be looser (a ratio of 50)
 
 
-def fold(text: str) -> str:
-    """A search key: lowercase ASCII words separated by single spaces.
+@dataclass(frozen=True)
+class Hit:
+    """An entity found for a query, its score and its degree (the first tie-break)."""
+
+    entity: Entity
+    score: float
+    degree: int
+
+
+def rule_score(key: str, query: str) -> float:
+    """The score of the match rules that need no fuzzy comparison; 0 when none applies.
 
     Examples
     --------
-    >>> fold("Århus"), fold("Aarhus"), fold("Marijampolė"), fold("Győr-Moson-Sopron")
-    ('arhus', 'arhus', 'marijampole', 'gyor moson sopron')
+    >>> [rule_score(k, "arhus") for k in ("arhus", "arhus kommune", "region arhus", "skarhus", "aros")]
+    [1.0, 0.9, 0.8, 0.7, 0.0]
     """
-    text = text.casefold().translate(_SPECIAL)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = text.replace("aa", "a")
-    return _NON_ALNUM.sub(" ", text).strip()
+    if key == query:
+        return 1.0
+    if key.startswith(query):
+        return 0.9
+    if f" {query}" in key:  # a word other than the first starts with it
+        return 0.8
+    if query in key:
+        return 0.7
+    return 0.0
 
 
-def entity_keys(entity: Entity) -> list[str]:
-    """Every search key of an entity: its id, names and aliases, folded."""
-    names: Iterable[str] = (entity.id, entity.name, entity.name_en or "", *entity.aliases)
-    return sorted({fold(n) for n in names if n and fold(n)})
+def _cutoff(floor: float) -> float:
+    """The least rapidfuzz ratio (0–100) whose fuzzy score can reach `floor` (a hair
+    lower, so that rounding never drops a ratio the score test below keeps)."""
+    return max(floor / FUZZY_WEIGHT * 100 - 1e-9, 0.0)
 
 
-FUZZY_WEIGHT = 0.6  # a fuzzy match ranks below every exact, prefix or substring one
+def fuzzy_score(ratio: float) -> float:
+    return FUZZY_WEIGHT * ratio / 100
 
 
-def match_score(keys: list[str], query: str, floor: float = 0.0) -> float:
-    """How well a folded query matches an entity's keys, from 0 to 1 (scores below `floor`
-    count as 0 where that saves work).
-
-    The fuzzy comparison is skipped when its upper bound (`real_quick_ratio`, from the two
-    lengths alone) cannot reach `floor` or beat the best key so far, so a very long unknown
-    name costs a length comparison per key, not a quadratic sequence match.
-    """
-    best = 0.0
-    for key in keys:
-        if key == query:
-            return 1.0
-        if key.startswith(query):
-            best = max(best, 0.9)
-        elif any(word.startswith(query) for word in key.split()):
-            best = max(best, 0.8)
-        elif query in key:
-            best = max(best, 0.7)
-        else:
-            bound = FUZZY_WEIGHT * 2 * min(len(query), len(key)) / (len(query) + len(key))
-            if bound >= floor and bound > best:
-                best = max(best, FUZZY_WEIGHT * difflib.SequenceMatcher(None, query, key).ratio())
-    return best
+def fuzzy_candidate(keys: Sequence[str], query: str) -> bool:
+    """Whether a word of the keys is near a word of the query (`near_word`)."""
+    tokens = {t for key in keys for t in key.split()}
+    return any(near_word(w, t) for w in query_words(query) for t in tokens)
 
 
-class EntityIndex:
-    """Resolves references and ranks searches over a fixed set of entities."""
+def match_score(keys: Sequence[str], query: str, floor: float = 0.0) -> float:
+    """How well a folded query matches an entity's keys, from 0 to 1 (a fuzzy score below
+    `floor` counts as 0: rapidfuzz then gives up as soon as it cannot reach it)."""
+    best = max((rule_score(key, query) for key in keys), default=0.0)
+    if best or not fuzzy_candidate(keys, query):
+        return best
+    cutoff = _cutoff(floor)
+    return fuzzy_score(max((fuzz.ratio(query, key, score_cutoff=cutoff) for key in keys), default=0.0))
 
-    def __init__(self, entities: Iterable[Entity], degree: dict[str, int] | None = None):
-        self.entities = sorted(entities, key=lambda e: e.id)
-        self.by_id = {e.id: e for e in self.entities}
-        self.degree = degree or {}
-        self.keys = {e.id: entity_keys(e) for e in self.entities}
-        self.by_key: dict[str, list[Entity]] = {}
-        for e in self.entities:
-            for k in self.keys[e.id]:
-                self.by_key.setdefault(k, []).append(e)
 
-    def search(
-        self, q: str, kind: str | None = None, limit: int = 10, floor: float = 0.45
-    ) -> list[tuple[Entity, float]]:
+def ranked(hits: Iterable[Hit], limit: int) -> list[Hit]:
+    """Best score first, then the better connected, then by id."""
+    return sorted(hits, key=lambda h: (-h.score, -h.degree, h.entity.id))[:limit]
+
+
+def summary(entity: Entity) -> dict[str, str]:
+    """The few fields that tell entities apart in a list of candidates."""
+    return {"id": entity.id, "name": entity.name, "kind": entity.kind.value}
+
+
+class Names(ABC):
+    """Resolves references and ranks searches; how candidates are found is the subclass's."""
+
+    @abstractmethod
+    def exact(self, key: str) -> list[Entity]:
+        """The entities one of whose keys is the folded `key`, by id."""
+
+    @abstractmethod
+    def search(self, q: str, kind: str | None = None, limit: int = 10, floor: float = SEARCH_FLOOR) -> list[Hit]:
         """Entities ranked by match, then by degree, then by id."""
-        query = fold(q)
-        if not query:
-            return []
-        scored = []
-        for e in self.entities:
-            if kind and e.kind.value != kind:
-                continue
-            score = match_score(self.keys[e.id], query, floor)
-            if score >= floor:
-                scored.append((e, round(score, 4)))
-        scored.sort(key=lambda es: (-es[1], -self.degree.get(es[0].id, 0), es[0].id))
-        return scored[:limit]
 
     def resolve(self, ref: str, field: str = "entity") -> Entity:
         """The one entity `ref` names: raises `EntityNotFound` or `AmbiguousEntity`."""
-        key = fold(ref)
-        exact = self.by_key.get(key, [])
+        exact = self.exact(fold(ref))
         if len(exact) == 1:
             return exact[0]
         if len(exact) > 1:
@@ -113,11 +120,107 @@ class EntityIndex:
                 field=field,
                 candidates=[summary(e) for e in exact],
             )
-        suggestions = [summary(e) for e, _ in self.search(ref, limit=5, floor=0.3)]
+        suggestions = [summary(h.entity) for h in self.search(ref, limit=5, floor=SUGGEST_FLOOR)]
         hint = f"; did you mean {', '.join(repr(s['name']) for s in suggestions[:3])}?" if suggestions else ""
         raise EntityNotFound(f"{field}: no entity is called {ref!r}{hint}", field=field, suggestions=suggestions)
 
 
-def summary(entity: Entity) -> dict[str, str]:
-    """The few fields that tell entities apart in a list of candidates."""
-    return {"id": entity.id, "name": entity.name, "kind": entity.kind.value}
+class EntityIndex(Names):
+    """Every entity's keys in memory (the embedded backend), scored in one batch per search.
+
+    The match rules are a containment test per key (C speed) and the rule score where it
+    holds. Fuzzy candidates are the owners of the distinct key words near a query word
+    (prefix tests, and `rapidfuzz.process.extract` of edit distances over all words at
+    once); their scores come from one more `extract` over all keys, which skips any key
+    whose length alone rules out the cutoff.
+    """
+
+    def __init__(self, entities: Iterable[Entity], degree: dict[str, int] | None = None):
+        self.entities = sorted(entities, key=lambda e: e.id)
+        self.by_id = {e.id: e for e in self.entities}
+        self.degree = degree or {}
+        self.keys = {e.id: entity_keys(e) for e in self.entities}
+        self.by_key: dict[str, list[Entity]] = {}
+        self._flat: list[str] = []  # every entity's keys, one after another
+        self._owner: list[int] = []  # the position in `entities` of each key's entity
+        self._words: dict[str, set[int]] = {}  # every word of any key: the positions of its entities
+        for i, e in enumerate(self.entities):
+            for k in self.keys[e.id]:
+                self.by_key.setdefault(k, []).append(e)
+                self._flat.append(k)
+                self._owner.append(i)
+                for word in k.split():
+                    self._words.setdefault(word, set()).add(i)
+        self._vocabulary = list(self._words)
+
+    def _fuzzy_candidates(self, query: str) -> set[int]:
+        """The positions of the entities with a key word near a query word (`near_word`)."""
+        found: set[int] = set()
+        for word in query_words(query):
+            near = [t for t in self._vocabulary if t.startswith(word)]
+            edits = word_edits(word)
+            if edits:
+                near += [t for t, _, _ in process.extract(word, self._vocabulary, scorer=OSA.distance,
+                                                         score_cutoff=edits, limit=None)]  # fmt: skip
+            for t in near:
+                found |= self._words[t]
+        return found
+
+    def exact(self, key: str) -> list[Entity]:
+        return self.by_key.get(key, [])
+
+    def search(self, q: str, kind: str | None = None, limit: int = 10, floor: float = SEARCH_FLOOR) -> list[Hit]:
+        query = fold(q)
+        if not query:
+            return []
+        flat, owner = self._flat, self._owner
+        best: dict[int, float] = {}
+        for i in [i for i, key in enumerate(flat) if query in key]:
+            score = rule_score(flat[i], query)
+            if score > best.get(owner[i], 0.0):
+                best[owner[i]] = score
+        candidates = self._fuzzy_candidates(query)
+        for _, ratio, i in process.extract(query, flat, scorer=fuzz.ratio, score_cutoff=_cutoff(floor), limit=None):
+            score = fuzzy_score(ratio)
+            if score > best.get(owner[i], 0.0) and owner[i] in candidates:
+                best[owner[i]] = score
+        entities = self.entities
+        hits = (
+            Hit(entities[i], round(score, 4), self.degree.get(entities[i].id, 0))
+            for i, score in best.items()
+            if score >= floor and (kind is None or entities[i].kind.value == kind)
+        )
+        return ranked(hits, limit)
+
+
+class StoreNames(Names):
+    """Names looked up where the data is (Neo4j): exact keys by an index, search candidates
+    from the store, ranked here by `match_score` as the embedded backend ranks them.
+
+    The store returns the best `limit` entities by the match rules (then degree, id) — if
+    it finds fewer, every entity containing the query — and only then the fuzzy candidates
+    of its full-text index (`candidates` of them, best first). Fuzzy hits can only rank
+    below rule hits, so they are needed only to fill the answer.
+    """
+
+    def __init__(self, store: NameSearchStore, candidates: int):
+        self.store = store
+        self.candidates = candidates
+
+    def exact(self, key: str) -> list[Entity]:
+        return [e for e, _ in self.store.entities_with_key(key)] if key else []
+
+    def search(self, q: str, kind: str | None = None, limit: int = 10, floor: float = SEARCH_FLOOR) -> list[Hit]:
+        query = fold(q)
+        if not query:
+            return []
+        found = {e.id: (e, degree) for e, degree in self.store.name_matches(query, kind, limit)}
+        if len(found) < limit:
+            for e, degree in self.store.name_candidates(query, kind, self.candidates):
+                found.setdefault(e.id, (e, degree))
+        hits = []
+        for e, degree in found.values():
+            score = match_score(entity_keys(e), query, floor)
+            if score >= floor:
+                hits.append(Hit(e, round(score, 4), degree))
+        return ranked(hits, limit)

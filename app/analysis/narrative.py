@@ -10,7 +10,7 @@ whether a link is over ("were twinned from 1947 to 2012", "have been twinned sin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 from app.dates import PartialDate
@@ -237,7 +237,7 @@ def hop_sentence(hop: Hop, name: Callable[[str], str]) -> str:
     return relationship_clause(hop.rel, hop.start, name)
 
 
-def namer(entities: dict[str, Entity], lang: Lang = "en") -> Callable[[str], str]:
+def namer(entities: Mapping[str, Entity], lang: Lang = "en") -> Callable[[str], str]:
     """id → the name as it reads in a sentence."""
 
     def name(entity_id: str) -> str:
@@ -252,7 +252,7 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".") if text else ""
 
 
-def path_narrative(hops: Sequence[Hop], entities: dict[str, Entity], lang: Lang = "en") -> str:
+def path_narrative(hops: Sequence[Hop], entities: Mapping[str, Entity], lang: Lang = "en") -> str:
     """One or two sentences telling how the chain connects its ends.
 
     Examples
@@ -272,6 +272,6 @@ def path_narrative(hops: Sequence[Hop], entities: dict[str, Entity], lang: Lang 
     return text
 
 
-def relationship_sentence(rel: Relationship, entities: dict[str, Entity], lang: Lang = "en") -> str:
+def relationship_sentence(rel: Relationship, entities: Mapping[str, Entity], lang: Lang = "en") -> str:
     """A relationship told from its source's side, as one sentence."""
     return sentence(relationship_clause(rel, rel.source, namer(entities, lang)))

@@ -8,6 +8,7 @@ routes by the story they tell (`story_cost`) and explains them.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -380,7 +381,7 @@ def chain_period(path: Path) -> dict[str, Any]:
 
 
 def describe_path(
-    path: Path, entities: dict[str, Entity], alternatives: Alternatives | None = None, lang: Lang = "en"
+    path: Path, entities: Mapping[str, Entity], alternatives: Alternatives | None = None, lang: Lang = "en"
 ) -> dict[str, Any]:
     """A path as the API returns it: nodes, relationships with sources, period, narrative.
 
@@ -413,7 +414,7 @@ def describe_path(
     }
 
 
-def _node(entities: dict[str, Entity], entity_id: str, lang: Lang) -> dict[str, Any]:
+def _node(entities: Mapping[str, Entity], entity_id: str, lang: Lang) -> dict[str, Any]:
     """A path's entity; `label` is its name in the answer's language, as the narrative writes it."""
     e = entities.get(entity_id)
     if e is None:

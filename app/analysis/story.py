@@ -8,9 +8,11 @@ together ("Viborg Municipality led the Irbid pilot …, in which Grundfos took p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from app.analysis.lookup import EntityLookup
 from app.analysis.narrative import Lang, clause_parts, display_name, namer, sentence
 from app.analysis.paths import PathRequest, find_paths, story_cost
 from app.dates import DAY_MAX, DAY_MIN
@@ -44,7 +46,7 @@ def story_routes(store: GraphStore, req: PathRequest) -> tuple[list[Any], list[s
     return chosen, notes, result.truncated
 
 
-def _group(rels: list[Relationship], entities: dict[str, Entity]) -> list[Claim]:
+def _group(rels: list[Relationship], entities: Mapping[str, Entity]) -> list[Claim]:
     """Links into one project or event over the same dates become one claim."""
     claims: list[Claim] = []
     together: dict[tuple[Any, ...], Claim] = {}
@@ -107,7 +109,7 @@ def window_phrase(rel_filter: RelFilter) -> str:
     return f" between {first or 'the beginning'} and {last or 'now'}"
 
 
-def tell(store: GraphStore, req: PathRequest, entities: dict[str, Entity], lang: Lang = "en") -> dict[str, Any]:
+def tell(store: GraphStore, req: PathRequest, entities: Mapping[str, Entity], lang: Lang = "en") -> dict[str, Any]:
     """The story of how `req.source` connects to `req.target` through `req.via`.
 
     Returns the routes told, the subgraph (entities and relationships), the paragraph,
@@ -121,6 +123,8 @@ def tell(store: GraphStore, req: PathRequest, entities: dict[str, Entity], lang:
         nodes.update(dict.fromkeys([path[0].start, *(h.end for h in path)]))
         for hop in path:
             rels.setdefault(hop.rel.id, hop.rel)
+    if isinstance(entities, EntityLookup):  # the story's entities in one query, not one by one
+        entities.prefetch(nodes)
     claims = sorted(_group(list(rels.values()), entities), key=_order)
     sources: dict[Source, int] = {}
     told: list[dict[str, Any]] = []

@@ -1,10 +1,11 @@
 """What the service needs from a graph database, by capability.
 
-`LookupStore` (versions, counts, entities), `TraversalStore` (a neighbourhood, path
+`LookupStore` (versions, counts, entities by id), `TraversalStore` (a neighbourhood, path
 segments), `ExportStore` (a window's records) make up `GraphStore`, which every backend
 implements. `AnalyticsStore` is optional: a store that can compute centrality and counts
 itself (Neo4j through GDS) says so, and the service uses it instead of pulling the
-snapshot into networkx. Stores answer questions about records; ranking, composing,
+snapshot into networkx; likewise `NameSearchStore` (Neo4j: indexes over folded names)
+instead of an in-memory name index. Stores answer questions about records; ranking, composing,
 explaining and scoring are written once, above the stores (`app.analysis`), so both
 backends give the same answers.
 """
@@ -12,6 +13,7 @@ backends give the same answers.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -92,26 +94,37 @@ class Scores:
 
 
 class LookupStore(Protocol):
-    """The dataset's version, sizes and entities."""
+    """The dataset's version, sizes and entities.
+
+    What each method costs matters at size: the API on Neo4j calls only the per-answer
+    ones (costs below in terms of n entities, m relationships, k ids asked for).
+    """
 
     backend: str
     version: str
 
     def counts(self) -> tuple[int, int]:
-        """Number of entities and relationships."""
+        """Number of entities and relationships. Neo4j: two count-store reads."""
+        ...
+
+    def entities_by_ids(self, ids: Sequence[str]) -> list[tuple[Entity, int]]:
+        """The entities with these ids (unknown ids left out), each with its degree, all
+        time. Neo4j: k unique-index seeks and k degree reads; the API's lookups go here."""
         ...
 
     def all_entities(self) -> list[Entity]:
-        """Every entity. Names are resolved and ranked over these, once per dataset version,
-        in shared code (`app.analysis.names`), so both stores resolve alike."""
+        """Every entity: O(n), the whole node set in this process. The embedded backend
+        builds its name index from these; the API on Neo4j never calls it (exports page
+        with `entities_page` instead)."""
         ...
 
     def degrees(self) -> dict[str, int]:
-        """Every entity's degree, all time."""
+        """Every entity's degree, all time: O(n + m). Like `all_entities`, not for Neo4j's API."""
         ...
 
     def ping(self) -> str:
-        """The loaded dataset version; raises `StoreUnavailable` if the store cannot answer."""
+        """The loaded dataset version; raises `StoreUnavailable` if the store cannot answer.
+        Neo4j: one read of the meta node."""
         ...
 
     def close(self) -> None:
@@ -119,15 +132,42 @@ class LookupStore(Protocol):
         ...
 
 
+@runtime_checkable
+class NameSearchStore(Protocol):
+    """A store that finds names where the data is (Neo4j: a text index and a full-text
+    index over each node's folded keys, `app.search_keys.search_text`). Queries arrive
+    folded; ranking stays in `app.analysis.names`, so both backends rank alike. Each
+    answer is (entity, degree) pairs, the degree counted in the database."""
+
+    def entities_with_key(self, key: str) -> list[tuple[Entity, int]]:
+        """The entities one of whose keys equals `key`, by id. Neo4j: a text-index
+        `CONTAINS` seek, cost in the entities whose keys share its trigrams."""
+        ...
+
+    def name_matches(self, query: str, kind: str | None, limit: int) -> list[tuple[Entity, int]]:
+        """Up to `limit` entities with a key containing `query`: those whose key equals it
+        first, then starting with it, then with a word starting with it, then the rest,
+        each group by degree (descending), then id. Neo4j: a text-index `CONTAINS` seek
+        and a top-`limit` sort over its hits (every entity, for a one-letter query)."""
+        ...
+
+    def name_candidates(self, query: str, kind: str | None, limit: int) -> list[tuple[Entity, int]]:
+        """Up to `limit` fuzzy candidates, best first: entities with a word within one or
+        two edits of a query word, or starting with one (`app.search_keys.fulltext_query`).
+        Neo4j: one full-text (Lucene) query and a top-`limit` sort over its hits."""
+        ...
+
+
 class TraversalStore(Protocol):
     """Walking the graph from given entities."""
 
     def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
-        """The entity's relationships, either direction, that pass the filter."""
+        """The entity's relationships, either direction, that pass the filter: O(its degree)."""
         ...
 
     def segment_paths(self, query: SegmentQuery) -> SegmentResult:
-        """Paths between two entities: all shortest, all simple, or time-respecting."""
+        """Paths between two entities: all shortest, all simple, or time-respecting; the work
+        is bounded by the query's caps (`max_paths`, `max_expansions`) and the request's time."""
         ...
 
 
@@ -135,11 +175,12 @@ class ExportStore(Protocol):
     """A window's records, whole."""
 
     def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
-        """Every entity and the relationships that pass the filter."""
+        """Every entity and the relationships that pass the filter: O(n + m), whole in memory."""
         ...
 
     def entities_page(self, after: str, limit: int) -> list[Entity]:
-        """Up to `limit` entities with ids after `after` ("" to start), in id order (keyset paging)."""
+        """Up to `limit` entities with ids after `after` ("" to start), in id order (keyset
+        paging): O(limit), an index seek on Neo4j."""
         ...
 
     def relationships_page(
@@ -151,7 +192,7 @@ class ExportStore(Protocol):
 
     def dated_span(self) -> tuple[dt.date, dt.date] | None:
         """The earliest and latest day any relationship's period names (open ends left out);
-        None when nothing is dated."""
+        None when nothing is dated. O(m), once per dataset version."""
         ...
 
 

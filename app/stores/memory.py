@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 
 import networkx as nx
@@ -58,6 +58,10 @@ class MemoryStore:
 
     def counts(self) -> tuple[int, int]:
         return self._counts
+
+    def entities_by_ids(self, ids: Sequence[str]) -> list[tuple[Entity, int]]:
+        nodes = self.graph.nodes
+        return [(nodes[i]["entity"], len(self._incident[i])) for i in ids if i in nodes]
 
     def all_entities(self) -> list[Entity]:
         return [data["entity"] for _, data in self.graph.nodes(data=True)]

@@ -18,6 +18,7 @@ from typing import Any
 
 from app.dates import PartialDate
 from app.model import Entity, Relationship, Source
+from app.search_keys import search_text
 from app.vocabulary import Kind
 
 
@@ -70,6 +71,7 @@ def entity_props(e: Entity) -> dict[str, Any]:
     return {
         "id": e.id, "kind": e.kind.value, "name": e.name, "name_en": e.name_en,
         "aliases": list(e.aliases), "alias_text": " ".join(e.aliases),
+        "search_text": search_text(e),  # folded keys, for the name indexes (app/search_keys.py)
         "country": e.country, "lat": e.lat, "lon": e.lon, "description": e.description,
         **source_props(e.sources),
     }  # fmt: skip

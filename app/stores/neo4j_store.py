@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import neo4j
@@ -32,6 +32,7 @@ from app.dates import DAY_MAX, DAY_MIN
 from app.errors import AnalyticsUnavailable, QueryTimeout, StoreUnavailable
 from app.filters import RelFilter
 from app.model import Entity, Hop, Path, Relationship
+from app.search_keys import KEY_SEPARATOR, fulltext_query
 from app.stores import neo4j_analytics
 from app.stores.base import NOT_LOADED, CentralityPlan, Scores, SegmentQuery, SegmentResult
 from app.stores.neo4j_records import entity_from, relationship_from
@@ -181,6 +182,22 @@ class Neo4jStore:
     def counts(self) -> tuple[int, int]:
         row = self._read("counts")[0]
         return int(row["nodes"]), int(row["relationships"])
+
+    def _entities(self, name: str, **params: Any) -> list[tuple[Entity, int]]:
+        return [(entity_from(row["e"]), int(row["degree"])) for row in self._read(name, **params)]
+
+    def entities_by_ids(self, ids: Sequence[str]) -> list[tuple[Entity, int]]:
+        return self._entities("entities_by_ids", ids=list(ids)) if ids else []
+
+    def entities_with_key(self, key: str) -> list[tuple[Entity, int]]:
+        return self._entities("entities_with_key", key=KEY_SEPARATOR + key + KEY_SEPARATOR)
+
+    def name_matches(self, query: str, kind: str | None, limit: int) -> list[tuple[Entity, int]]:
+        return self._entities("name_matches", query=query, sep=KEY_SEPARATOR, kind=kind, limit=limit)
+
+    def name_candidates(self, query: str, kind: str | None, limit: int) -> list[tuple[Entity, int]]:
+        lucene = fulltext_query(query)
+        return self._entities("name_candidates", lucene=lucene, kind=kind, limit=limit) if lucene else []
 
     def all_entities(self) -> list[Entity]:
         return [entity_from(row["e"]) for row in self._read("all_entities")]
