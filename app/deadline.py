@@ -34,12 +34,41 @@ class Deadline:
     True
     """
 
-    def __init__(self, seconds: float, setting: str = "request_time_budget", clock: Clock = time.monotonic):
+    def __init__(
+        self,
+        seconds: float,
+        setting: str = "request_time_budget",
+        clock: Clock = time.monotonic,
+        parent: Deadline | None = None,
+    ):
         self.seconds = seconds
         self.setting = setting  # the setting that gave the budget, named in timeout messages
         self._clock = clock
         self._end = clock() + seconds
-        self.cancelled: str | None = None
+        self._cancelled: str | None = None
+        self.parent = parent  # a share of a larger budget is cancelled with it
+
+    @property
+    def cancelled(self) -> str | None:
+        """Why the work was cancelled (the client went away), or None."""
+        return self._cancelled or (self.parent.cancelled if self.parent else None)
+
+    def share(self, fraction: float) -> Deadline:
+        """A deadline for one step: `fraction` of the time left, cancelled with this one.
+
+        Examples
+        --------
+        >>> now = [0.0]
+        >>> whole = Deadline(10.0, clock=lambda: now[0])
+        >>> now[0] = 2.0
+        >>> step = whole.share(0.5)
+        >>> step.remaining(), whole.remaining()
+        (4.0, 8.0)
+        >>> whole.cancel("client left")
+        >>> step.cancelled
+        'client left'
+        """
+        return Deadline(self.remaining() * fraction, self.setting, self._clock, parent=self)
 
     def remaining(self) -> float:
         """Seconds left (0 when cancelled or past the end)."""
@@ -52,7 +81,7 @@ class Deadline:
         return self.cancelled is not None or self._clock() >= self._end
 
     def cancel(self, reason: str) -> None:
-        self.cancelled = reason
+        self._cancelled = reason
 
     def check(self, doing: str = "the request") -> None:
         """Raise `RequestCancelled` or `QueryTimeout` (504) if no time is left."""

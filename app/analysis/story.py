@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from app import deadline
 from app.analysis.lookup import EntityLookup
 from app.analysis.narrative import Lang, clause_parts, display_name, namer, sentence
 from app.analysis.paths import PathRequest, find_paths, story_cost
 from app.dates import DAY_MAX, DAY_MIN
+from app.errors import QueryTimeout
 from app.filters import RelFilter
 from app.model import Entity, Relationship, Source
 from app.stores.base import GraphStore
@@ -24,6 +26,7 @@ from app.vocabulary import Family, Kind, wording
 STORY_ROUTES = 3  # at most this many routes make one story
 STORY_MARGIN = 0.5  # routes within this story cost of the best one join it
 CANDIDATE_ROUTES = 50  # routes ranked before the best are chosen
+ALL_ROUTES_SHARE = 0.6  # of the time left, for listing every route (the rest: the shortest ones)
 ACTIVITY_KINDS = frozenset({Kind.Project, Kind.Event})
 
 
@@ -36,8 +39,27 @@ class Claim:
 
 
 def story_routes(store: GraphStore, req: PathRequest) -> tuple[list[Any], list[str], bool]:
-    """The best routes for a story: every simple route up to `max_hops`, ranked by story."""
-    result = find_paths(store, replace(req, mode="all", distinct=True, limit=CANDIDATE_ROUTES))
+    """The best routes for a story: every simple route up to `max_hops`, ranked by story.
+
+    On a large graph the routes through hubs are too many to list in time. That search gets
+    `ALL_ROUTES_SHARE` of the time left; if it finds nothing in it, the story is told from
+    the shortest routes (one cheap search), ranked the same way and marked `truncated`.
+    """
+    limit = deadline.current()
+    wanted = replace(req, mode="all", distinct=True, limit=CANDIDATE_ROUTES)
+    try:
+        with deadline.within(limit.share(ALL_ROUTES_SHARE)):
+            result = find_paths(store, wanted)
+    except QueryTimeout as exc:
+        if limit.cancelled:
+            raise
+        result = find_paths(store, replace(wanted, mode="shortest"))
+        result.truncated = True
+        result.notes = [
+            f"listing every route of up to {req.max_hops} hops ran past its share of the time budget "
+            f"({exc.message}); the story is told from the shortest routes",
+            *result.notes,
+        ]
     notes = [n for n in result.notes if "only the first" not in n]
     if not result.paths:
         return [], notes, result.truncated

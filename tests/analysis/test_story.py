@@ -5,9 +5,15 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from app import deadline
 from app.analysis.paths import joins_by_location, story_cost
+from app.config import Settings
 from app.dates import PartialDate
-from app.model import Hop, Relationship
+from app.errors import QueryTimeout
+from app.model import Dataset, Hop, Relationship
+from app.service import CityGraph
+from app.stores.base import SegmentQuery, SegmentResult
+from app.stores.memory import MemoryStore
 
 D = PartialDate.parse
 
@@ -99,3 +105,23 @@ def test_location_links_only_end_a_path_at_the_place() -> None:
     assert not joins_by_location((Hop(took, "g", "p"), Hop(pilot_in, "p", "i")))
     assert joins_by_location((Hop(pilot_in, "i", "p"), Hop(took, "p", "g"))) is False  # starts at the place
     assert joins_by_location((Hop(took, "g", "p"), Hop(pilot_in, "p", "i"), Hop(advised, "i", "v")))
+
+
+def test_a_story_too_big_to_list_is_told_from_the_shortest_routes(seed_dataset: Dataset, settings: Settings) -> None:
+    """Where listing every route runs past its share of the budget (hubs of thousands of
+    links), the story is told from the shortest routes, marked truncated with a note."""
+
+    class HubHeavy(MemoryStore):
+        def segment_paths(self, query: SegmentQuery) -> SegmentResult:
+            if query.mode == "all":  # as on a graph whose hubs make the routes too many to list
+                share = deadline.current()
+                assert share.parent is not None and share.seconds < share.parent.seconds
+                raise QueryTimeout("the query 'all_paths' ran past its time limit")
+            return super().segment_paths(query)
+
+    graph = CityGraph(HubHeavy(seed_dataset), settings)
+    body = graph.story("Grundfos", "Irbid")
+    assert body["routes"], body
+    assert body["truncated"] is True
+    assert any("told from the shortest routes" in n for n in body["notes"]), body["notes"]
+    assert "Grundfos" in body["paragraph"] and "Irbid" in body["paragraph"]
