@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 
 from app import deadline
-from app.analysis import brokerage, centrality
+from app.analysis import broker_counts, brokerage, centrality
 from app.analysis.lookup import EntityCache, EntityLookup
 from app.analysis.names import EntityIndex, Names, StoreNames, summary
 from app.analysis.narrative import LANGS, Lang, relationship_sentence
@@ -348,31 +348,78 @@ class CityGraph:
         if grouping not in brokerage.GROUPINGS:
             raise InvalidParameter("groups", f"unknown grouping {grouping!r}", allowed=list(brokerage.GROUPINGS))
         check_range("limit", limit, 1, LIMIT_MAX)
-        graph, dg, entities = self._graphs(rel_filter)
-        by_id = {e.id: e for e in entities}  # the snapshot holds every entity already
-        if ref is not None:
-            entity = self.resolve(ref)
-            s = brokerage.brokerage_summary(graph, dg, entity.id, by_id, grouping)
-            pairs = [
-                {"a": summary(by_id[a]), "b": summary(by_id[b]), "only_through": ex,
-                 "groups": [brokerage.GROUPINGS[grouping](by_id[a]), brokerage.GROUPINGS[grouping](by_id[b])]}
-                for a, b, ex in s["bridged"]
-            ]  # fmt: skip
-            pairs.sort(key=lambda p: (not p["only_through"], p["a"]["id"], p["b"]["id"]))
-            return {
-                "entity": summary(entity), "window": _window(rel_filter), "groups": grouping,
-                "pairs": s["pairs"], "exclusive_pairs": s["exclusive_pairs"], "open_share": s["open_share"],
-                "roles": s["roles"], "bridged": pairs[:limit], "truncated": len(pairs) > limit,
-            }  # fmt: skip
-        rows = self._brokers(rel_filter, grouping)
+        with deadline.bounded(self.settings.request_time_budget, "request_time_budget"):
+            if ref is not None:
+                return self._broker_of_one(self.resolve(ref), rel_filter, grouping, limit)
+            return self._broker_ranking(rel_filter, grouping, limit)
+
+    def _broker_of_one(self, entity: Entity, rel_filter: RelFilter, grouping: str, limit: int) -> dict[str, Any]:
+        """One broker: counted in the database where the store can (bounded by the request's
+        time: an incomplete count is marked), else over the cached snapshot graph."""
+        notes: list[str] = []
+        if isinstance(self.store, AnalyticsStore):
+            ego = broker_counts.count_ego(self.store, entity.id, rel_filter)
+            s = broker_counts.summary(ego, grouping, entity.country, entity.kind.value)
+            bridged, whole = ego.bridged(limit, deadline.current())
+            approximate = not ego.complete
+            if approximate:
+                notes.append(
+                    f"the time budget ran out after the ties of {ego.read} of {ego.k} neighbours: pairs, "
+                    "exclusive pairs and roles are upper bounds, and pairs listed as only through may not be"
+                )
+            if not whole:
+                notes.append("the time budget ran out while listing the pairs only this broker connects")
+            truncated = s["pairs"] > limit or not whole
+        else:
+            graph, dg, entities = self._graphs(rel_filter)
+            s = brokerage.brokerage_summary(graph, dg, entity.id, {e.id: e for e in entities}, grouping)
+            ordered = sorted(s.pop("bridged"), key=lambda p: (not p[2], p[0], p[1]))
+            bridged, approximate, truncated = ordered[:limit], False, len(ordered) > limit
+        by_id = self.lookup(end for a, b, _ in bridged for end in (a, b))
+        group = brokerage.GROUPINGS[grouping]
+        pairs = [
+            {"a": summary(by_id[a]), "b": summary(by_id[b]), "only_through": ex, "groups": [group(by_id[a]), group(by_id[b])]}
+            for a, b, ex in bridged
+        ]  # fmt: skip
         return {
-            "window": _window(rel_filter), "groups": grouping,
+            "entity": summary(entity), "window": _window(rel_filter), "groups": grouping,
+            "pairs": s["pairs"], "exclusive_pairs": s["exclusive_pairs"], "open_share": s["open_share"],
+            "roles": s["roles"], "bridged": pairs, "truncated": truncated, "approximate": approximate, "notes": notes,
+        }  # fmt: skip
+
+    def _broker_ranking(self, rel_filter: RelFilter, grouping: str, limit: int) -> dict[str, Any]:
+        if isinstance(self.store, AnalyticsStore):
+            found = self._cached(
+                ("top-brokers", rel_filter, grouping, limit),
+                lambda: self._top_brokers(rel_filter, grouping, limit),
+                lambda r: 0 if r.truncated else _brokers_bytes(r.rows),  # a cut ranking is not kept
+            )
+            rows, truncated = found.rows, found.truncated
+        else:
+            rows, truncated = self._brokers(rel_filter, grouping)[:limit], False
+        by_id = self.lookup(n for n, _ in rows)
+        notes = (
+            [
+                "the time budget ran out before the ranking was proven complete: entities not yet examined might rank above those listed"
+            ]
+            if truncated
+            else []
+        )
+        return {
+            "window": _window(rel_filter), "groups": grouping, "truncated": truncated, "notes": notes,
             "results": [
                 {"entity": summary(by_id[n]), "rank": i + 1, "pairs": s["pairs"], "exclusive_pairs": s["exclusive_pairs"],
                  "open_share": s["open_share"], "roles": s["roles"]}
-                for i, (n, s) in enumerate(rows[:limit])
+                for i, (n, s) in enumerate(rows)
             ],
         }  # fmt: skip
+
+    def _top_brokers(self, rel_filter: RelFilter, grouping: str, limit: int) -> broker_counts.Ranking:
+        assert isinstance(self.store, AnalyticsStore)  # only called for such stores
+        by_id = self.lookup()  # fetches each candidate examined as it comes
+        return broker_counts.top_brokers(
+            self.store, rel_filter, grouping, limit, lambda i: (by_id[i].country, by_id[i].kind.value)
+        )
 
     def _rank_brokers(self, rel_filter: RelFilter, grouping: str) -> list[tuple[str, dict[str, Any]]]:
         """Every broker of a snapshot with its summary, strongest first (cached per snapshot)."""

@@ -103,6 +103,7 @@ REL_TYPES: tuple[RelType, ...] = (
 REL_TYPE_BY_NAME: dict[str, RelType] = {t.name: t for t in REL_TYPES}
 REL_TYPE_NAMES: tuple[str, ...] = tuple(REL_TYPE_BY_NAME)
 STRUCTURAL_TYPES: frozenset[str] = frozenset(t.name for t in REL_TYPES if t.structural)
+SYMMETRIC_TYPES: frozenset[str] = frozenset(t.name for t in REL_TYPES if t.symmetric)
 EVENT_TYPES: frozenset[str] = frozenset(t.name for t in REL_TYPES if t.event)
 
 # The only types that may link to a Country: a country is a place and a member of

@@ -29,19 +29,32 @@ ROLES = ("coordinator", "itinerant", "representative", "gatekeeper", "liaison")
 _JOINT_KINDS = {Kind.Network, Kind.Project, Kind.Event, Kind.Person}
 
 
-def place_group(entity: Entity) -> str:
-    if entity.country == DANISH_COUNTRY:
+def place_of(country: str | None) -> str:
+    if country == DANISH_COUNTRY:
         return "danish"
-    return "foreign" if entity.country else "international"
+    return "foreign" if country else "international"
+
+
+def sector_of(kind: str) -> str:
+    if kind == Kind.Company:
+        return "private"
+    return "joint" if kind in _JOINT_KINDS else "public"
+
+
+def place_group(entity: Entity) -> str:
+    return place_of(entity.country)
 
 
 def sector_group(entity: Entity) -> str:
-    if entity.kind == Kind.Company:
-        return "private"
-    return "joint" if entity.kind in _JOINT_KINDS else "public"
+    return sector_of(entity.kind)
 
 
 GROUPINGS: dict[str, Callable[[Entity], str]] = {"place": place_group, "sector": sector_group}
+# The group of an entity from what a store answers about it: (country, kind) → group.
+GROUP_OF_RECORD: dict[str, Callable[[str | None, str], str]] = {
+    "place": lambda country, _: place_of(country),
+    "sector": lambda _, kind: sector_of(kind),
+}
 
 
 def role(ga: str, gv: str, gb: str) -> str:

@@ -287,7 +287,13 @@ class BrokerOfOne(Record):
     open_share: float
     roles: dict[str, int]
     bridged: list[BridgedPair]
-    truncated: bool
+    truncated: bool = Field(
+        description="True when more pairs are open than `bridged` lists, or the time budget cut the listing."
+    )
+    approximate: bool = Field(
+        description="True when the time budget stopped the count (a hub): `pairs`, `exclusive_pairs` and `roles` are then upper bounds; `notes` says how far it got."
+    )
+    notes: list[str]
 
 
 class BrokerRow(Record):
@@ -305,6 +311,10 @@ class BrokerRanking(Record):
     window: Window
     groups: str
     results: list[BrokerRow]
+    truncated: bool = Field(
+        description="True when the time budget ran out before the ranking was proven complete: the rows are exact, but entities not yet examined might rank above them."
+    )
+    notes: list[str]
 
 
 class StatsAnswer(Record):

@@ -13,7 +13,7 @@ backends give the same answers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -200,6 +200,29 @@ class GraphStore(LookupStore, TraversalStore, ExportStore, Protocol):
     """What every backend implements."""
 
 
+@dataclass(frozen=True)
+class BrokerNeighbour:
+    """A neighbour of a broker in a window: what decides its group, and the direction of its
+    ties (`pred`: it acts on the broker, a → v; `succ`: the broker on it, v → a)."""
+
+    id: str
+    country: str | None
+    kind: str
+    pred: bool
+    succ: bool
+
+
+@dataclass(frozen=True)
+class BrokerTies:
+    """An entity `other` (not the broker) and the broker's neighbours tied to it, each with
+    the direction of its tie: `outs[i]` member → other, `ins[i]` other → member."""
+
+    other: str
+    members: tuple[str, ...]
+    outs: tuple[bool, ...]
+    ins: tuple[bool, ...]
+
+
 @runtime_checkable
 class AnalyticsStore(Protocol):
     """A store that computes analytics where the data is (Neo4j: GDS and Cypher)."""
@@ -211,4 +234,17 @@ class AnalyticsStore(Protocol):
     def stats_counts(self) -> dict[str, Any]:
         """The counts of `/stats`: by kind, type, decade (`None`: no start), dating and
         document, and the numbers of dated and of attested-only relationships."""
+        ...
+
+    def broker_neighbours(self, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:
+        """The entity's neighbours in the window's analytics graph (no structural links), by id."""
+        ...
+
+    def broker_ties(self, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
+        """For the neighbours in `batch`: each entity other than `entity_id` tied to any of them."""
+        ...
+
+    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
+        """The entities of the window with open neighbour pairs (pairs of neighbours not tied to
+        each other), as (id, pairs), most pairs first, ties by id; read lazily (close it when done)."""
         ...

@@ -21,8 +21,8 @@ from typing import Any
 
 from app import deadline
 from app.filters import RelFilter
-from app.stores.base import CentralityPlan, Scores
-from app.vocabulary import STRUCTURAL_TYPES
+from app.stores.base import BrokerNeighbour, BrokerTies, CentralityPlan, Scores
+from app.vocabulary import STRUCTURAL_TYPES, SYMMETRIC_TYPES
 
 Read = Callable[..., list[dict[str, Any]]]
 PAGERANK = {"dampingFactor": 0.85, "maxIterations": 1000, "tolerance": 1e-12}
@@ -32,11 +32,19 @@ DROP_SECONDS = 10.0  # a drop is a catalog update: instant unless the server is 
 STALE_AFTER = 600  # seconds: longer than any request may run (budgets and query timeouts are capped far below)
 
 
+CANDIDATE_PAGE = 200  # brokers read per page of the ranking's candidates
+LAST_ID = "\U0010ffff"  # sorts after every id: the first page of candidates
+
+
 def _params(rel_filter: RelFilter) -> dict[str, Any]:
     return {
         "first": rel_filter.first, "last": rel_filter.last, "structural": sorted(STRUCTURAL_TYPES),
         "types": sorted(rel_filter.types) if rel_filter.types is not None else None,
     }  # fmt: skip
+
+
+def _broker_params(rel_filter: RelFilter) -> dict[str, Any]:
+    return {**_params(rel_filter), "symmetric": sorted(SYMMETRIC_TYPES)}
 
 
 @contextmanager
@@ -116,3 +124,35 @@ def eigenvector(read: Read, rel_filter: RelFilter) -> dict[str, float]:
         finally:
             drop(read, sub)
     return values
+
+
+def broker_neighbours(read: Read, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:
+    """One broker's neighbours in the window, by id, with the direction of their ties."""
+    rows = read("broker_neighbours", id=entity_id, **_broker_params(rel_filter))
+    return [BrokerNeighbour(r["id"], r["country"], r["kind"], bool(r["pred"]), bool(r["succ"])) for r in rows]
+
+
+def broker_ties(read: Read, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
+    """The entities tied to the neighbours in `batch` (the broker left out), with those members."""
+    rows = read("broker_ties", id=entity_id, batch=batch, **_broker_params(rel_filter))
+    return [BrokerTies(r["other"], tuple(r["members"]), tuple(r["outs"]), tuple(r["ins"])) for r in rows]
+
+
+def broker_candidates(read: Read, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
+    """Every entity of the window with open neighbour pairs, as (id, pairs), most pairs first
+    (ties by id): C(k, 2) minus triangles, from GDS. Read in pages while the caller iterates;
+    the projection lives until the caller closes the iterator."""
+    with projected(read, rel_filter) as (graph, n):
+        if n == 0:
+            return
+        read("gds_broker_prepare", graph=graph)
+        below: tuple[int, str] = (2**62, LAST_ID)
+        while True:
+            rows = read(
+                "gds_broker_candidates", graph=graph, below_pairs=below[0], after_id=below[1], count=CANDIDATE_PAGE
+            )
+            for row in rows:
+                yield row["id"], int(row["pairs"])
+            if len(rows) < CANDIDATE_PAGE:
+                return
+            below = (int(rows[-1]["pairs"]), rows[-1]["id"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import neo4j
@@ -34,7 +34,15 @@ from app.filters import RelFilter
 from app.model import Entity, Hop, Path, Relationship
 from app.search_keys import KEY_SEPARATOR, fulltext_query
 from app.stores import neo4j_analytics
-from app.stores.base import NOT_LOADED, CentralityPlan, Scores, SegmentQuery, SegmentResult
+from app.stores.base import (
+    NOT_LOADED,
+    BrokerNeighbour,
+    BrokerTies,
+    CentralityPlan,
+    Scores,
+    SegmentQuery,
+    SegmentResult,
+)
 from app.stores.neo4j_records import entity_from, relationship_from
 
 T = TypeVar("T")
@@ -256,6 +264,15 @@ class Neo4jStore:
 
     def centrality(self, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
         return neo4j_analytics.centrality(self._read, metric, rel_filter, plan)
+
+    def broker_neighbours(self, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:
+        return neo4j_analytics.broker_neighbours(self._read, entity_id, rel_filter)
+
+    def broker_ties(self, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
+        return neo4j_analytics.broker_ties(self._read, entity_id, batch, rel_filter)
+
+    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
+        return neo4j_analytics.broker_candidates(self._read, rel_filter)
 
     def stats_counts(self) -> dict[str, Any]:
         rels = self._read("stats_relationships")
