@@ -23,7 +23,7 @@ from app.analysis.snapshot_graph import directed, undirected
 from app.analysis.story import tell
 from app.cache import ROW_OVERHEAD, ByteBudgetCache, graph_bytes, rows_bytes
 from app.config import Settings
-from app.errors import InvalidParameter, NotLoaded
+from app.errors import InvalidParameter, NotLoaded, QueryTimeout
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
 from app.stores.base import (
@@ -330,17 +330,24 @@ class CityGraph:
         check_range("step", step, 1, 50)
         if (last - first) // step > 200:
             raise InvalidParameter("step", "at most 200 points; raise step or narrow the years")
-        points = []
+        points: list[dict[str, Any]] = []
+        years = range(first, last + 1, step)
         limit = deadline.current()
-        for year in range(first, last + 1, step):
-            limit.check("the centrality history")
-            rel_filter = RelFilter.build(as_of=str(year))
-            rows, _ = self._scores(metric, rel_filter)
+        for year in years:
+            try:
+                limit.check("the centrality history")
+                rows, _ = self._scores(metric, RelFilter.build(as_of=str(year)))
+            except QueryTimeout:
+                if not points:  # nothing found: a 504, not an empty success
+                    raise
+                break
             hit = next(((s, r) for n, s, r in rows if n == entity.id), None)
             points.append(
                 {"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(rows)}
             )
-        return {"entity": summary(entity), "metric": metric, "history": points}
+        truncated = len(points) < len(years)
+        notes = [f"the time budget ran out after {points[-1]['year']}: later years are missing"] if truncated else []
+        return {"entity": summary(entity), "metric": metric, "history": points, "truncated": truncated, "notes": notes}
 
     def brokerage(
         self, rel_filter: RelFilter, ref: str | None = None, grouping: str = "place", limit: int = 20

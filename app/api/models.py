@@ -267,6 +267,10 @@ class CentralityHistoryAnswer(Record):
     entity: EntitySummary
     metric: str
     history: list[HistoryPoint]
+    truncated: bool = Field(
+        description="True when the time budget ran out before the last year: the points found are given."
+    )
+    notes: list[str]
 
 
 class BridgedPair(Record):

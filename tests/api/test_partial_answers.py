@@ -124,3 +124,27 @@ def test_via_timeout_before_the_last_segment_is_a_504(seed_store: GraphStore, se
 
     with pytest.raises(QueryTimeout, match="before every segment"):
         find_paths(Timeout(), req)  # type: ignore[arg-type]
+
+
+def test_centrality_history_cut_by_the_budget_keeps_the_years_found(seed_store: GraphStore, settings) -> None:  # type: ignore[no-untyped-def]
+    """Out of time after two years, the history gives those two, marked; with none found it is a 504."""
+    graph = CityGraph(seed_store, settings)
+    now = [0.0]
+    computed = graph._compute_scores
+
+    def scores_then_tick(*args):  # type: ignore[no-untyped-def]
+        found = computed(*args)
+        now[0] += 1.0
+        return found
+
+    graph._compute_scores = scores_then_tick  # type: ignore[method-assign]
+    with deadline.within(deadline.Deadline(1.5, "request_time_budget", clock=lambda: now[0])):
+        body = graph.centrality_history("Viborg", "degree", "2000", "2010")
+    assert [p["year"] for p in body["history"]] == [2000, 2001]
+    assert body["truncated"] and "2001" in body["notes"][0]
+    now[0] = 0.0
+    with deadline.within(deadline.Deadline(0.0, "request_time_budget", clock=lambda: now[0])):
+        with pytest.raises(QueryTimeout):
+            graph.centrality_history("Viborg", "pagerank", "2000", "2010")
+    full = graph.centrality_history("Viborg", "degree", "2000", "2010")
+    assert len(full["history"]) == 11 and not full["truncated"] and full["notes"] == []
