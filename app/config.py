@@ -67,8 +67,21 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed to call the API from a browser (JSON list)."
     )
-    max_hops: int = Field(6, ge=1, le=8, description="Largest `max_hops` a path query may ask for.")
-    max_paths: int = Field(100, ge=1, le=1000, description="Largest `limit` of paths one request may return.")
+    max_hops: int = Field(
+        6, ge=4, le=8, description="Largest `max_hops` a path query may ask for (at least 4, the default)."
+    )
+    max_paths: int = Field(
+        100, ge=10, le=1000, description="Largest `limit` of paths one request may return (at least 10, the default)."
+    )
+    max_results: int = Field(
+        500,
+        ge=100,
+        le=100_000,
+        description="Largest `limit` of entities one request may ask for (search, neighbours, centrality and brokerage rankings, pairs bridged); at least 100, the largest default `limit`.",
+    )
+    max_history_points: int = Field(
+        200, ge=1, le=10_000, description="Most years one `/centrality/history` request may ask for (years ÷ step)."
+    )
     max_expansions: int = Field(
         200_000, ge=1000, description="How many partial paths one path search may expand before it stops and says so."
     )

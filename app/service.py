@@ -37,7 +37,7 @@ from app.stores.base import (
 )
 from app.vocabulary import Kind
 
-LIMIT_MAX = 500
+HISTORY_STEP_MAX = 50  # years between two points of a history: a shape of the question, not a cost
 RANKING_PAGE = 1000  # entities looked up per query when a ranking is filtered by kind
 
 
@@ -114,7 +114,7 @@ class CityGraph:
         }
 
     def search(self, q: str, kind: str | None = None, limit: int = 10) -> dict[str, Any]:
-        check_range("limit", limit, 1, LIMIT_MAX)
+        check_range("limit", limit, 1, self.settings.max_results)
         kinds = parse_kinds([kind] if kind else None)
         kind_value = next(iter(kinds)).value if kinds else None
         hits = self.names.search(q, kind_value, limit)
@@ -127,7 +127,7 @@ class CityGraph:
     def neighbors(
         self, ref: str, rel_filter: RelFilter, kinds: list[str] | None = None, limit: int = 100
     ) -> dict[str, Any]:
-        check_range("limit", limit, 1, LIMIT_MAX)
+        check_range("limit", limit, 1, self.settings.max_results)
         entity = self.resolve(ref)
         wanted = parse_kinds(kinds)
         rels = sorted(self.store.relationships_of(entity.id, rel_filter), key=lambda r: r.sort_key())
@@ -288,7 +288,7 @@ class CityGraph:
         self, metric: str, rel_filter: RelFilter, kinds: list[str] | None = None, limit: int = 20
     ) -> dict[str, Any]:
         self._check_metric(metric)
-        check_range("limit", limit, 1, LIMIT_MAX)
+        check_range("limit", limit, 1, self.settings.max_results)
         wanted = parse_kinds(kinds)
         ranking, found = self._scores(metric, rel_filter)
         rows = self._ranked_rows(ranking, wanted, limit)
@@ -327,9 +327,10 @@ class CityGraph:
         first, last = parse_date("from", start).year, parse_date("to", end).year
         if last < first:
             raise InvalidParameter("to", f"{end} is before from={start}")
-        check_range("step", step, 1, 50)
-        if (last - first) // step > 200:
-            raise InvalidParameter("step", "at most 200 points; raise step or narrow the years")
+        check_range("step", step, 1, HISTORY_STEP_MAX)
+        if (last - first) // step > self.settings.max_history_points:
+            cap = self.settings.max_history_points
+            raise InvalidParameter("step", f"at most {cap} points (max_history_points); raise step or narrow the years")
         points: list[dict[str, Any]] = []
         years = range(first, last + 1, step)
         limit = deadline.current()
@@ -354,7 +355,7 @@ class CityGraph:
     ) -> dict[str, Any]:
         if grouping not in brokerage.GROUPINGS:
             raise InvalidParameter("groups", f"unknown grouping {grouping!r}", allowed=list(brokerage.GROUPINGS))
-        check_range("limit", limit, 1, LIMIT_MAX)
+        check_range("limit", limit, 1, self.settings.max_results)
         with deadline.bounded(self.settings.request_time_budget, "request_time_budget"):
             if ref is not None:
                 return self._broker_of_one(self.resolve(ref), rel_filter, grouping, limit)

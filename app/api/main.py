@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
-from app.api import docs, errors
+from app.api import docs, errors, limits
 from app.api.admission import CostControl
 from app.api.browser_routes import browser_router
 from app.api.routes import router
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         )
     errors.install(app)
     docs.install(app)
+    limits.install(app, settings)
     app.add_middleware(CostControl, settings=settings)
     app.include_router(router)
     app.include_router(snapshot_router)

@@ -28,8 +28,10 @@ from app.api.deps import (
     Refs,
     entity_query,
 )
+from app.api.limits import capped_by
 from app.api.models import error_responses, get_and_head
 from app.filters import RelFilter
+from app.service import HISTORY_STEP_MAX
 
 router = APIRouter()
 
@@ -50,7 +52,10 @@ def answer(data: dict[str, Any]) -> JSONResponse:
     return JSONResponse(data)
 
 
-Limit = Annotated[int, Query(ge=1, le=500, description="How many results at most.")]
+Limit = Annotated[int, Query(ge=1, description="How many results at most.", json_schema_extra=capped_by("max_results"))]
+MaxHops = Annotated[
+    int, Query(ge=1, description="Longest path, in relationships.", json_schema_extra=capped_by("max_hops"))
+]
 
 
 @endpoint("/health", m.HealthAnswer, "Status, backend, counts and dataset version", (503, 504))
@@ -101,11 +106,13 @@ def paths(
     target: Annotated[str, entity_query("Where it ends.")],
     via: Annotated[Refs, Query(max_length=4, description="Entities the path must pass, in order (repeatable).")] = None,
     mode: ModeParam = "shortest",
-    max_hops: Annotated[int, Query(ge=1, le=6, description="Longest path, in relationships.")] = 4,
+    max_hops: MaxHops = 4,
     exclude: Annotated[
         Refs, Query(max_length=20, description="Entities no path may pass through (repeatable).")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=100, description="How many paths at most.")] = 10,
+    limit: Annotated[
+        int, Query(ge=1, description="How many paths at most.", json_schema_extra=capped_by("max_paths"))
+    ] = 10,
     distinct: Annotated[
         bool,
         Query(
@@ -131,7 +138,7 @@ def story(
     via: Annotated[
         Refs, Query(max_length=4, description="Entities the routes must pass, in order (repeatable).")
     ] = None,
-    max_hops: Annotated[int, Query(ge=1, le=6, description="Longest route, in relationships.")] = 4,
+    max_hops: MaxHops = 4,
     exclude: Annotated[
         Refs, Query(max_length=20, description="Entities no route may pass through (repeatable).")
     ] = None,
@@ -164,7 +171,7 @@ def centrality_history(
     metric: MetricParam = "degree",
     start: Annotated[Date, Query(alias="from", description="First year (a date counts as its year).")] = "1990",
     end: Annotated[Date, Query(alias="to", description="Last year.")] = "2018",
-    step: Annotated[int, Query(ge=1, le=50, description="Years between points.")] = 1,
+    step: Annotated[int, Query(ge=1, le=HISTORY_STEP_MAX, description="Years between points.")] = 1,
 ) -> JSONResponse:
     return answer(graph.centrality_history(entity, metric, start, end, step))
 
