@@ -82,3 +82,15 @@ def test_counts_come_from_the_count_store(loaded: None, neo4j_driver: Driver) ->
     assert "NodeCountFromCountStore" in names, plan
     assert "RelationshipCountFromCountStore" in names, plan
     assert not any(op in ("NodeByLabelScan", "AllNodesScan", "Expand(All)", "Expand(Into)") for op in names), plan
+
+
+def test_bulk_create_of_entities_has_no_eager(neo4j_driver: Driver) -> None:
+    """The empty-database entity load streams: no Eager operator between UNWIND and CREATE."""
+    with neo4j_driver.session() as session:
+        result = session.run(
+            "EXPLAIN " + CypherRegistry()["create_entities:Municipality"], {"rows": [], "version": "v"}
+        )
+        plan = operators(result.consume().plan)
+    names = [op for _, op, _ in plan]
+    assert "Create" in names, names
+    assert not any(op.startswith("Eager") for op in names), plan

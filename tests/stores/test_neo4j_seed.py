@@ -77,6 +77,38 @@ def test_loader_batches(neo4j_driver: Driver, neo4j_loader, seed_dataset: Datase
     assert max(calls) <= 50 and sum(calls) == len(seed_dataset.entities) + len(seed_dataset.relationships)
 
 
+def test_empty_database_load_equals_a_reload_and_builds_indexes_after(
+    neo4j_driver: Driver,
+    neo4j_loader,
+    seed_dataset: Dataset,  # type: ignore[no-untyped-def]
+) -> None:
+    """The CREATE path writes every property the MERGE path would, and adds the indexes once the data is in."""
+    registry = CypherRegistry()
+    neo4j_loader(seed_dataset)
+    with neo4j_driver.session() as s:
+        for name in s.run(
+            "SHOW INDEXES YIELD name, type, owningConstraint WHERE owningConstraint IS NULL AND type <> 'LOOKUP' RETURN name"
+        ).value():
+            s.run(f"DROP INDEX {name}").consume()  # names Neo4j just listed
+    neo4j_load.reset(neo4j_driver, registry, "neo4j")
+    during: list[set[str]] = []
+
+    def indexes() -> set[str]:
+        with neo4j_driver.session() as s:
+            return set(s.run("SHOW INDEXES YIELD name, state WHERE state = 'ONLINE' RETURN name").value())
+
+    first = neo4j_load.load(
+        neo4j_driver, seed_dataset, registry, batch_size=100, between_batches=lambda: during.append(indexes())
+    )
+    assert first["nodes_created"] == len(seed_dataset.entities) + 1  # the CREATE path ran
+    assert during and all("entity_names" not in names and "entity_id" in names for names in during)
+    assert {"entity_names", "entity_name", "period_TWINNED_WITH"} <= indexes()
+    created = graph_dump(neo4j_driver)
+    again = neo4j_load.load(neo4j_driver, seed_dataset, registry)
+    assert (again["nodes_created"], again["relationships_created"], again["relationships_deleted"]) == (0, 0, 0)
+    assert graph_dump(neo4j_driver) == created
+
+
 def test_seed_says_when_neo4j_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
     """With nothing listening, seed prints one line naming the URI and exits non-zero."""
     uri = f"bolt://localhost:{free_port()}"
