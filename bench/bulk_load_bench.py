@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import os
 import subprocess
 import tempfile
@@ -43,12 +44,19 @@ from tests.neo4j_server import PASSWORD, LocalNeo4j
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN = ROOT / "bench" / "neo4j-admin"
 ARRAY = "\x1f"  # the importer's array (and label) delimiter: a character no text of ours holds
-NODE_PROPS = {"id": "", "kind": "", "name": "", "name_en": "", "aliases": ":string[]", "alias_text": "",
-              "country": "", "lat": ":double", "lon": ":double", "description": "",
-              "source_documents": ":string[]", "source_quotes": ":string[]", "source_urls": ":string[]"}  # fmt: skip
-REL_PROPS = {"start": ":date", "start_precision": "", "end": ":date", "end_precision": "", "first": ":date",
-             "last": ":date", "circa": ":boolean", "status": "", "description": "",
-             "source_documents": ":string[]", "source_quotes": ":string[]", "source_urls": ":string[]"}  # fmt: skip
+IMPORT_TYPES = {str: "", float: ":double", bool: ":boolean", int: ":long", dt.date: ":date"}
+
+
+def _columns(rows: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Every property the loader writes, with the importer's type suffix (from its first value)."""
+    columns: dict[str, str] = {}
+    for row in rows:
+        for key, value in row["props"].items():
+            if columns.get(key, "") == "" and value not in (None, []):
+                item = value[0] if isinstance(value, list) else value
+                columns[key] = IMPORT_TYPES[type(item)] + ("[]" if isinstance(value, list) else "")
+            columns.setdefault(key, "")
+    return columns
 
 
 def _cell(value: Any) -> str:
@@ -69,28 +77,31 @@ def _write(path: Path, header: list[str], rows: Iterable[list[str]]) -> None:
 
 
 def import_csvs(dataset: Dataset, folder: Path) -> tuple[Path, Path]:
-    """The dataset in the importer's CSV format, with the properties the loader writes."""
+    """The dataset in the importer's CSV format, with every property the loader writes (same keys, same types)."""
     by_kind, by_type = load_rows(dataset.entities, dataset.relationships)
+    node_props = _columns(row for rows in by_kind.values() for row in rows)
+    rel_props = _columns(row for rows in by_type.values() for row in rows)
+    node_props.pop("id", None)  # the :ID column, stored as `id` by its header name
     nodes, rels = folder / "nodes.csv", folder / "relationships.csv"
     _write(
         nodes,
-        [":ID", ":LABEL", *(k + t for k, t in NODE_PROPS.items()), "dataset_version"],
+        ["id:ID", ":LABEL", *(k + t for k, t in node_props.items()), "dataset_version"],
         (
-            [row["id"], f"Entity{ARRAY}{kind}", *(_cell(row["props"].get(k)) for k in NODE_PROPS), dataset.version]
+            [row["id"], f"Entity{ARRAY}{kind}", *(_cell(row["props"].get(k)) for k in node_props), dataset.version]
             for kind, rows in by_kind.items()
             for row in rows
         ),
     )
     _write(
         rels,
-        [":START_ID", ":END_ID", ":TYPE", "id", *(k + t for k, t in REL_PROPS.items()), "dataset_version"],
+        [":START_ID", ":END_ID", ":TYPE", "id", *(k + t for k, t in rel_props.items()), "dataset_version"],
         (
             [
                 row["source"],
                 row["target"],
                 rtype,
                 row["id"],
-                *(_cell(row["props"].get(k)) for k in REL_PROPS),
+                *(_cell(row["props"].get(k)) for k in rel_props),
                 dataset.version,
             ]
             for rtype, rows in by_type.items()
@@ -108,7 +119,7 @@ def admin_import(home: Path, nodes: Path, rels: Path) -> float:
     (home / "conf").mkdir(parents=True, exist_ok=True)
     (home / "conf" / "neo4j.conf").write_text(f"server.directories.data={home / 'data'}\n", encoding="utf-8")
     env = {**os.environ, "NEO4J_HOME": str(home), "NEO4J_CONF": str(home / "conf")}
-    command = ["java", "-Xmx1g", "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full",
+    command = ["java", "-Xmx2g", "-cp", f"{lib}/*", "org.neo4j.cli.AdminTool", "database", "import", "full",
                f"--nodes={nodes}", f"--relationships={rels}", f"--array-delimiter={ARRAY}",
                f"--report-file={home / 'import.report'}", "--overwrite-destination", "neo4j"]  # fmt: skip
     t0 = time.perf_counter()
@@ -130,6 +141,10 @@ def with_server(home: Path, work: Any) -> Any:
         return work(server)
     finally:
         server.stop()
+
+
+def _loads(loads: tuple[float, float, float]) -> str:
+    return " / ".join(f"{x:.1f}" for x in loads)
 
 
 def degree_section(summary: SynthSummary, seed: int) -> str:
@@ -157,6 +172,7 @@ def main() -> None:
     parser.add_argument("--no-readme", action="store_true", help="Print only; leave bench/README.md alone.")
     args = parser.parse_args()
     registry = CypherRegistry()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         t0 = time.perf_counter()
@@ -190,6 +206,7 @@ def main() -> None:
         ours_s, loaded = with_server(work / "ours", our_load)
         print(f"schema after import {schema_s:.1f} s; our load {ours_s:.1f} s", flush=True)
 
+    load_after = os.getloadavg()
     expected = (len(dataset.entities), len(dataset.relationships))
     same = "both give the same counts" if imported == loaded == expected else f"COUNTS DIFFER: {imported}, {loaded}"
     anchor = tool_s + schema_s
@@ -217,6 +234,8 @@ def main() -> None:
         + table(["load", "seconds", "relationships / s", "× anchor"], rows)
         + "\n\nSteps outside the comparison:\n\n"
         + table(["step", "seconds"], extra)
+        + f"\n\nMachine load (`uptime`, 1/5/15 min) at the start: {_loads(load_before)}; at the end: "
+        f"{_loads(load_after)} (2 cores, shared)."
     )
     print(body)
     print(degree_section(summary, args.seed))
