@@ -11,16 +11,16 @@ the same function (`StoreNames`), so on the same data both answer alike.
 
 from __future__ import annotations
 
+import heapq
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from app.errors import AmbiguousEntity, EntityNotFound
 from app.model import Entity
-from app.search_keys import entity_keys, fold, near_word, query_words, word_edits
+from app.search_keys import entity_keys, fold, near_word, query_words
 from app.stores.base import NameSearchStore
 
 __all__ = ["EntityIndex", "Hit", "Names", "StoreNames", "entity_keys", "fold", "match_score", "summary"]
@@ -129,10 +129,10 @@ class EntityIndex(Names):
     """Every entity's keys in memory (the embedded backend), scored in one batch per search.
 
     The match rules are a containment test per key (C speed) and the rule score where it
-    holds. Fuzzy candidates are the owners of the distinct key words near a query word
-    (prefix tests, and `rapidfuzz.process.extract` of edit distances over all words at
-    once); their scores come from one more `extract` over all keys, which skips any key
-    whose length alone rules out the cutoff.
+    holds. Fuzzy scores come from one `rapidfuzz.process.extract` over all keys, which skips
+    any key whose length alone rules out the cutoff; only the few keys that pass are then
+    checked for a word near a query word (`fuzzy_candidate`). The best `limit` are picked
+    with a heap, so a one-letter query over every entity sorts no more than it returns.
     """
 
     def __init__(self, entities: Iterable[Entity], degree: dict[str, int] | None = None):
@@ -143,28 +143,13 @@ class EntityIndex(Names):
         self.by_key: dict[str, list[Entity]] = {}
         self._flat: list[str] = []  # every entity's keys, one after another
         self._owner: list[int] = []  # the position in `entities` of each key's entity
-        self._words: dict[str, set[int]] = {}  # every word of any key: the positions of its entities
         for i, e in enumerate(self.entities):
             for k in self.keys[e.id]:
                 self.by_key.setdefault(k, []).append(e)
                 self._flat.append(k)
                 self._owner.append(i)
-                for word in k.split():
-                    self._words.setdefault(word, set()).add(i)
-        self._vocabulary = list(self._words)
-
-    def _fuzzy_candidates(self, query: str) -> set[int]:
-        """The positions of the entities with a key word near a query word (`near_word`)."""
-        found: set[int] = set()
-        for word in query_words(query):
-            near = [t for t in self._vocabulary if t.startswith(word)]
-            edits = word_edits(word)
-            if edits:
-                near += [t for t, _, _ in process.extract(word, self._vocabulary, scorer=OSA.distance,
-                                                         score_cutoff=edits, limit=None)]  # fmt: skip
-            for t in near:
-                found |= self._words[t]
-        return found
+        self._degrees = [self.degree.get(e.id, 0) for e in self.entities]
+        self._kinds = [e.kind.value for e in self.entities]
 
     def exact(self, key: str) -> list[Entity]:
         return self.by_key.get(key, [])
@@ -179,18 +164,20 @@ class EntityIndex(Names):
             score = rule_score(flat[i], query)
             if score > best.get(owner[i], 0.0):
                 best[owner[i]] = score
-        candidates = self._fuzzy_candidates(query)
+        near: dict[int, bool] = {}  # fuzzy candidacy, decided once per entity
         for _, ratio, i in process.extract(query, flat, scorer=fuzz.ratio, score_cutoff=_cutoff(floor), limit=None):
-            score = fuzzy_score(ratio)
-            if score > best.get(owner[i], 0.0) and owner[i] in candidates:
-                best[owner[i]] = score
-        entities = self.entities
-        hits = (
-            Hit(entities[i], round(score, 4), self.degree.get(entities[i].id, 0))
-            for i, score in best.items()
-            if score >= floor and (kind is None or entities[i].kind.value == kind)
-        )
-        return ranked(hits, limit)
+            score, e = fuzzy_score(ratio), owner[i]
+            if score > best.get(e, 0.0):
+                if e not in near:
+                    near[e] = fuzzy_candidate(self.keys[self.entities[e].id], query)
+                if near[e]:
+                    best[e] = score
+        degrees, kinds, entities = self._degrees, self._kinds, self.entities
+        found = [
+            (round(score, 4), i) for i, score in best.items() if score >= floor and (kind is None or kinds[i] == kind)
+        ]
+        top = heapq.nsmallest(limit, found, key=lambda si: (-si[0], -degrees[si[1]], entities[si[1]].id))
+        return [Hit(entities[i], score, degrees[i]) for score, i in top]
 
 
 class StoreNames(Names):
