@@ -94,7 +94,7 @@ class Settings(BaseSettings):
     entity_cache_bytes: int = Field(
         32_000_000,
         ge=0,
-        description="Bytes (estimated) of entities the API keeps between requests, for lookups by id; older ones are dropped first.",
+        description="Bytes (estimated) of entities the API keeps between requests for lookups by id, and as much again of the relationships path answers fetch by id on Neo4j; the least recently used go first.",
     )
     request_time_budget: float = Field(
         5.0,

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from app.cache import STR_OVERHEAD
 from app.dates import PartialDate
 from app.model import Entity, Relationship, Source
 from app.search_keys import search_text
@@ -98,6 +99,17 @@ def relationship_props(r: Relationship) -> dict[str, Any]:
         "dating": r.dating, "attested": [str(d) for d in r.attested],
         **source_props(r.sources),
     }  # fmt: skip
+
+
+# Bytes of a relationship's objects beyond its text: the dataclass, its dates and source tuples.
+RELATIONSHIP_OVERHEAD = 800
+
+
+def relationship_bytes(r: Relationship) -> int:
+    """Estimated bytes of one relationship kept in a cache: a fixed overhead and its strings."""
+    texts = (r.id, r.source, r.type, r.target, r.status, r.description)
+    quotes = (t for s in r.sources for t in (s.document, s.quote, s.url))
+    return RELATIONSHIP_OVERHEAD + sum(STR_OVERHEAD + len(t) for t in (*texts, *quotes) if t)
 
 
 def relationship_from(source: str, rtype: str, target: str, props: dict[str, Any]) -> Relationship:

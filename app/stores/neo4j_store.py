@@ -26,6 +26,7 @@ from neo4j.exceptions import (
 )
 
 from app import deadline
+from app.cache import ByteBudgetCache
 from app.config import Settings
 from app.cypher_registry import CypherRegistry
 from app.dates import DAY_MAX, DAY_MIN
@@ -43,7 +44,7 @@ from app.stores.base import (
     SegmentQuery,
     SegmentResult,
 )
-from app.stores.neo4j_records import entity_from, relationship_from
+from app.stores.neo4j_records import entity_from, relationship_bytes, relationship_from
 
 T = TypeVar("T")
 
@@ -76,7 +77,8 @@ class Neo4jStore:
         self.database = settings.neo4j_database
         self.timeout = settings.neo4j_timeout
         self.version = self.current_version()
-        self._rels: dict[str, Relationship] = {}  # by id; the data is read-only per version
+        # Relationships of path answers by id, bounded in bytes, forgotten when the version changes.
+        self._rels: ByteBudgetCache[Relationship] = ByteBudgetCache(settings.entity_cache_bytes)
         self._span: tuple[str | None, tuple[dt.date, dt.date] | None] = (None, None)  # (version, dated span)
 
     @classmethod
@@ -183,7 +185,7 @@ class Neo4jStore:
     def ping(self) -> str:
         version = self.current_version()
         if version != self.version:  # reseeded while we ran: forget relationships by id
-            self._rels = {}
+            self._rels.clear()
             self.version = version
         return self.version
 
@@ -248,15 +250,21 @@ class Neo4jStore:
             blocked=sorted(query.blocked), blocked_kinds=sorted(k.value for k in query.blocked_kinds),
             max_paths=query.max_paths, **self._window(query.rel_filter),
         )  # fmt: skip
-        missing = sorted({rid for row in rows for rid in row["rels"]} - self._rels.keys())
+        rels: dict[str, Relationship] = {}
+        for rid in dict.fromkeys(rid for row in rows for rid in row["rels"]):
+            kept = self._rels.get(self.version, rid)
+            if kept is not None:
+                rels[rid] = kept
+        missing = sorted({rid for row in rows for rid in row["rels"]} - rels.keys())
         if missing:
             for r in self._read("relationships_by_id", ids=missing):
                 rel = relationship_from(r["source"], r["type"], r["target"], r["props"])
-                self._rels[rel.id] = rel
+                rels[rel.id] = rel
+                self._rels.put(self.version, rel.id, rel, relationship_bytes(rel))
         paths: list[Path] = []
         for row in rows:
             nodes = row["nodes"]
-            paths.append(tuple(Hop(self._rels[rid], nodes[i], nodes[i + 1]) for i, rid in enumerate(row["rels"])))
+            paths.append(tuple(Hop(rels[rid], nodes[i], nodes[i + 1]) for i, rid in enumerate(row["rels"])))
         capped = len(rows) >= query.max_paths
         return SegmentResult(paths, truncated=capped, stopped_by="max_paths" if capped else None)
 

@@ -138,3 +138,25 @@ def test_lookups_seek_an_index(
     operators = plan_operators(neo4j_driver, name, params)
     assert seek in operators, operators
     assert "NodeByLabelScan" not in operators and "AllNodesScan" not in operators, operators
+
+
+def test_lookup_caches_stay_within_their_bytes(scale: tuple[Dataset, Neo4jStore], neo4j_settings: Settings) -> None:
+    """With a tiny budget, entities and path relationships are still answered right (fetched
+    again when dropped), and neither cache grows past it."""
+    dataset, _ = scale
+    tight = neo4j_settings.model_copy(update={"entity_cache_bytes": 4000})
+    store = Neo4jStore.connect(tight)
+    try:
+        neo4j, memory = CityGraph(store, tight), CityGraph(MemoryStore(dataset), tight)
+        hub = "s0000001"
+        near = sorted(
+            {r.target if r.source == hub else r.source for r in dataset.relationships if hub in (r.source, r.target)}
+        )
+        for target in near[1:4]:
+            for _ in range(2):  # the second time partly from the caches
+                got = neo4j.paths(near[0], target, mode="all", max_hops=2, limit=20)
+                assert got["paths"] and got == memory.paths(near[0], target, mode="all", max_hops=2, limit=20)
+        assert 0 < store._rels.bytes <= 4000
+        assert 0 < neo4j._entity_cache.bytes <= 4000
+    finally:
+        store.close()
