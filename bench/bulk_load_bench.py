@@ -8,12 +8,12 @@ One run, same synthetic data (`citygraph synth`), same machine:
    the same entities and relationships, with the properties our loader writes, into a fresh
    store; the server is then started on it and the project's schema (unique constraint and
    indexes) built, as `seed` does, since the importer builds none;
-3. the project's loader (`seed.neo4j_load.load`, the CREATE path for an empty database)
-   loads the dataset into a fresh server.
+3. the project's loader (`seed.neo4j_load.load`, the CREATE path for an empty database,
+   indexes built after the data) loads the dataset into a fresh server.
 
 Run: `.venv/bin/python -m bench.bulk_load_bench [--relationships N]` (1M: about ten minutes
-on 2 cores). Prints the tables and rewrites the "Bulk loading" and "Synthetic data" sections
-of bench/README.md.
+on 2 busy cores; the Python process reaches 2.6 GB). Prints the tables and rewrites the
+"Bulk loading" and "Synthetic data" sections of bench/README.md.
 """
 
 from __future__ import annotations
