@@ -132,6 +132,18 @@ class Settings(BaseSettings):
     betweenness_samples: int = Field(
         500, ge=10, description="Source entities a sampled betweenness estimate starts from (fixed seed)."
     )
+    gds_projections: int = Field(
+        8,
+        ge=0,
+        le=1000,
+        description="GDS projections (one per dataset version, window and filter) kept in Neo4j's heap for later "
+        "analytics requests; the least recently used is dropped first (0: project per request).",
+    )
+    gds_projection_bytes: int = Field(
+        512_000_000,
+        ge=0,
+        description="Neo4j heap the kept GDS projections may hold together, as GDS measures them (`sizeInBytes`).",
+    )
     analytics_cache_bytes: int = Field(
         128_000_000,
         ge=0,

@@ -30,13 +30,19 @@ CALL gds.graph.drop($graph, false) YIELD graphName
 RETURN graphName
 
 // name: gds_drop_stale
-// Our projections older than $older_than seconds: a request lives far shorter, so these
-// were left by one whose drop never ran (a server-side timeout can race it); free their heap.
+// Our projections older than $older_than seconds (cached ones: $cached_older_than, their time
+// to live and more): a request lives far shorter, so these were left by one whose drop never
+// ran (a server-side timeout can race it) or by a process that died; free their heap.
 CALL gds.graph.list() YIELD graphName, creationTime
-WITH graphName WHERE graphName STARTS WITH 'citygraph-'
-  AND creationTime < datetime() - duration({seconds: $older_than})
+WITH graphName, CASE WHEN graphName STARTS WITH 'citygraph-cache-' THEN $cached_older_than ELSE $older_than END AS age
+WHERE graphName STARTS WITH 'citygraph-' AND creationTime < datetime() - duration({seconds: age})
 CALL gds.graph.drop(graphName, false) YIELD graphName AS dropped
 RETURN dropped
+
+// name: gds_graph_size
+// The heap a projection holds, as GDS counts it (bounds the projection cache).
+CALL gds.graph.list($graph) YIELD sizeInBytes
+RETURN sizeInBytes AS bytes
 
 // name: gds_degree
 CALL gds.degree.stream($graph) YIELD nodeId, score
@@ -55,10 +61,14 @@ RETURN gds.util.asNode(nodeId).id AS id, score
 CALL gds.pageRank.stream($graph, $config) YIELD nodeId, score
 RETURN gds.util.asNode(nodeId).id AS id, score
 
-// name: gds_largest_component
-// Weakly connected components written into the graph; the largest one (ties: the one whose
-// smallest id sorts last, as in the networkx version), and its size.
+// name: gds_components_prepare
+// Weakly connected components written into the graph as node property `component`.
 CALL gds.wcc.mutate($graph, {mutateProperty: 'component'}) YIELD componentCount
+RETURN componentCount
+
+// name: gds_largest_component
+// The largest component (gds_components_prepare; ties: the one whose smallest id sorts last,
+// as in the networkx version), and its size.
 CALL gds.graph.nodeProperty.stream($graph, 'component') YIELD nodeId, propertyValue
 WITH propertyValue AS component, count(*) AS size, min(gds.util.asNode(nodeId).id) AS smallest
 ORDER BY size DESC, smallest DESC

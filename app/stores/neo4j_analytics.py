@@ -1,8 +1,9 @@
 """Centrality in the database: GDS (open-source edition) over a projection of one window.
 
-Each call projects the window's simple undirected graph (`gds_project`), runs one
-algorithm, streams `(id, score)` back and drops the projection, whatever happens. Scores
-come back normalised as networkx normalises them, so both backends rank alike:
+Each call leases the window's simple undirected graph (`gds_project`) from the store's
+projection cache (`app.stores.gds_projections`: projected once per dataset version and
+filter, reused by later requests), runs one algorithm and streams `(id, score)` back.
+Scores come back normalised as networkx normalises them, so both backends rank alike:
 
 - degree: links / (n - 1);
 - betweenness: GDS's undirected score × 2 / ((n - 1)(n - 2)); sampled from
@@ -16,27 +17,26 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
-from app import deadline
 from app.filters import RelFilter
 from app.stores.base import BrokerNeighbour, BrokerTies, CentralityPlan, Scores
+from app.stores.gds_projections import Projection, drop
 from app.vocabulary import STRUCTURAL_TYPES, SYMMETRIC_TYPES
 
 Read = Callable[..., list[dict[str, Any]]]
+# A projection of a window by a named query, held for the block (`ProjectionCache.lease`).
+Lease = Callable[[RelFilter, str], AbstractContextManager[Projection]]
 PAGERANK = {"dampingFactor": 0.85, "maxIterations": 1000, "tolerance": 1e-12}
 EIGENVECTOR = {"maxIterations": 1000, "tolerance": 1e-12}
 SAMPLING_SEED = 1
-DROP_SECONDS = 10.0  # a drop is a catalog update: instant unless the server is in trouble
-STALE_AFTER = 600  # seconds: longer than any request may run (budgets and query timeouts are capped far below)
-
-
 CANDIDATE_PAGE = 200  # brokers read per page of the ranking's candidates
 LAST_ID = "\U0010ffff"  # sorts after every id: the first page of candidates
 
 
-def _params(rel_filter: RelFilter) -> dict[str, Any]:
+def params(rel_filter: RelFilter) -> dict[str, Any]:
+    """The parameters of a projection query (and of the window's Cypher) for `rel_filter`."""
     return {
         "first": rel_filter.first, "last": rel_filter.last, "structural": sorted(STRUCTURAL_TYPES),
         "types": sorted(rel_filter.types) if rel_filter.types is not None else None,
@@ -44,42 +44,21 @@ def _params(rel_filter: RelFilter) -> dict[str, Any]:
 
 
 def _broker_params(rel_filter: RelFilter) -> dict[str, Any]:
-    return {**_params(rel_filter), "symmetric": sorted(SYMMETRIC_TYPES)}
-
-
-@contextmanager
-def projected(read: Read, rel_filter: RelFilter, query: str = "gds_project") -> Iterator[tuple[str, int]]:
-    """A named in-memory graph of the window and its node count, dropped on exit."""
-    drop_stale(read)
-    name = f"citygraph-{uuid.uuid4().hex}"
-    try:
-        row = read(query, graph=name, **_params(rel_filter))[0]
-        yield name, int(row["nodes"])
-    finally:
-        drop(read, name)
-
-
-def drop(read: Read, graph: str) -> None:
-    """Drop a projection, also when the request's deadline has run out or its client has gone:
-    the drop gets a short budget of its own, or the graph would hold heap until swept."""
-    with deadline.within(deadline.Deadline(DROP_SECONDS, "the projection's drop")):
-        read("gds_drop", graph=graph)
-
-
-def drop_stale(read: Read, older_than: float = STALE_AFTER) -> list[str]:
-    """Drop projections of ours that outlived any request; the names dropped."""
-    return [row["dropped"] for row in read("gds_drop_stale", older_than=older_than)]
+    return {**params(rel_filter), "symmetric": sorted(SYMMETRIC_TYPES)}
 
 
 def _scores(rows: list[dict[str, Any]], scale: float = 1.0) -> dict[str, float]:
     return {row["id"]: float(row["score"]) * scale for row in rows}
 
 
-def centrality(read: Read, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
+def centrality(read: Read, lease: Lease, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
     """Normalised scores of every linked entity of the window for `metric`."""
     if metric == "eigenvector":
-        return Scores(eigenvector(read, rel_filter))
-    with projected(read, rel_filter) as (graph, n):
+        return Scores(eigenvector(read, lease, rel_filter))
+    if metric not in ("degree", "betweenness", "closeness", "pagerank"):
+        raise ValueError(f"unknown metric {metric!r}")
+    with lease(rel_filter, "gds_project") as projection:
+        graph, n = projection.name, projection.nodes
         if n == 0:
             return Scores({})
         if metric == "degree":
@@ -99,20 +78,22 @@ def centrality(read: Read, metric: str, rel_filter: RelFilter, plan: CentralityP
     raise ValueError(f"unknown metric {metric!r}")
 
 
-def eigenvector(read: Read, rel_filter: RelFilter) -> dict[str, float]:
+def eigenvector(read: Read, lease: Lease, rel_filter: RelFilter) -> dict[str, float]:
     """Eigenvector centrality of the largest component (A + I, see `gds_project_with_loops`).
 
     GDS 2.13.9 returns all zeros when its power iteration lands exactly on a fixed point
     (seen on trees); then the run is repeated one iteration short of that point.
     """
-    with projected(read, rel_filter, "gds_project_with_loops") as (graph, n):
+    with lease(rel_filter, "gds_project_with_loops") as projection:
+        graph, n = projection.name, projection.nodes
         if n == 0:
             return {}
         values = dict.fromkeys(_scores(read("gds_degree", graph=graph)), 0.0)
+        projection.prepare("components", lambda: read("gds_components_prepare", graph=graph))
         giant = read("gds_largest_component", graph=graph)[0]
         if int(giant["size"]) < 2:
             return values
-        sub = f"{graph}-giant"
+        sub = f"{graph}-giant-{uuid.uuid4().hex}"  # one per request: the projection may be shared
         read("gds_filter_component", subgraph=sub, graph=graph, component=giant["component"])
         try:
             found = _scores(read("gds_eigenvector", graph=sub, config=EIGENVECTOR))
@@ -138,14 +119,15 @@ def broker_ties(read: Read, entity_id: str, batch: list[str], rel_filter: RelFil
     return [BrokerTies(r["other"], tuple(r["members"]), tuple(r["outs"]), tuple(r["ins"])) for r in rows]
 
 
-def broker_candidates(read: Read, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
+def broker_candidates(read: Read, lease: Lease, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
     """Every entity of the window with open neighbour pairs, as (id, pairs), most pairs first
     (ties by id): C(k, 2) minus triangles, from GDS. Read in pages while the caller iterates;
-    the projection lives until the caller closes the iterator."""
-    with projected(read, rel_filter) as (graph, n):
-        if n == 0:
+    the projection is held until the caller closes the iterator."""
+    with lease(rel_filter, "gds_project") as projection:
+        graph = projection.name
+        if projection.nodes == 0:
             return
-        read("gds_broker_prepare", graph=graph)
+        projection.prepare("brokerage", lambda: read("gds_broker_prepare", graph=graph))
         below: tuple[int, str] = (2**62, LAST_ID)
         while True:
             rows = read(

@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, suppress
 from typing import Any, TypeVar
 
 import neo4j
@@ -44,6 +45,7 @@ from app.stores.base import (
     SegmentQuery,
     SegmentResult,
 )
+from app.stores.gds_projections import Projection, ProjectionCache
 from app.stores.neo4j_records import entity_from, relationship_bytes, relationship_from
 
 T = TypeVar("T")
@@ -77,6 +79,7 @@ class Neo4jStore:
         self.database = settings.neo4j_database
         self.timeout = settings.neo4j_timeout
         self.version = self.current_version()
+        self.projections = ProjectionCache(self._read, settings.gds_projections, settings.gds_projection_bytes)
         # Relationships of path answers by id, bounded in bytes, forgotten when the version changes.
         self._rels: ByteBudgetCache[Relationship] = ByteBudgetCache(settings.entity_cache_bytes)
         self._span: tuple[str | None, tuple[dt.date, dt.date] | None] = (None, None)  # (version, dated span)
@@ -271,7 +274,7 @@ class Neo4jStore:
     # -- analytics in the database (`AnalyticsStore`) -------------------------------------
 
     def centrality(self, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
-        return neo4j_analytics.centrality(self._read, metric, rel_filter, plan)
+        return neo4j_analytics.centrality(self._read, self._lease, metric, rel_filter, plan)
 
     def broker_neighbours(self, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:
         return neo4j_analytics.broker_neighbours(self._read, entity_id, rel_filter)
@@ -280,7 +283,11 @@ class Neo4jStore:
         return neo4j_analytics.broker_ties(self._read, entity_id, batch, rel_filter)
 
     def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
-        return neo4j_analytics.broker_candidates(self._read, rel_filter)
+        return neo4j_analytics.broker_candidates(self._read, self._lease, rel_filter)
+
+    def _lease(self, rel_filter: RelFilter, query: str) -> AbstractContextManager[Projection]:
+        """The window's projection by `query`, from the cache of this dataset version."""
+        return self.projections.lease(self.version, query, neo4j_analytics.params(rel_filter), rel_filter)
 
     def stats_counts(self) -> dict[str, Any]:
         rels = self._read("stats_relationships")
@@ -302,4 +309,7 @@ class Neo4jStore:
         }
 
     def close(self) -> None:
+        # The server gone or without GDS: nothing of ours to free there (the sweep gets the rest).
+        with suppress(StoreUnavailable, QueryTimeout, AnalyticsUnavailable):
+            self.projections.clear()
         self.driver.close()

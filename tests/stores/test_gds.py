@@ -123,54 +123,82 @@ def test_eigenvector_on_the_largest_component(neo4j_loader: Callable[[Dataset], 
     assert all(ours[f"q{i}"] == 0.0 for i in range(7)) and min(ours[f"t{i:02d}"] for i in range(25)) > 0
 
 
-def test_projections_are_dropped(scale: tuple[Dataset, Neo4jStore], neo4j_driver: Driver) -> None:
-    """No in-memory graph outlives its request, also when the algorithm fails."""
+def ours(neo4j_driver: Driver) -> set[str]:
+    rows = neo4j_driver.execute_query("CALL gds.graph.list() YIELD graphName RETURN graphName").records
+    return {r["graphName"] for r in rows if r["graphName"].startswith("citygraph-")}
+
+
+def test_projections_are_reused_and_none_is_left_behind(
+    scale: tuple[Dataset, Neo4jStore], neo4j_driver: Driver
+) -> None:
+    """A window is projected once for every metric and request; nothing else outlives its request,
+    also when the algorithm fails; closing the cache drops the rest."""
     _, store = scale
-    for metric in ("degree", "eigenvector"):
+    store.projections.clear()
+    for metric in ("degree", "eigenvector", "pagerank", "eigenvector"):
         store.centrality(metric, RelFilter(), EXACT)
     with pytest.raises(ValueError, match="unknown metric"):
         store.centrality("harmonic", RelFilter(), EXACT)
-    rows: list[Any] = neo4j_driver.execute_query("CALL gds.graph.list() YIELD graphName RETURN graphName").records
-    assert rows == []
+    kept = store.projections.names
+    assert len(kept) == 2  # the window, and the window with loops for eigenvector
+    others = ours(neo4j_driver) - set(kept)  # other tests' stores (other datasets) keep theirs
+    assert not any(name.startswith(tuple(kept)) for name in others)  # no eigenvector subgraph left
+    store.centrality("degree", RelFilter(), EXACT)
+    assert set(store.projections.names) == set(kept) and 0 < store.projections.bytes <= store.projections.max_bytes
+    store.projections.clear()
+    assert ours(neo4j_driver) == others
 
 
 def test_projection_is_dropped_after_the_request_ran_out(
     scale: tuple[Dataset, Neo4jStore], neo4j_driver: Driver
 ) -> None:
-    """A request whose deadline expires (or whose client goes) mid-algorithm still drops its graph."""
+    """A request whose deadline expires (or whose client goes) mid-algorithm still drops a projection
+    that is not kept (here: a cache of none)."""
     from app import deadline
+    from app.stores import neo4j_analytics
+    from app.stores.gds_projections import ProjectionCache
 
     _, store = scale
+    store.projections.clear()
     now = [0.0]
     clock = deadline.Deadline(5.0, "request_time_budget", clock=lambda: now[0])
 
     def reading(name: str, **params: Any) -> list[dict[str, Any]]:
         rows = store._read(name, **params)
-        if name == "gds_project":
+        if name == "gds_graph_size":
             now[0] = 6.0  # the budget runs out while the projection exists
         return rows
 
-    from app.stores import neo4j_analytics
+    cache = ProjectionCache(reading, 0, 0)
 
+    def lease(rel_filter: RelFilter, query: str) -> Any:
+        return cache.lease(store.version, query, neo4j_analytics.params(rel_filter), rel_filter)
+
+    before = ours(neo4j_driver)
     with deadline.within(clock), pytest.raises(QueryTimeout):
-        neo4j_analytics.centrality(reading, "degree", RelFilter(), EXACT)
-    rows = neo4j_driver.execute_query("CALL gds.graph.list() YIELD graphName RETURN graphName").records
-    assert [r["graphName"] for r in rows if r["graphName"].startswith("citygraph-")] == []
+        neo4j_analytics.centrality(reading, lease, "degree", RelFilter(), EXACT)
+    assert ours(neo4j_driver) == before
 
 
 def test_stale_projections_are_swept(scale: tuple[Dataset, Neo4jStore], neo4j_driver: Driver) -> None:
-    """A projection whose drop never ran (a request cut off server-side) is freed by a later sweep."""
-    from app.stores.neo4j_analytics import drop_stale
+    """A projection whose drop never ran (a request cut off server-side) is freed by a later sweep;
+    a young cached one is not (another process may be using it)."""
+    from app.stores.gds_projections import drop_stale
 
     _, store = scale
-    neo4j_driver.execute_query(
-        "MATCH (a:Entity)-[]->(b:Entity) WITH a, b LIMIT 5 "
-        "WITH gds.graph.project('citygraph-left-behind', a, b) AS g RETURN g.nodeCount"
-    )
+    store.projections.clear()
+    for name in ("citygraph-left-behind", "citygraph-cache-of-another-process"):
+        neo4j_driver.execute_query(
+            "MATCH (a:Entity)-[]->(b:Entity) WITH a, b LIMIT 5 "
+            "WITH gds.graph.project($name, a, b) AS g RETURN g.nodeCount",
+            name=name,
+        )
     neo4j_driver.execute_query("CALL gds.graph.project('not-ours', '*', '*')")
     try:
         assert drop_stale(store._read) == []  # young: it may belong to a request still running
-        assert "citygraph-left-behind" in drop_stale(store._read, older_than=0)
+        assert drop_stale(store._read, older_than=0) == ["citygraph-left-behind"]
+        assert "citygraph-cache-of-another-process" in ours(neo4j_driver)
+        assert "citygraph-cache-of-another-process" in drop_stale(store._read, older_than=-3600)
         names = [r["graphName"] for r in neo4j_driver.execute_query("CALL gds.graph.list() YIELD graphName").records]
         assert names == ["not-ours"]
     finally:
