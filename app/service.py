@@ -7,7 +7,6 @@ commands only translate; tests call these functions directly.
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
@@ -26,6 +25,7 @@ from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded, QueryTimeout
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
+from app.stats import count_records
 from app.stores.base import (
     NOT_LOADED,
     AnalyticsStore,
@@ -444,10 +444,8 @@ class CityGraph:
         return rows
 
     def stats(self) -> dict[str, Any]:
-        if isinstance(self.store, AnalyticsStore):
-            counts = self.store.stats_counts()
-        else:
-            counts = count_snapshot(*self.store.snapshot(RelFilter()))
+        # A function of the dataset alone: counted (or read from the load's record) once per version.
+        counts = self._cached("stats", self._count, lambda c: STATS_BYTES)
         entities, rels = sum(counts["by_kind"].values()), sum(counts["by_type"].values())
         decades = {f"{d}s" if d is not None else "undated": n for d, n in counts["by_decade"].items()}
         return {
@@ -464,6 +462,11 @@ class CityGraph:
             "by_document": dict(sorted(counts["by_document"].items())),
         }
 
+    def _count(self) -> dict[str, Any]:
+        if isinstance(self.store, AnalyticsStore):
+            return self.store.stats_counts()
+        return count_records(*self.store.snapshot(RelFilter()))
+
 
 def _lang(lang: str) -> Lang:
     if lang not in LANGS:
@@ -471,23 +474,11 @@ def _lang(lang: str) -> Lang:
     return lang  # type: ignore[return-value]  # checked above
 
 
-def count_snapshot(entities: list[Entity], rels: list[Relationship]) -> dict[str, Any]:
-    """The counts of `/stats` over records in memory (the Neo4j store counts in Cypher)."""
-    return {
-        "by_kind": Counter(e.kind.value for e in entities),
-        "by_type": Counter(r.type for r in rels),
-        "by_decade": Counter(r.start.year // 10 * 10 if r.start else None for r in rels),
-        "by_dating": Counter(r.dating for r in rels),
-        "by_document": Counter(s.document for r in rels for s in r.sources),
-        "dated": sum(1 for r in rels if r.dated),
-        "attested_only": sum(1 for r in rels if r.attested and not r.dated),
-    }
-
-
 # Per-row size estimates of cached answers (see `app.cache`): a ranking row is a 3-tuple
 # beside a dict entry of `Scores`; a broker row a summary dict with a dict of five roles.
 SCORE_ROW_BYTES = ROW_OVERHEAD + 130
 BROKER_ROW_BYTES = 1000
+STATS_BYTES = 20_000  # a few counters of at most a few hundred keys
 
 
 def _graphs_bytes(graphs: tuple[nx.Graph, nx.DiGraph, list[Entity]]) -> int:

@@ -88,6 +88,12 @@ RETURN gds.util.asNode(nodeId).id AS id, score
 CALL gds.eigenvector.stats($graph, $config) YIELD ranIterations
 RETURN ranIterations
 
+// name: stats_recorded
+// The counts the loader recorded with the loaded version (null: a load older than that record).
+MATCH (m:CityGraphMeta {key: 'dataset'})
+WHERE m.version = $version AND m.loading IS NULL
+RETURN m.stats AS stats
+
 // name: stats_entities
 MATCH (e:Entity)
 RETURN e.kind AS kind, count(*) AS count

@@ -81,9 +81,9 @@ MERGE (m:CityGraphMeta {key: 'dataset'})
 SET m.loading = $version
 
 // name: set_meta
-// Record which dataset version is loaded.
+// Record which dataset version is loaded, and its `/stats` counts (JSON, counted by the loader).
 MERGE (m:CityGraphMeta {key: 'dataset'})
-SET m.version = $version, m.loaded_at = datetime(), m.loading = null
+SET m.version = $version, m.stats = $stats, m.loaded_at = datetime(), m.loading = null
 
 // name: reset
 // Remove what this project loaded (its labels only), in batches.

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from neo4j import Driver, ManagedTransaction, Transaction
 
+from app import stats
 from app.cypher_registry import CypherRegistry
 from app.model import Dataset
 from app.stores.neo4j_records import load_rows
@@ -79,6 +80,8 @@ class _Loader:
         self.batch_size = batch_size
         self.progress = progress
         self.by_kind, self.by_type = load_rows(dataset.entities, dataset.relationships)
+        # `/stats` of this version, counted here once (it reads them from the version mark).
+        self.stats = stats.to_json(stats.count_records(dataset.entities, dataset.relationships))
         self.totals: dict[str, int] = defaultdict(int)
 
     def run(self, tx: Tx, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -152,7 +155,7 @@ def load(
                     if between_batches:
                         between_batches()
                 loader.remove_stale(lambda name: int(loader.run(tx, name, limit=STALE_BATCH)[0]["deleted"]))
-                loader.run(tx, "set_meta")
+                loader.run(tx, "set_meta", stats=loader.stats)
                 tx.commit()
             return dict(loader.totals)
 
@@ -170,5 +173,5 @@ def load(
         loader.remove_stale(lambda name: int(write(name, limit=STALE_BATCH)[0]["deleted"]))
         if empty:
             create_schema(driver, registry, database, "indexes")
-        write("set_meta")
+        write("set_meta", stats=loader.stats)
     return dict(loader.totals)

@@ -1,0 +1,58 @@
+"""The counts behind `/stats`: a function of the dataset alone, so one count per version.
+
+The embedded store counts its records once per version; the Neo4j loader counts the
+dataset it writes with the same function and keeps the result on the version mark
+(`CityGraphMeta.stats`), so `/stats` on a million relationships reads one property instead
+of aggregating them all. `to_json`/`from_json` carry the counts through that property.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from app.model import Entity, Relationship
+
+COUNTERS = ("by_kind", "by_type", "by_decade", "by_dating", "by_document")
+
+
+def count_records(entities: Iterable[Entity], rels: Iterable[Relationship]) -> dict[str, Any]:
+    """By kind, type, decade of start (`None`: no start), dating and document; and the
+    numbers of dated and of attested-only relationships."""
+    rels = list(rels)
+    return {
+        "by_kind": Counter(e.kind.value for e in entities),
+        "by_type": Counter(r.type for r in rels),
+        "by_decade": Counter(r.start.year // 10 * 10 if r.start else None for r in rels),
+        "by_dating": Counter(r.dating for r in rels),
+        "by_document": Counter(s.document for r in rels for s in r.sources),
+        "dated": sum(1 for r in rels if r.dated),
+        "attested_only": sum(1 for r in rels if r.attested and not r.dated),
+    }
+
+
+def to_json(counts: dict[str, Any]) -> str:
+    """The counts as JSON text (pairs, since a decade key may be `None`).
+
+    Examples
+    --------
+    >>> c = {"by_kind": Counter({"Company": 2}), "by_type": Counter(), "by_decade": Counter({None: 1, 1990: 2}),
+    ...      "by_dating": Counter(), "by_document": Counter(), "dated": 2, "attested_only": 0}
+    >>> from_json(to_json(c)) == c
+    True
+    """
+    out: dict[str, Any] = {
+        key: sorted(counts[key].items(), key=lambda kv: (kv[0] is None, str(kv[0]))) for key in COUNTERS
+    }
+    return json.dumps({**out, "dated": counts["dated"], "attested_only": counts["attested_only"]})
+
+
+def from_json(text: str) -> dict[str, Any]:
+    data = json.loads(text)
+    return {
+        **{key: Counter({k: n for k, n in data[key]}) for key in COUNTERS},
+        "dated": data["dated"],
+        "attested_only": data["attested_only"],
+    }
