@@ -157,6 +157,14 @@ class Settings(BaseSettings):
         "links for an exact answer). Above it betweenness starts from fewer sources (`approximate: true`) and "
         "closeness is refused with a message naming the filters that shrink the window.",
     )
+    prepare_metrics: list[str] = Field(
+        default_factory=lambda: ["degree", "pagerank"],
+        description="Neo4j backend: centrality metrics ranked over the whole dataset in the background when the "
+        "service starts and after each reload, so the first request finds them ready (JSON list; [] for none).",
+    )
+    prepare_time_budget: float = Field(
+        600.0, gt=0, le=3600, description="Seconds the background preparation of those rankings may take."
+    )
     log_level: str = Field("INFO", description="Logging level of the service.")
 
     @property

@@ -7,7 +7,8 @@ commands only translate; tests call these functions directly.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -25,6 +26,7 @@ from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded, QueryTimeout
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
+from app.prepare import Preparer
 from app.stats import count_records
 from app.stores.base import (
     NOT_LOADED,
@@ -59,6 +61,20 @@ class CityGraph:
         )
         # Snapshot graphs, score rankings and broker rankings, by dataset version, in one byte budget.
         self._cache: ByteBudgetCache[Any] = ByteBudgetCache(settings.analytics_cache_bytes)
+        unknown = [m for m in settings.prepare_metrics if m not in centrality.METRICS]
+        if unknown:
+            raise ValueError(f"CITYGRAPH_PREPARE_METRICS: unknown metrics {unknown}; use {list(centrality.METRICS)}")
+        steps: dict[str, Callable[[], object]] = (
+            {f"centrality:{m}": partial(self._scores, m, RelFilter()) for m in settings.prepare_metrics}
+            if isinstance(store, AnalyticsStore)
+            else {}
+        )
+        self.preparer = Preparer(steps, settings.prepare_time_budget)
+
+    def prepare(self) -> None:
+        """Compute the default rankings of the loaded version in the background (`app.prepare`)."""
+        if self.store.version != NOT_LOADED:
+            self.preparer.start(self.store.version)
 
     # -- entities ----------------------------------------------------------------------
 
@@ -87,6 +103,7 @@ class CityGraph:
                 self._names = None
             self._cache.clear()
             self._seen_version = current
+            self.prepare()
 
     def resolve(self, ref: str, field: str = "entity") -> Entity:
         return self.names.resolve(ref, field)
@@ -111,6 +128,7 @@ class CityGraph:
             "nodes": nodes,
             "relationships": rels,
             "dataset_version": self.store.version,
+            "analytics": self.preparer.status(),
         }
 
     def search(self, q: str, kind: str | None = None, limit: int = 10) -> dict[str, Any]:

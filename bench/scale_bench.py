@@ -76,6 +76,7 @@ class Run:
     rss_mb: float
     peak_rss_mb: float
     load_s: float | None = None
+    prepared: str = ""  # the background preparation before the first request: state and seconds
     reseeded: bool = False  # `seed` ran into a kept database (idempotent: it only converges)
 
 
@@ -183,16 +184,29 @@ def api(env: dict[str, str], backend: str) -> Iterator[tuple[str, subprocess.Pop
             proc.wait(10)
 
 
+def prepared(base: str) -> tuple[str, float | None]:
+    """Wait for the service's background preparation (`/health` analytics) to end: its state and seconds."""
+    while True:
+        analytics = json.loads(_get(base, "/health")[1])["analytics"]
+        if analytics["state"] != "preparing":
+            return analytics["state"], analytics["seconds"]
+        time.sleep(1)
+
+
 def serve_and_measure(env: dict[str, str], backend: str, summary: SynthSummary, size: int) -> Run:
     paths = requests_for(summary, random.Random(size))
     with api(env, backend) as (base, proc):
+        state, seconds = prepared(base)
+        print(f"  {backend} {size:>9,} prepared analytics: {state} in {seconds} s", flush=True)
         answers = {}
         for name, path in paths.items():
             answers[name] = measure(base, path)
             print(f"  {backend} {size:>9,} {name:<34} cold {answers[name].cold:7.3f}s warm {answers[name].warm:7.3f}s "
                   f"{sorted(set(answers[name].statuses))}", flush=True)  # fmt: skip
         rss, peak = rss_mb(proc.pid)
-    return Run(backend, size, summary.entities, answers, rss, peak)
+    return Run(
+        backend, size, summary.entities, answers, rss, peak, prepared=f"{state}, {seconds} s" if seconds else state
+    )
 
 
 def data_folder(size: int) -> tuple[Path, SynthSummary]:
@@ -282,12 +296,19 @@ def report(runs: list[Run], budget: float) -> str:
         out.append(f"### {backend} backend\n\n" + table(header, rows))
         mem_rows = [
             [f"{r.size:,}", f"{r.entities:,}", f"{r.rss_mb:.0f}", f"{r.peak_rss_mb:.0f}",
-             f"{r.load_s:.0f}" + (" (again)" if r.reseeded else "") if r.load_s is not None else ""]
+             f"{r.load_s:.0f}" + (" (again)" if r.reseeded else "") if r.load_s is not None else "", r.prepared]
             for r in rs
         ]  # fmt: skip
         out.append(
             table(
-                ["relationships", "entities", "API RSS after (MB)", "API peak RSS (MB)", "`citygraph seed` (s)"],
+                [
+                    "relationships",
+                    "entities",
+                    "API RSS after (MB)",
+                    "API peak RSS (MB)",
+                    "`citygraph seed` (s)",
+                    "prepared before the first request",
+                ],
                 mem_rows,
             )
         )

@@ -28,9 +28,10 @@ def settings() -> Settings:
 
     These tests check answers; the budget itself is tested with fake clocks and explicit
     settings (tests/api/test_partial_answers.py, test_under_load.py), so a machine busy
-    with other work cannot turn an answer into a 504 here.
+    with other work cannot turn an answer into a 504 here. Nothing is prepared in the
+    background (tests/test_prepare.py turns it on), so no test shares the store with it.
     """
-    return Settings(_env_file=None, request_time_budget=60)  # type: ignore[call-arg]
+    return Settings(_env_file=None, request_time_budget=60, prepare_metrics=[])  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,7 @@ def neo4j_settings(neo4j_server: LocalNeo4j) -> Settings:
         NEO4J_PASSWORD=PASSWORD,
         request_time_budget=60,
         neo4j_timeout=60,
+        prepare_metrics=[],  # no background work beside the tests (tests/test_prepare.py turns it on)
     )  # type: ignore[call-arg]
 
 

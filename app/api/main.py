@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = store is None
         app.state.graph = CityGraph(store or open_store(settings), settings)
+        app.state.graph.prepare()
         try:
             yield
         finally:

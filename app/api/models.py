@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.prepare import State
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -332,9 +334,20 @@ class StatsAnswer(Record):
     by_document: dict[str, int]
 
 
+class PreparedAnalytics(Record):
+    state: State = Field(
+        description="The default rankings of the loaded version, computed in the background when the service starts "
+        "and after each reload (Neo4j): `off` (nothing to prepare), `preparing`, `ready` or `failed`."
+    )
+    prepared: list[str] = Field(description="What is ready, e.g. `centrality:degree`.")
+    seconds: float | None = Field(description="How long the preparation took, once it ended.")
+    problem: str | None = Field(description="Why it stopped, when it failed (requests then compute as before).")
+
+
 class HealthAnswer(Record):
     status: str = Field(description="`ok` when the store answers and holds a loaded dataset.")
     backend: str
     nodes: int
     relationships: int
     dataset_version: str
+    analytics: PreparedAnalytics

@@ -1,0 +1,84 @@
+"""Prepared analytics: the default rankings computed in the background, once per dataset version.
+
+On a large graph in Neo4j the first centrality of a window pays for projecting it (tens of
+seconds at a million relationships), far past a request's budget. The window everyone asks
+for first is the whole dataset, so the service computes its rankings (the metrics in
+`CITYGRAPH_PREPARE_METRICS`) when it starts and after each reload, under a budget of its own
+(`CITYGRAPH_PREPARE_TIME_BUDGET`), into the same byte-bounded cache requests read. Until it is
+done a request computes as before (and may time out); `/health` says how far it got.
+Only stores that compute analytics where the data is (Neo4j) are prepared: in memory the
+work would hold the API's own interpreter.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from app import deadline
+from app.errors import CityGraphError
+
+log = logging.getLogger("citygraph.prepare")
+
+State = Literal["off", "preparing", "ready", "failed"]
+
+
+@dataclass
+class Preparation:
+    """How far the preparation of one dataset version got."""
+
+    version: str
+    state: State = "preparing"
+    done: list[str] = field(default_factory=list)
+    seconds: float | None = None
+    problem: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"state": self.state, "prepared": list(self.done), "seconds": self.seconds, "problem": self.problem}
+
+
+class Preparer:
+    """Runs `steps` (name → work) in a daemon thread whenever `start` sees a new version."""
+
+    def __init__(self, steps: dict[str, Callable[[], object]], budget: float):
+        self.steps = steps
+        self.budget = budget
+        self.current: Preparation | None = None
+        self._lock = threading.Lock()
+
+    def start(self, version: str) -> None:
+        """Prepare `version` unless it is being or has been prepared (a no-op without steps)."""
+        with self._lock:
+            if not self.steps or (self.current and self.current.version == version):
+                return
+            self.current = run = Preparation(version)
+        threading.Thread(target=self._run, args=(run,), name=f"prepare-{version}", daemon=True).start()
+
+    def status(self) -> dict[str, Any]:
+        run = self.current
+        if not self.steps or run is None:
+            return Preparation("", "off").to_dict()
+        return run.to_dict()
+
+    def _run(self, run: Preparation) -> None:
+        t0 = time.monotonic()
+        try:
+            with deadline.within(deadline.Deadline(self.budget, "prepare_time_budget")):
+                for name, step in self.steps.items():
+                    if self.current is not run:  # a newer version superseded this one
+                        return
+                    step()
+                    run.done.append(name)
+            run.state = "ready"
+        except CityGraphError as exc:  # a timeout, the store gone: requests compute as before
+            run.state, run.problem = "failed", exc.message
+            log.warning("preparing analytics of %s stopped: %s", run.version, exc.message)
+        except Exception as exc:
+            run.state, run.problem = "failed", f"{type(exc).__name__}: {exc}"
+            log.exception("preparing analytics of %s failed", run.version)
+        finally:
+            run.seconds = round(time.monotonic() - t0, 3)

@@ -1,0 +1,81 @@
+"""Prepared analytics: the default rankings are ready before the first request asks (Neo4j)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.api.main import create_app
+from app.config import Settings
+from app.model import Dataset
+from app.service import CityGraph
+from app.stores.memory import MemoryStore
+
+pytestmark = pytest.mark.neo4j
+
+
+def wait_for(client: TestClient, states: set[str], seconds: float = 120.0) -> dict[str, Any]:
+    end = time.monotonic() + seconds
+    while True:
+        analytics: dict[str, Any] = client.get("/health").json()["analytics"]
+        if analytics["state"] in states or time.monotonic() > end:
+            return analytics
+        time.sleep(0.2)
+
+
+def test_default_rankings_are_prepared_then_served_from_the_cache(
+    neo4j_loader,
+    seed_dataset: Dataset,
+    neo4j_settings: Settings,  # type: ignore[no-untyped-def]
+) -> None:
+    store = neo4j_loader(seed_dataset)
+    calls: list[str] = []
+    compute = store.centrality
+
+    def counting(metric: str, *args: Any) -> Any:
+        calls.append(metric)
+        return compute(metric, *args)
+
+    store.centrality = counting  # type: ignore[method-assign]
+    try:
+        settings = neo4j_settings.model_copy(update={"prepare_metrics": ["degree", "pagerank"]})
+        with TestClient(create_app(settings, store)) as client:
+            analytics = wait_for(client, {"ready", "failed"})
+            assert analytics["state"] == "ready", analytics
+            assert analytics["prepared"] == ["centrality:degree", "centrality:pagerank"]
+            assert analytics["seconds"] is not None and analytics["problem"] is None
+            assert calls == ["degree", "pagerank"]
+            answer = client.get("/centrality", params={"metric": "degree"}).json()
+            assert answer["results"] and calls == ["degree", "pagerank"]  # from the prepared ranking
+            client.get("/centrality", params={"metric": "degree", "as_of": "2010"})
+            assert calls[-1] == "degree" and len(calls) == 3  # another window is computed on request
+    finally:
+        store.centrality = compute  # type: ignore[method-assign]
+
+
+def test_a_preparation_past_its_budget_fails_and_requests_still_compute(
+    neo4j_loader,
+    seed_dataset: Dataset,
+    neo4j_settings: Settings,  # type: ignore[no-untyped-def]
+) -> None:
+    store = neo4j_loader(seed_dataset)
+    settings = neo4j_settings.model_copy(update={"prepare_metrics": ["pagerank"], "prepare_time_budget": 1e-6})
+    with TestClient(create_app(settings, store)) as client:
+        analytics = wait_for(client, {"ready", "failed"})
+        assert analytics["state"] == "failed", analytics
+        assert "prepare_time_budget" in analytics["problem"]
+        assert client.get("/centrality", params={"metric": "pagerank"}).status_code == 200
+
+
+def test_nothing_is_prepared_in_memory_and_unknown_metrics_are_refused(
+    seed_dataset: Dataset, settings: Settings
+) -> None:
+    """In memory the work would hold the API's interpreter: `off`. A typo fails at start."""
+    graph = CityGraph(MemoryStore(seed_dataset), settings)
+    graph.prepare()
+    assert graph.health()["analytics"]["state"] == "off"
+    with pytest.raises(ValueError, match="betweeness"):
+        CityGraph(MemoryStore(seed_dataset), settings.model_copy(update={"prepare_metrics": ["betweeness"]}))
