@@ -9,8 +9,10 @@ answered from an older version's entities.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
+from app import deadline
 from app.cache import STR_OVERHEAD, ByteBudgetCache
 from app.model import Entity
 
@@ -57,7 +59,11 @@ class EntityLookup(Mapping[str, Entity]):
                     self._held[i] = kept
             wanted = [i for i in wanted if i not in self._held]
         if wanted:
-            found = self._fetch(wanted)
+            # Naming what an answer found is a few index seeks, done even when the search used
+            # up the request's time (a path search stops at the deadline and keeps its paths):
+            # their own budget, bounded by the store's query timeout, but cancelled with the request.
+            with deadline.within(deadline.Deadline(math.inf, "the entity lookup", parent=deadline.current())):
+                found = self._fetch(wanted)
             self._held.update((e.id, (e, degree)) for e, degree in found)
             self._absent.update(i for i in wanted if i not in self._held)
             if self._cache is not None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pytest
+
+from app import deadline
 from app.analysis.lookup import EntityCache, EntityLookup, entity_bytes
 from app.cache import ByteBudgetCache
+from app.errors import RequestCancelled
 from app.model import Entity
 from app.vocabulary import Kind
 
@@ -49,3 +53,26 @@ def test_the_cache_stays_within_its_bytes() -> None:
     lookup = EntityLookup(store.fetch, "v1", cache).prefetch(["a", "b", "c", "d"])
     assert len(lookup) == 4  # the answer has them all
     assert len(cache) == 2 and cache.bytes <= 2 * one  # the cache keeps the last two
+
+
+def test_an_answer_is_named_even_after_its_search_used_up_the_time() -> None:
+    """A path search stops at the deadline and keeps its paths; looking up their entities
+    must still run (its own budget), but not once the client has gone."""
+    seen: list[tuple[bool, str | None]] = []
+
+    def fetch(ids: Sequence[str]) -> list[tuple[Entity, int]]:
+        limit = deadline.current()
+        seen.append((limit.expired, limit.cancelled))
+        limit.check("the lookup")
+        return [(ENTITIES[i], 1) for i in ids]
+
+    now = [0.0]
+    spent = deadline.Deadline(1.0, clock=lambda: now[0])
+    now[0] = 5.0
+    with deadline.within(spent):
+        assert spent.expired
+        assert EntityLookup(fetch, "v1")["a"].id == "a"
+        assert seen == [(False, None)]
+        spent.cancel("client left")
+        with pytest.raises(RequestCancelled):
+            EntityLookup(fetch, "v1")["b"]
