@@ -30,8 +30,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from app.export.archive import deterministic_zip
+from app.export.archive import Member, zip_chunks
 from app.export.spells import Interval, edge_interval, gephi_interval_set, node_intervals
+from app.export.stream import CHUNK
 from app.model import Relationship
 
 if TYPE_CHECKING:
@@ -70,14 +71,19 @@ def unique_labels(snapshot: Snapshot) -> dict[str, str]:
     return labels
 
 
-def _table(columns: tuple[str, ...], rows: Iterable[Sequence[object]]) -> bytes:
+def table_chunks(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
+    """A CSV table (BOM, header, CRLF rows) as UTF-8 chunks of about `CHUNK` characters, written as rows come."""
     out = io.StringIO()
     out.write(BOM)
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow(["" if v is None else v for v in row])
-    return out.getvalue().encode("utf-8")
+        if out.tell() >= CHUNK:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
 def _listed(interval: Interval | None) -> list[Interval] | None:
@@ -104,8 +110,12 @@ def dates_as_written(rel: Relationship) -> str:
     return f"{'c. ' if rel.circa else ''}{rel.start or ''}–{rel.end or ''}"
 
 
-def tables(snapshot: Snapshot) -> dict[str, bytes]:
-    """The two CSV files, as bytes."""
+def tables(snapshot: Snapshot) -> dict[str, Member]:
+    """The two CSV files, each as a producer of its chunks (the relationships are read as they are written)."""
+    return {"nodes.csv": lambda: _nodes(snapshot), "edges.csv": lambda: _edges(snapshot)}
+
+
+def _nodes(snapshot: Snapshot) -> Iterator[bytes]:
     labels = unique_labels(snapshot)
     degree = snapshot.degree
     spans = node_intervals(snapshot.relationships)
@@ -115,6 +125,11 @@ def tables(snapshot: Snapshot) -> dict[str, bytes]:
          gephi_interval_set(spans.get(e.id))]
         for e in snapshot.entities
     )  # fmt: skip
+    return table_chunks(NODE_COLUMNS, nodes)
+
+
+def _edges(snapshot: Snapshot) -> Iterator[bytes]:
+    labels = unique_labels(snapshot)
     edges = (
         [r.source, r.target, "Undirected" if r.symmetric else "Directed", kind, r.id, r.type,
          gephi_interval_set(_listed(edge_interval(r))),
@@ -123,13 +138,13 @@ def tables(snapshot: Snapshot) -> dict[str, bytes]:
          r.status, r.description, "; ".join(dict.fromkeys(s.document for s in r.sources))]
         for r, kind in snapshot.with_kinds()
     )  # fmt: skip
-    return {"nodes.csv": _table(NODE_COLUMNS, nodes), "edges.csv": _table(EDGE_COLUMNS, edges)}
+    return table_chunks(EDGE_COLUMNS, edges)
 
 
-def members(snapshot: Snapshot) -> dict[str, bytes]:
-    """The zip's files: the two tables and the manifest."""
-    return {**tables(snapshot), "manifest.json": (snapshot.manifest_json() + "\n").encode("utf-8")}
+def manifest_member(snapshot: Snapshot) -> Member:
+    return lambda: [(snapshot.manifest_json() + "\n").encode("utf-8")]
 
 
 def render(snapshot: Snapshot) -> Iterator[bytes]:
-    yield deterministic_zip(members(snapshot))
+    """The zip of the two tables and the manifest, each table written as the store's pages are read."""
+    return zip_chunks({**tables(snapshot), "manifest.json": manifest_member(snapshot)})

@@ -15,17 +15,20 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from app.cypher_registry import CypherRegistry
-from app.export.stream import encoded
-from app.stores.neo4j_records import load_rows
+from app.export.stream import CHUNK, encoded
+from app.stores.neo4j_records import entity_row, relationship_row
 
 if TYPE_CHECKING:
     from app.export.snapshot import Snapshot
 
 BATCH = 500
+SPOOL_CHARS = 256 * 1024  # a label's batches beyond this wait on disk until their turn comes
+T = TypeVar("T")
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -81,15 +84,52 @@ def pieces(snapshot: Snapshot, registry: CypherRegistry | None = None) -> Iterat
     yield "\n"
     for statement in registry.statements("schema"):
         yield statement + ";\n"
-    by_kind, by_type = load_rows(snapshot.entities, snapshot.relationships)
     yield f"\n:param version => {literal(loaded_version(snapshot))}\n"  # the loads tag what they write with it
-    for name, groups in (("load_entities", by_kind), ("load_relationships", by_type)):
-        for label, rows in sorted(groups.items()):
-            statement = registry[f"{name}:{label}"]
-            for i in range(0, len(rows), BATCH):
-                yield f"\n:param rows => {literal(rows[i : i + BATCH])}\n"
-                yield statement + ";\n"
+    yield from _batches(snapshot.entities, lambda e: e.kind.value, entity_row, registry, "load_entities")
+    yield from _batches(snapshot.relationships, lambda r: r.type, relationship_row, registry, "load_relationships")
     yield "\n" + registry["set_meta"] + ";\n"
+
+
+def _batches(
+    items: Iterable[T],
+    label_of: Callable[[T], str],
+    row: Callable[[T], dict[str, Any]],
+    registry: CypherRegistry,
+    name: str,
+) -> Iterator[str]:
+    """The load batches of `items`, label by label in name order, each label's rows in the order given.
+
+    One pass over `items`: each row is written as it comes into its label's temporary file (in
+    memory while small, on disk beyond `SPOOL_CHARS`), which is read back when its turn comes;
+    so memory holds no batch, only the count of each label's open one.
+    """
+    spools: dict[str, IO[str]] = {}
+    open_rows: dict[str, int] = {}
+
+    def close(label: str) -> None:
+        spools[label].write(f"]\n{registry[f'{name}:{label}']};\n")
+        open_rows[label] = 0
+
+    try:
+        for item in items:
+            label = label_of(item)
+            if label not in spools:
+                spools[label] = tempfile.SpooledTemporaryFile(SPOOL_CHARS, mode="w+", encoding="utf-8")  # noqa: SIM115
+            n = open_rows.get(label, 0)
+            spools[label].write(("\n:param rows => [" if n == 0 else ", ") + literal(row(item)))
+            open_rows[label] = n + 1
+            if n + 1 == BATCH:
+                close(label)
+        for label in sorted(spools):
+            if open_rows[label]:
+                close(label)
+            spool = spools[label]
+            spool.seek(0)
+            while text := spool.read(CHUNK):
+                yield text
+    finally:
+        for spool in spools.values():
+            spool.close()
 
 
 def render(snapshot: Snapshot) -> Iterator[bytes]:

@@ -19,7 +19,7 @@ import networkx as nx
 from app.analysis import centrality
 from app.analysis.snapshot_graph import undirected
 from app.export import csv_zip, gexf
-from app.export.archive import deterministic_zip
+from app.export.archive import Member, zip_chunks
 from app.export.figure import FigureOptions, image_bytes
 from app.export.snapshot import Snapshot
 
@@ -75,17 +75,26 @@ def table_markdown(snapshot: Snapshot, rows: list[dict[str, object]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def members(snapshot: Snapshot, options: FigureOptions) -> dict[str, bytes]:
-    rows = top_entities(snapshot)
+def members(snapshot: Snapshot, options: FigureOptions) -> dict[str, Member]:
+    """The zip's files, each produced when it is written: the GEXF and the CSVs stream from the store."""
+    rows: list[dict[str, object]] = []
+
+    def ranked() -> list[dict[str, object]]:
+        if not rows:
+            rows.extend(top_entities(snapshot))
+        return rows
+
     return {
-        "figure.png": image_bytes(snapshot, options, "png"),
-        "snapshot.gexf": b"".join(gexf.render(snapshot)),
+        "figure.png": lambda: [image_bytes(snapshot, options, "png")],
+        "snapshot.gexf": lambda: gexf.render(snapshot),
         **csv_zip.tables(snapshot),
-        "top_entities.csv": table_csv(rows),
-        "top_entities.md": table_markdown(snapshot, rows),
-        "manifest.json": (snapshot.manifest_json() + "\n").encode("utf-8"),
+        "top_entities.csv": lambda: [table_csv(ranked())],
+        "top_entities.md": lambda: [table_markdown(snapshot, ranked())],
+        "manifest.json": csv_zip.manifest_member(snapshot),
     }
 
 
 def render(snapshot: Snapshot, options: FigureOptions) -> Iterator[bytes]:
-    yield deterministic_zip(members(snapshot, options))
+    """The report zip. Its figure and its ranking hold the snapshot in memory, so `formats.prepare`
+    refuses a report above the figure's limit (`export_figure_max_entities`) before it starts."""
+    return zip_chunks(members(snapshot, options))

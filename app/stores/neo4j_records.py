@@ -121,14 +121,24 @@ def relationship_from(source: str, rtype: str, target: str, props: dict[str, Any
     )  # fmt: skip
 
 
+def entity_row(e: Entity) -> dict[str, Any]:
+    """The row `load_entities:{Kind}` writes an entity from."""
+    return {"id": e.id, "props": entity_props(e)}
+
+
+def relationship_row(r: Relationship) -> dict[str, Any]:
+    """The row `load_relationships:{TYPE}` writes a relationship from."""
+    return {"id": r.id, "source": r.source, "target": r.target, "props": relationship_props(r)}
+
+
 def load_rows(
     entities: Iterable[Entity], relationships: Iterable[Relationship]
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
     """The rows of the load statements: entities by kind, relationships by type, in order."""
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in entities:
-        by_kind[e.kind.value].append({"id": e.id, "props": entity_props(e)})
+        by_kind[e.kind.value].append(entity_row(e))
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in relationships:
-        by_type[r.type].append({"id": r.id, "source": r.source, "target": r.target, "props": relationship_props(r)})
+        by_type[r.type].append(relationship_row(r))
     return dict(sorted(by_kind.items())), dict(sorted(by_type.items()))
