@@ -58,6 +58,18 @@ class Settings(BaseSettings):
         le=100_000,
         description="Entities per page when an export reads the store (a page holds their outgoing relationships).",
     )
+    export_figure_max_entities: int = Field(
+        5000,
+        ge=1,
+        le=1_000_000,
+        description="A figure (png, svg) or report of a snapshot with more entities than this is refused, naming the filters that would shrink it.",
+    )
+    export_ego_max_entities: int = Field(
+        10_000,
+        ge=1,
+        le=1_000_000,
+        description="An ego network (`around`) that reaches more entities than this is refused, naming the filters that would shrink it.",
+    )
     dev_mode: bool = Field(
         False,
         description="Development mode: allows the example password from `.env.example`, and the local server's public password for a Neo4j that is not on this machine.",

@@ -57,6 +57,13 @@ class EmptyResult(CityGraphError):
     code = "empty_result"
 
 
+class TooLarge(CityGraphError):
+    """An answer that would pass a documented size limit; `details.narrow_with` names the filters that shrink it."""
+
+    status = 422
+    code = "too_large"
+
+
 class StoreUnavailable(CityGraphError):
     """The database cannot be reached (or refused our credentials)."""
 

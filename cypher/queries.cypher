@@ -79,6 +79,25 @@ WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $t
 RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, properties(r) AS props
 ORDER BY r.id
 
+// name: relationships_touching
+// An ego network's next ring: the relationships (in the window, of the types) that touch any
+// of the given entities, either direction, each once; the entities are found by the id index.
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})-[r]-(:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+WITH DISTINCT r
+RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, properties(r) AS props
+ORDER BY r.id
+
+// name: relationships_among
+// An ego network's rim: the relationships (in the window, of the types) with both ends among
+// the given entities.
+UNWIND $ids AS id
+MATCH (a:Entity {id: id})-[r]->(b:Entity)
+WHERE b.id IN $ids AND r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props
+ORDER BY r.id
+
 // name: snapshot
 MATCH (a:Entity)-[r]->(b:Entity)
 WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)

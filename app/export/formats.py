@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from app.errors import InvalidParameter
+from app.errors import InvalidParameter, TooLarge
 from app.export import csv_zip, cypher_script, cytoscape, gexf, graphml, node_link, report
 from app.export.figure import FigureOptions, image_bytes
 from app.export.snapshot import Snapshot, SnapshotFilters, build_snapshot
@@ -55,6 +55,7 @@ _ALL = (
     Format("report", "application/zip", "report.zip", report.render, "zip: figure, GEXF, CSVs, top entities, manifest"),
 )
 FORMATS: dict[str, Format] = {f.name: f for f in _ALL}
+DRAWN = frozenset({"png", "svg", "report"})  # these hold the snapshot in memory to draw and rank it
 
 
 def get_format(name: str) -> Format:
@@ -99,4 +100,33 @@ def prepare(
     label_ids = tuple(graph.resolve(n, "labels").id for n in names) if labels else None
     options = FigureOptions(layout=layout.strip().lower(), labels=label_ids)
     snapshot = build_snapshot(graph, filters, exported_at)
+    if chosen.name in DRAWN:
+        check_drawable(snapshot, chosen.name, graph.settings.export_figure_max_entities)
     return Export(chosen, snapshot, options)
+
+
+def check_drawable(snapshot: Snapshot, fmt: str, limit: int) -> None:
+    """Refuse a figure or report of more than `limit` entities, naming the filters that would shrink it.
+
+    A figure draws at most 400 entities and the report ranks by betweenness, both over the
+    snapshot held in memory; the other formats stream at any size.
+    """
+    count = len(snapshot.entities)
+    if count <= limit:
+        return
+    f = snapshot.filters
+    narrow_with = [
+        *(["around (an entity) with radius 1 or 2"] if not f.around else [f"radius={f.radius - 1}"] if f.radius > 1 else []),
+        *(["as_of or from/to (a date window)"] if not (f.as_of or f.start or f.end) else []),
+        "kinds",
+        "types",
+    ]  # fmt: skip
+    raise TooLarge(
+        f"format: a {fmt} draws a snapshot of at most {limit} entities (CITYGRAPH_EXPORT_FIGURE_MAX_ENTITIES) and "
+        f"this one has {count}; narrow it with {', '.join(narrow_with)}, or choose gexf, graphml, csv, json or "
+        "cypher, which stream at any size",
+        field="format",
+        entities=count,
+        limit=limit,
+        narrow_with=narrow_with,
+    )

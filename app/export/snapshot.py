@@ -17,7 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from app import __version__
-from app.errors import EmptyResult
+from app.errors import EmptyResult, TooLarge
 from app.export.edge_kind import with_gephi_kinds
 from app.export.paged import Paged, entity_pages, relationship_pages
 from app.filters import RelFilter, check_range, parse_kinds
@@ -223,18 +223,60 @@ def _paged(
 def _ego_network(
     graph: CityGraph, rel_filter: RelFilter, wanted: frozenset[Kind] | None, center: Entity, radius: int
 ) -> tuple[list[Entity], list[Relationship]]:
-    """The entities and relationships within `radius` hops of `center`, in export order."""
-    all_entities, rels = graph.store.snapshot(rel_filter)
-    kind_of = {e.id: e.kind for e in all_entities}
-    if wanted is not None:
-        rels = [r for r in rels if kind_of[r.source] in wanted and kind_of[r.target] in wanted]
-    keep = ego_nodes(center.id, rels, radius, kind_of)
-    rels = sorted((r for r in rels if r.source in keep and r.target in keep), key=export_order)
+    """The entities and relationships within `radius` hops of `center`, in export order.
+
+    Found by walking out from the centre, one ring per store call (`relationships_touching`),
+    then the relationships among the entities the walk reached but did not walk from (the
+    last ring, and countries) in one more (`relationships_among`): the store is read around
+    the centre only, never whole. A walk that reaches more than `export_ego_max_entities`
+    entities stops with `TooLarge`, as its result would be held in memory.
+    """
+    store, limit = graph.store, graph.settings.export_ego_max_entities
+    known: dict[str, Entity] = {center.id: center}
+    seen = {center.id: 0}
+    found: dict[str, Relationship] = {}
+    ring = [center.id]
+    for hops in range(1, radius + 1):
+        walk = [n for n in ring if n == center.id or known[n].kind not in HUB_KINDS]
+        rels = store.relationships_touching(walk, rel_filter) if walk else []
+        new = sorted({n for r in rels for n in (r.source, r.target)} - known.keys())
+        if len(seen) + len(new) > limit:  # an upper bound of what the walk reaches: stop before holding it
+            raise _ego_too_large(center, radius, hops, len(seen) + len(new), limit)
+        known.update((e.id, e) for e, _ in store.entities_by_ids(new))
+        ring = []
+        for r in rels:
+            if wanted is not None and not (known[r.source].kind in wanted and known[r.target].kind in wanted):
+                continue
+            found[r.id] = r
+            for n in (r.source, r.target):
+                if n not in seen:
+                    seen[n] = hops
+                    ring.append(n)
+        ring.sort()
+    rim = sorted(n for n, hops in seen.items() if hops == radius or (n != center.id and known[n].kind in HUB_KINDS))
+    for r in store.relationships_among(rim, rel_filter) if rim else []:
+        if wanted is None or (known[r.source].kind in wanted and known[r.target].kind in wanted):
+            found[r.id] = r
+    rels = sorted(found.values(), key=export_order)
     touched = {n for r in rels for n in (r.source, r.target)} | {center.id}
-    entities = sorted((e for e in all_entities if e.id in touched), key=lambda e: e.id)
+    entities = sorted((known[n] for n in touched), key=lambda e: e.id)
     if wanted is not None:
         entities = [e for e in entities if e.kind in wanted]
     return entities, rels
+
+
+def _ego_too_large(center: Entity, radius: int, hops: int, reached: int, limit: int) -> TooLarge:
+    narrower = [f"radius={hops - 1}"] if hops > 1 else []
+    narrow_with = [*narrower, "kinds", "types", "as_of or from/to"]
+    return TooLarge(
+        f"around: {center.name}'s network within {radius} hops reaches more than {limit} entities "
+        f"({reached} at {hops} hops), the most an ego network holds (CITYGRAPH_EXPORT_EGO_MAX_ENTITIES); "
+        f"narrow it with {', '.join(narrow_with)}, or export without `around`, which streams at any size",
+        field="around",
+        reached=reached,
+        limit=limit,
+        narrow_with=narrow_with,
+    )
 
 
 def export_order(rel: Relationship) -> tuple[str, str]:

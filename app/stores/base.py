@@ -165,6 +165,14 @@ class TraversalStore(Protocol):
         """The entity's relationships, either direction, that pass the filter: O(its degree)."""
         ...
 
+    def relationships_touching(self, ids: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
+        """The relationships passing the filter with either end among `ids`, each once, by id."""
+        ...
+
+    def relationships_among(self, ids: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
+        """The relationships passing the filter with both ends among `ids`, by id."""
+        ...
+
     def segment_paths(self, query: SegmentQuery) -> SegmentResult:
         """Paths between two entities: all shortest, all simple, or time-respecting; the work
         is bounded by the query's caps (`max_paths`, `max_expansions`) and the request's time."""

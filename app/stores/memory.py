@@ -69,6 +69,18 @@ class MemoryStore:
     def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
         return [rel for _, rel in self._incident.get(entity_id, []) if rel_filter.admits(rel)]
 
+    def relationships_touching(self, ids: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
+        found = {rel.id: rel for i in ids for _, rel in self._incident.get(i, []) if rel_filter.admits(rel)}
+        return [found[k] for k in sorted(found)]
+
+    def relationships_among(self, ids: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
+        among = set(ids)
+        found = {
+            rel.id: rel for i in among for other, rel in self._incident.get(i, [])
+            if other in among and rel_filter.admits(rel)
+        }  # fmt: skip
+        return [found[k] for k in sorted(found)]
+
     def degrees(self) -> dict[str, int]:
         return {node: len(items) for node, items in self._incident.items()}
 

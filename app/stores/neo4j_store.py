@@ -222,6 +222,15 @@ class Neo4jStore:
         rows = self._read("relationships_of", id=entity_id, **self._window(rel_filter))
         return [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows]
 
+    def relationships_touching(self, ids: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
+        return self._relationships("relationships_touching", ids=list(ids), **self._window(rel_filter))
+
+    def relationships_among(self, ids: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
+        return self._relationships("relationships_among", ids=list(ids), **self._window(rel_filter))
+
+    def _relationships(self, name: str, **params: Any) -> list[Relationship]:
+        return [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in self._read(name, **params)]
+
     def snapshot(self, rel_filter: RelFilter) -> tuple[list[Entity], list[Relationship]]:
         rows = self._read("snapshot", **self._window(rel_filter))
         rels = [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows]
