@@ -63,17 +63,24 @@ def _swatch(kind: Kind) -> str:
     )
 
 
-def _holdings(entities: list[Entity], relationships: list[Relationship]) -> str:
+def _holdings(entities: Iterable[Entity], relationships: Iterable[Relationship]) -> str:
+    """The counts slide, read in one pass over each (the API passes the store's pages)."""
     kinds = Counter(e.kind for e in entities)
-    types = Counter(r.type for r in relationships)
-    dated = Counter(r.type for r in relationships if r.start is not None)
-    kind_rows = [(_swatch(k), str(n), html.escape(KIND_HELP[k])) for k, n in kinds.most_common()]
+    types: Counter[str] = Counter()
+    dated: Counter[str] = Counter()
+    for r in relationships:
+        types[r.type] += 1
+        dated[r.type] += r.start is not None
+    kind_rows = [
+        (_swatch(k), str(n), html.escape(KIND_HELP[k]))
+        for k, n in sorted(kinds.items(), key=lambda kn: (-kn[1], kn[0]))
+    ]
     type_rows = [
         (f"<code>{t}</code>", str(n), str(dated[t]), html.escape(REL_TYPE_BY_NAME[t].help))
-        for t, n in types.most_common()
+        for t, n in sorted(types.items(), key=lambda tn: (-tn[1], tn[0]))
     ]
     return (
-        f"<p>{len(entities)} entities and {len(relationships)} relationships from five Danish documents "
+        f"<p>{kinds.total()} entities and {types.total()} relationships from five Danish documents "
         "on the international work of Danish municipalities and regions (city diplomacy). Every entity has "
         "the label <code>Entity</code> and its kind; colours are the same as in the project's figures.</p>\n"
         + _table(("kind", "entities", "what it is"), kind_rows)
@@ -115,7 +122,6 @@ def _query_block(doc: str, text: str) -> str:
 
 def guide_html(entities: Iterable[Entity], relationships: Iterable[Relationship], registry: CypherRegistry) -> str:
     """The `:play` guide for the given data, with the `browser_*` queries in file order."""
-    entities, relationships = list(entities), list(relationships)
     queries = [q for name, q in registry.queries.items() if name.startswith("browser_")]
     slides = [
         _slide(

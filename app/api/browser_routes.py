@@ -14,6 +14,7 @@ from fastapi import APIRouter, Response
 from app import browser_guide
 from app.api.deps import GraphDep
 from app.cypher_registry import CypherRegistry
+from app.export.paged import entity_pages, relationship_pages
 from app.filters import RelFilter
 from app.service import CityGraph
 
@@ -23,8 +24,9 @@ _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GE
 
 @lru_cache(maxsize=2)
 def _guide(version: str, graph: CityGraph) -> str:
-    entities, relationships = graph.store.snapshot(RelFilter())
-    return browser_guide.guide_html(entities, relationships, CypherRegistry())
+    page = graph.settings.export_page_size  # counted from the store's pages, never the whole graph at once
+    relationships = relationship_pages(graph.store, RelFilter(), page)
+    return browser_guide.guide_html(entity_pages(graph.store, page), relationships, CypherRegistry())
 
 
 @browser_router.get(f"/{browser_guide.GUIDE_FILE}")
