@@ -14,6 +14,7 @@ from app.dates import DAY_MAX, DAY_MIN
 from app.model import Relationship
 
 Interval = tuple[dt.date, dt.date]
+MERGE_AT = 8  # an entity's intervals are merged once this many pile up, so they stay few
 
 
 def edge_interval(rel: Relationship) -> Interval | None:
@@ -45,7 +46,7 @@ def merge(intervals: Iterable[Interval]) -> list[Interval]:
 def node_intervals(rels: Iterable[Relationship]) -> dict[str, list[Interval] | None]:
     """Each entity's spells: the merged intervals of its relationships (None: always there).
 
-    Read in one pass; an entity's intervals are merged as they pile up, so memory follows
+    Read in one pass; an entity's intervals are merged every `MERGE_AT`, so memory follows
     the number of entities and their separate spells, not the number of relationships.
     """
     spans: dict[str, list[Interval] | None] = {}
@@ -58,7 +59,7 @@ def node_intervals(rels: Iterable[Relationship]) -> dict[str, list[Interval] | N
             held = spans.setdefault(node, [])
             if held is not None:
                 held.append(interval)
-                if len(held) >= 64:
+                if len(held) >= MERGE_AT:
                     spans[node] = merge(held)
     return {node: merge(iv) if iv is not None else None for node, iv in spans.items()}
 
