@@ -1,8 +1,9 @@
-"""Memory of streamed exports from Neo4j, beside reading the whole graph at once.
+"""Memory of every export format from Neo4j at two sizes, beside reading the whole graph at once.
 
-Run: `.venv/bin/python -m bench.export_memory_bench [--relationships N]` (starts a throw-away
-local Neo4j on free ports, loads a synthetic graph, stops it). Rewrites the "Export memory"
-section of bench/README.md. Each measurement is a fresh Python process that connects, does
+Run: `.venv/bin/python -m bench.export_memory_bench [--sizes 10000 100000]` (for each size,
+starts a throw-away local Neo4j on free ports, loads a synthetic graph, stops it). Rewrites
+the "Export memory" section of bench/README.md with the peak memory over the connect-only
+baseline at each size and its growth. Each measurement is a fresh Python process that connects, does
 one thing and reports its peak resident memory (VmHWM, which starts afresh at exec, unlike
 ru_maxrss, which inherits the parent's): an export written to /dev/null,
 or the "whole read" the exports did before paging, `store.snapshot()` (every entity and
@@ -22,6 +23,7 @@ from neo4j import GraphDatabase
 
 from app.config import Settings
 from app.cypher_registry import CypherRegistry
+from app.export.formats import FORMATS as FORMATS_BY_NAME
 from bench.common import table
 from bench.export_bench import README
 from seed import neo4j_load
@@ -29,7 +31,7 @@ from seed.synth import synthetic_dataset
 from tests.neo4j_server import PASSWORD, LocalNeo4j
 
 SECTION = "## Export memory"
-FORMATS = ("json", "gexf", "csv")
+FORMATS = tuple(FORMATS_BY_NAME)
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = Settings(_env_file=None).export_page_size  # type: ignore[call-arg]
 
@@ -37,6 +39,7 @@ PAGE = Settings(_env_file=None).export_page_size  # type: ignore[call-arg]
 CHILD = """
 import sys
 from app.config import Settings
+from app.errors import TooLarge
 from app.export.formats import prepare
 from app.export.snapshot import SnapshotFilters
 from app.filters import RelFilter
@@ -48,25 +51,36 @@ store = Neo4jStore.connect(settings)
 if what == "whole":
     store.snapshot(RelFilter())
 elif what != "connect":
-    with open("/dev/null", "wb") as sink:
-        for chunk in prepare(CityGraph(store, settings), what, SnapshotFilters()).chunks():
-            sink.write(chunk)
+    try:
+        with open("/dev/null", "wb") as sink:
+            for chunk in prepare(CityGraph(store, settings), what, SnapshotFilters()).chunks():
+                sink.write(chunk)
+    except TooLarge:
+        print("refused")
 print(next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:")) / 1024)
 """
 
 
-def measure(uri: str, what: str) -> tuple[float, float]:
-    """Peak RSS (MB) and seconds of a fresh process doing `what`."""
+def measure(uri: str, what: str) -> tuple[float, float, bool]:
+    """Peak RSS (MB) and seconds of a fresh process doing `what`, and whether the export was refused."""
     t0 = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", CHILD, uri, PASSWORD, what], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    return float(done.stdout.strip().splitlines()[-1]), time.perf_counter() - t0
+    lines = done.stdout.strip().splitlines()
+    return float(lines[-1]), time.perf_counter() - t0, "refused" in lines
 
 
-def run(relationships: int) -> str:
+WHATS = [("connect", "connect only (baseline)"), ("whole", "whole read (`store.snapshot`)")] + [
+    (fmt, f"`{fmt}` export, whole network") for fmt in FORMATS
+]
+
+
+def run(relationships: int) -> tuple[str, dict[str, tuple[float, float, bool]]]:
+    """The graph's size, and each process's peak RSS, seconds and refusal at that size."""
     data = synthetic_dataset(relationships, 7)
     size = f"{len(data.entities):,} entities and {len(data.relationships):,} relationships"
+    found: dict[str, tuple[float, float, bool]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         server = LocalNeo4j(Path(tmp))
         server.start()
@@ -74,19 +88,31 @@ def run(relationships: int) -> str:
             driver = GraphDatabase.driver(server.uri, auth=("neo4j", PASSWORD))
             neo4j_load.load(driver, data, CypherRegistry(), batch_size=5000)
             driver.close()
-            rows = []
-            for what, label in [("connect", "connect only (baseline)"), ("whole", "whole read (`store.snapshot`)")] + [
-                (fmt, f"streamed `{fmt}` export, whole file") for fmt in FORMATS
-            ]:
-                mb, seconds = measure(server.uri, what)
-                rows.append([label, f"{mb:,.0f}", f"{seconds:.1f}"])
-                print(rows[-1], flush=True)
+            for what, _ in WHATS:
+                found[what] = measure(server.uri, what)
+                print(relationships, what, found[what], flush=True)
         finally:
             server.stop()
+    return size, found
+
+
+def report(sizes: list[int], runs: list[tuple[str, dict[str, tuple[float, float, bool]]]]) -> str:
+    """One row per process: peak RSS over the baseline at each size, the growth, and the seconds."""
+    base = [found["connect"][0] for _, found in runs]
+    rows = []
+    for what, label in WHATS:
+        over = [found[what][0] - b for (_, found), b in zip(runs, base, strict=True)]
+        cells = [
+            f"{mb:,.0f}" + (" (refused)" if found[what][2] else "") for mb, (_, found) in zip(over, runs, strict=True)
+        ]
+        growth = "" if what == "connect" or min(over) <= 0 else f"{over[-1] / over[0]:.1f}×"
+        rows.append([label, *cells, growth, *(f"{found[what][1]:.1f}" for _, found in runs)])
+    header = ["process", *(f"MB over baseline, {n:,} rels" for n in sizes), "growth", *(f"s, {n:,}" for n in sizes)]
+    graphs = "; ".join(f"{size}" for size, _ in runs)
     return (
-        f"A synthetic graph of {size} in "
-        f"the local Neo4j; pages of {PAGE:,} entities (`bench/export_memory_bench.py`).\n\n"
-        + table(["process", "peak RSS (MB)", "seconds"], rows)
+        f"Synthetic graphs ({graphs}) in the local Neo4j; pages of {PAGE:,} entities "
+        f"(`bench/export_memory_bench.py`). The baseline (connect only) peaks at "
+        f"{', '.join(f'{b:,.0f}' for b in base)} MB.\n\n" + table(header, rows)
     )
 
 
@@ -101,9 +127,9 @@ def write_section(body: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--relationships", type=int, default=100_000)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     args = parser.parse_args()
-    body = run(args.relationships)
+    body = report(args.sizes, [run(n) for n in args.sizes])
     print(body)
     write_section(body)
 
