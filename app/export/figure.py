@@ -125,6 +125,19 @@ def _normalise(pos: dict[str, tuple[float, float]]) -> dict[str, tuple[float, fl
     return {n: ((x - cx) / span, (y - cy) / span) for n, (x, y) in pos.items()}
 
 
+def _induced(g: nx.Graph, nodes: list[str]) -> nx.Graph:
+    """The subgraph of `g` on `nodes`, built in sorted order.
+
+    networkx's subgraph views iterate their nodes through a set, whose order of strings
+    changes from one process to the next, and the layouts follow node order: a view would
+    give another picture in every process.
+    """
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(nodes))
+    sub.add_edges_from(sorted(tuple(sorted(edge)) for edge in g.subgraph(nodes).edges()))
+    return sub
+
+
 def _component_positions(g: nx.Graph) -> dict[str, tuple[float, float]]:
     """One connected component: Kamada–Kawai from a seeded spring start when small, seeded
     spring when large; centred, its longer side 1."""
@@ -185,13 +198,13 @@ def spring_positions(
     centres = [(c[0] - (sides[0] * (WIDE - 1) / 2 if i == 0 else 0.0), c[1]) for i, c in enumerate(centres)]
     for i, (comp, side, (cx, cy)) in enumerate(zip(large, sides, centres, strict=True)):
         stretch = WIDE if i == 0 else 1.0  # the largest fills the landscape drawing area
-        for node, (x, y) in _component_positions(g.subgraph(comp)).items():
+        for node, (x, y) in _component_positions(_induced(g, comp)).items():
             out[node] = (cx + x * side * 0.9 * stretch, cy + y * side * 0.9)
     bottom = min((y for _, y in out.values()), default=0.0)  # from what was drawn, not the squares
     small_side = 1.1
     centres, bottom = _shelves([small_side] * len(small), width, bottom - 0.2)
     for comp, (cx, cy) in zip(small, centres, strict=True):
-        for node, (x, y) in _component_positions(g.subgraph(comp)).items():
+        for node, (x, y) in _component_positions(_induced(g, comp)).items():
             out[node] = (cx + x * 0.6, cy + y * 0.6)
     if len(alone) <= ISOLATES_MAX:
         centres, _ = _shelves([0.7] * len(alone), width, bottom - 0.2)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +39,32 @@ def test_same_filters_same_bytes(seed_graph, export_bytes, fmt: str) -> None:
     assert normalised(first, fmt, T1) == normalised(later, fmt, T2)
     if fmt not in ("png", "svg"):
         assert first != later  # the export time is recorded
+
+
+FIGURE_IN_A_PROCESS = """
+import hashlib
+from app.config import Settings
+from app.export.formats import prepare
+from app.export.snapshot import SnapshotFilters
+from app.service import CityGraph
+from app.stores.memory import MemoryStore
+from seed.loader import load_dataset
+from tests.export.conftest import T1
+settings = Settings(_env_file=None)
+graph = CityGraph(MemoryStore(load_dataset(settings.data_dir)), settings)
+job = prepare(graph, "svg", SnapshotFilters(types=("TWINNED_WITH",)), exported_at=T1)
+print(hashlib.sha256(b"".join(job.chunks())).hexdigest())
+"""
+
+
+def test_same_figure_in_every_process() -> None:
+    """A figure of many components (the twinnings) is the same in processes that hash strings differently."""
+    root = Path(__file__).resolve().parents[2]
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", FIGURE_IN_A_PROCESS], env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=root, capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }  # fmt: skip
+    assert len(digests) == 1 and len(next(iter(digests))) == 64
