@@ -105,7 +105,8 @@ def report(sizes: list[int], runs: list[tuple[str, dict[str, tuple[float, float,
         cells = [
             f"{mb:,.0f}" + (" (refused)" if found[what][2] else "") for mb, (_, found) in zip(over, runs, strict=True)
         ]
-        growth = "" if what == "connect" or min(over) <= 0 else f"{over[-1] / over[0]:.1f}×"
+        refused = any(found[what][2] for _, found in runs)  # drawing and refusing do not compare
+        growth = "" if what == "connect" or refused or min(over) <= 0 else f"{over[-1] / over[0]:.1f}×"
         rows.append([label, *cells, growth, *(f"{found[what][1]:.1f}" for _, found in runs)])
     header = ["process", *(f"MB over baseline, {n:,} rels" for n in sizes), "growth", *(f"s, {n:,}" for n in sizes)]
     graphs = "; ".join(f"{size}" for size, _ in runs)
