@@ -55,7 +55,7 @@ ERROR_HELP: dict[int, str] = {
     400: "The request is malformed.",
     404: "No entity by that name (`details.suggestions` lists near names), or nothing left after the filters.",
     409: "The name fits several entities; `details.candidates` lists them with their ids.",
-    422: "A parameter is missing, malformed or out of range; `details.field` names it.",
+    422: "A parameter is missing, malformed or out of range (`invalid_parameter`), or asks for more than a documented limit holds (`too_large`, with `details.narrow_with`); `details.field` names it.",
     429: "Too many heavy requests are running or waiting; try again after `Retry-After` seconds.",
     503: "The database cannot be reached, or is not loaded; try again shortly.",
     504: "The request ran past its time budget and found nothing to return (a partial answer is a 200 marked `truncated`).",
