@@ -21,16 +21,17 @@ COUNTERS = ("by_kind", "by_type", "by_decade", "by_dating", "by_document")
 def count_records(entities: Iterable[Entity], rels: Iterable[Relationship]) -> dict[str, Any]:
     """By kind, type, decade of start (`None`: no start), dating and document; and the
     numbers of dated and of attested-only relationships."""
-    rels = list(rels)
-    return {
-        "by_kind": Counter(e.kind.value for e in entities),
-        "by_type": Counter(r.type for r in rels),
-        "by_decade": Counter(r.start.year // 10 * 10 if r.start else None for r in rels),
-        "by_dating": Counter(r.dating for r in rels),
-        "by_document": Counter(s.document for r in rels for s in r.sources),
-        "dated": sum(1 for r in rels if r.dated),
-        "attested_only": sum(1 for r in rels if r.attested and not r.dated),
-    }
+    counts: dict[str, Any] = {key: Counter() for key in COUNTERS}
+    counts["by_kind"].update(e.kind.value for e in entities)
+    dated = attested_only = 0
+    for r in rels:  # one pass: an export hands its relationships in as store pages, never all at once
+        counts["by_type"][r.type] += 1
+        counts["by_decade"][r.start.year // 10 * 10 if r.start else None] += 1
+        counts["by_dating"][r.dating] += 1
+        counts["by_document"].update(s.document for s in r.sources)
+        dated += r.dated
+        attested_only += bool(r.attested and not r.dated)
+    return {**counts, "dated": dated, "attested_only": attested_only}
 
 
 def to_json(counts: dict[str, Any]) -> str:

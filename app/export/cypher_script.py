@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from app import stats
 from app.cypher_registry import CypherRegistry
 from app.export.stream import CHUNK, encoded
 from app.stores.neo4j_records import entity_row, relationship_row
@@ -87,6 +88,8 @@ def pieces(snapshot: Snapshot, registry: CypherRegistry | None = None) -> Iterat
     yield f"\n:param version => {literal(loaded_version(snapshot))}\n"  # the loads tag what they write with it
     yield from _batches(snapshot.entities, lambda e: e.kind.value, entity_row, registry, "load_entities")
     yield from _batches(snapshot.relationships, lambda r: r.type, relationship_row, registry, "load_relationships")
+    counts = stats.to_json(stats.count_records(snapshot.entities, snapshot.relationships))
+    yield f"\n:param stats => {literal(counts)}\n"  # the `/stats` counts set_meta records with the version
     yield "\n" + registry["set_meta"] + ";\n"
 
 
