@@ -163,11 +163,11 @@ class Settings(BaseSettings):
         "between requests, for the current dataset version; the least recently used are dropped first (0: keep none).",
     )
     embedded_centrality_work: int = Field(
-        5_000_000,
+        3_000_000,
         ge=1000,
-        description="Embedded backend: the most edge visits one betweenness or closeness may make (entities × "
-        "links for an exact answer). Above it betweenness starts from fewer sources (`approximate: true`) and "
-        "closeness is refused with a message naming the filters that shrink the window.",
+        description="Embedded backend: the most search steps one betweenness or closeness may take (a search from "
+        "every entity, each entities + 2 × links steps, for an exact answer). Above it betweenness starts from fewer "
+        "sources (`approximate: true`) and closeness is refused with a message naming the filters that shrink the window.",
     )
     prepare_metrics: list[str] = Field(
         default_factory=lambda: ["degree", "pagerank"],

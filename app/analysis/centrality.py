@@ -59,7 +59,7 @@ def compute(graph: nx.Graph, metric: str, plan: CentralityPlan | None = None) ->
     Examples
     --------
     >>> g = nx.path_graph(6)
-    >>> compute(g, "betweenness", CentralityPlan(max_work=10)).sample_size
+    >>> compute(g, "betweenness", CentralityPlan(max_work=40)).sample_size  # 16 steps a search
     2
     """
     plan = plan or CentralityPlan()

@@ -65,8 +65,9 @@ class CentralityPlan:
 
     exact_max_nodes: int = 5000
     samples: int = 500
-    # In-process (networkx) only: the most breadth-first edge visits one all-pairs measure may
-    # make (nodes × edges for an exact answer, sources × edges for a sampled one); None: no bound.
+    # In-process (networkx) only: the most breadth-first search steps one all-pairs measure may
+    # make (a search from every node for an exact answer, from each source for a sampled one,
+    # each `nodes + 2 × edges` steps); None: no bound.
     max_work: int | None = None
 
     def betweenness_sampled(self, nodes: int, edges: int = 0) -> bool:
@@ -75,13 +76,19 @@ class CentralityPlan:
     def betweenness_sources(self, nodes: int, edges: int = 0) -> int:
         """How many source nodes betweenness starts from: all of them when exact."""
         sources = nodes if nodes <= self.exact_max_nodes else min(self.samples, nodes)
-        if self.max_work is not None and sources * max(edges, 1) > self.max_work:
-            sources = max(1, min(sources, self.max_work // max(edges, 1)))
+        per_source = _search_cost(nodes, edges)
+        if self.max_work is not None and sources * per_source > self.max_work:
+            sources = max(1, min(sources, self.max_work // per_source))
         return sources
 
     def closeness_feasible(self, nodes: int, edges: int) -> bool:
         """Whether an exact closeness (one search from every node) fits within `max_work`."""
-        return self.max_work is None or nodes * max(edges, 1) <= self.max_work
+        return self.max_work is None or nodes * _search_cost(nodes, edges) <= self.max_work
+
+
+def _search_cost(nodes: int, edges: int) -> int:
+    """Steps of one breadth-first search of an undirected graph: each node, each edge both ways."""
+    return max(1, nodes + 2 * edges)
 
 
 @dataclass(frozen=True)

@@ -111,11 +111,12 @@ def test_embedded_work_bound_samples_betweenness_and_refuses_closeness(seed_data
     store = MemoryStore(seed_dataset)
     graph = undirected(*store.snapshot(RelFilter()))
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
-    tight = Settings(_env_file=None, embedded_centrality_work=max(1000, 40 * edges))  # type: ignore[call-arg]
+    per_source = nodes + 2 * edges  # one breadth-first search
+    tight = Settings(_env_file=None, embedded_centrality_work=40 * per_source)  # type: ignore[call-arg]
     with TestClient(create_app(tight, store), raise_server_exceptions=False) as client:
         body = client.get("/centrality", params={"metric": "betweenness"}).json()
         assert body["approximate"] is True
-        assert body["sample_size"] == max(1000, 40 * edges) // edges < nodes
+        assert body["sample_size"] == 40 < nodes
         refused = client.get("/centrality", params={"metric": "closeness"})
         assert refused.status_code == 422
         error = refused.json()["error"]
