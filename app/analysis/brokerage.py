@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx
 
+from app import deadline
 from app.model import Entity
 from app.vocabulary import DANISH_COUNTRY, Kind
 
@@ -81,7 +82,10 @@ def broker_roles(dg: nx.DiGraph, node: str, group: Callable[[str], str]) -> Coun
     counts: Counter[str] = Counter()
     if node not in dg:
         return counts
-    for a in dg.predecessors(node):
+    limit = deadline.current()
+    for i, a in enumerate(dg.predecessors(node)):
+        if i % 64 == 0:
+            limit.check("counting a broker's roles")
         for b in dg.successors(node):
             if a != b and not dg.has_edge(a, b):
                 counts[role(group(a), group(node), group(b))] += 1
@@ -97,7 +101,10 @@ def bridged_pairs(g: nx.Graph, node: str) -> list[tuple[str, str, bool]]:
         return []
     neighbours = sorted(g[node])
     out = []
+    limit = deadline.current()
     for i, a in enumerate(neighbours):
+        if i % 64 == 0:  # a hub of thousands of neighbours has millions of pairs
+            limit.check("listing the pairs a broker bridges")
         for b in neighbours[i + 1 :]:
             if not g.has_edge(a, b):
                 exclusive = set(g[a]) & set(g[b]) == {node}

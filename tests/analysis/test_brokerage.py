@@ -44,3 +44,25 @@ def test_as_of_removes_brokers(fixture_client: TestClient) -> None:
     """As of 2004 only b–c and b–f are in force: b bridges c and f, nobody else brokers."""
     rows = fixture_client.get("/brokerage", params={"as_of": "2004"}).json()["results"]
     assert [(r["entity"]["id"], r["pairs"]) for r in rows] == [("b", 1)]
+
+
+def test_a_hub_s_pairs_stop_at_the_deadline() -> None:
+    """A hub of 2,000 neighbours has two million pairs: listing them stops at the request's
+    deadline (a 504 through the API) instead of running on past it."""
+    import networkx as nx
+    import pytest
+
+    from app import deadline as dl
+    from app.analysis.brokerage import bridged_pairs
+    from app.errors import QueryTimeout
+
+    hub = nx.star_graph(2000)
+    now = [0.0]
+    budget = dl.Deadline(5.0, clock=lambda: now[0])
+    seen: list[tuple[str, str, bool]] = []
+    with dl.within(budget):
+        assert len(bridged_pairs(nx.path_graph(3), 1)) == 1  # in budget: answers
+        now[0] = 6.0
+        with pytest.raises(QueryTimeout, match="request_time_budget"):
+            seen.extend(bridged_pairs(hub, 0))
+    assert not seen
