@@ -157,7 +157,7 @@ class Settings(BaseSettings):
         description="Neo4j heap the kept GDS projections may hold together, as GDS measures them (`sizeInBytes`).",
     )
     analytics_cache_bytes: int = Field(
-        128_000_000,
+        64_000_000,
         ge=0,
         description="Bytes (estimated) of analytics answers (score and broker rankings, snapshot graphs) the API keeps "
         "between requests, for the current dataset version; the least recently used are dropped first (0: keep none).",
@@ -170,7 +170,7 @@ class Settings(BaseSettings):
         "sources (`approximate: true`) and closeness is refused with a message naming the filters that shrink the window.",
     )
     prepare_metrics: list[str] = Field(
-        default_factory=lambda: ["degree", "pagerank"],
+        default_factory=lambda: ["degree", "pagerank", "betweenness"],
         description="Neo4j backend: centrality metrics ranked over the whole dataset in the background when the "
         "service starts and after each reload, so the first request finds them ready (JSON list; [] for none).",
     )

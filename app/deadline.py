@@ -40,6 +40,7 @@ class Deadline:
         setting: str = "request_time_budget",
         clock: Clock = time.monotonic,
         parent: Deadline | None = None,
+        query_cap: float | None = None,
     ):
         self.seconds = seconds
         self.setting = setting  # the setting that gave the budget, named in timeout messages
@@ -47,6 +48,9 @@ class Deadline:
         self._end = clock() + seconds
         self._cancelled: str | None = None
         self.parent = parent  # a share of a larger budget is cancelled with it
+        # The longest one database query may run under this deadline, in place of
+        # `neo4j_timeout` (which is sized for requests): set by background work only.
+        self.query_cap: float | None = query_cap if query_cap is not None else (parent.query_cap if parent else None)
 
     @property
     def cancelled(self) -> str | None:

@@ -67,7 +67,9 @@ class Preparer:
     def _run(self, run: Preparation) -> None:
         t0 = time.monotonic()
         try:
-            with deadline.within(deadline.Deadline(self.budget, "prepare_time_budget")):
+            # No request waits on it: one query may use the whole budget, not just `neo4j_timeout`.
+            budget = deadline.Deadline(self.budget, "prepare_time_budget", query_cap=self.budget)
+            with deadline.within(budget):
                 for name, step in self.steps.items():
                     if self.current is not run:  # a newer version superseded this one
                         return

@@ -79,3 +79,21 @@ def test_nothing_is_prepared_in_memory_and_unknown_metrics_are_refused(
     assert graph.health()["analytics"]["state"] == "off"
     with pytest.raises(ValueError, match="betweeness"):
         CityGraph(MemoryStore(seed_dataset), settings.model_copy(update={"prepare_metrics": ["betweeness"]}))
+
+
+def test_preparation_queries_may_run_past_the_request_query_timeout(settings: Settings) -> None:
+    """`neo4j_timeout` is sized for requests; the background preparation has its own budget,
+    which one query may use whole (at a million relationships a PageRank takes longer)."""
+    from app import deadline
+    from app.prepare import Preparer
+    from app.stores.neo4j_store import query_seconds
+
+    seen: list[float] = []
+    preparer = Preparer({"probe": lambda: seen.append(query_seconds(deadline.current(), 10.0))}, budget=300.0)
+    preparer.start("v1")
+    end = time.monotonic() + 30
+    while preparer.status()["state"] == "preparing" and time.monotonic() < end:
+        time.sleep(0.05)
+    assert preparer.status()["state"] == "ready" and 10.0 < seen[0] <= 300.0
+    with deadline.within(deadline.Deadline(60.0)):  # a request keeps the query timeout
+        assert query_seconds(deadline.current(), 10.0) == 10.0

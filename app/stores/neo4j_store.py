@@ -63,6 +63,20 @@ def _missing_gds(exc: Neo4jError) -> bool:
     return "gds." in message and ("ProcedureNotFound" in (exc.code or "") or "Unknown function" in message)
 
 
+def query_seconds(limit: deadline.Deadline, timeout: float) -> float:
+    """The server-side timeout of one query: the time left, at most `timeout` (`neo4j_timeout`)
+    unless the deadline carries a cap of its own (background work, `app.prepare`).
+
+    Examples
+    --------
+    >>> query_seconds(deadline.Deadline(5.0), 10.0) <= 5.0
+    True
+    >>> 10.0 < query_seconds(deadline.Deadline(600.0, query_cap=600.0), 10.0) <= 600.0
+    True
+    """
+    return min(limit.query_cap or timeout, limit.remaining())
+
+
 def _limit_setting(seconds: float, timeout: float, limit: deadline.Deadline) -> str:
     return "neo4j_timeout" if seconds >= timeout else limit.setting
 
@@ -126,7 +140,7 @@ class Neo4jStore:
         query = self.registry[name]
         limit = deadline.current()
         limit.check(f"the query {name!r}")
-        seconds = min(self.timeout, limit.remaining())
+        seconds = query_seconds(limit, self.timeout)
 
         @neo4j.unit_of_work(timeout=max(seconds, 0.001))
         def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
