@@ -157,7 +157,7 @@ class Settings(BaseSettings):
         description="Neo4j heap the kept GDS projections may hold together, as GDS measures them (`sizeInBytes`).",
     )
     analytics_cache_bytes: int = Field(
-        64_000_000,
+        128_000_000,
         ge=0,
         description="Bytes (estimated) of analytics answers (score and broker rankings, snapshot graphs) the API keeps "
         "between requests, for the current dataset version; the least recently used are dropped first (0: keep none).",

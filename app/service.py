@@ -6,6 +6,7 @@ commands only translate; tests call these functions directly.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import partial
@@ -21,7 +22,7 @@ from app.analysis.narrative import LANGS, Lang, relationship_sentence
 from app.analysis.paths import PathRequest, describe_path, find_paths
 from app.analysis.snapshot_graph import directed, undirected
 from app.analysis.story import tell
-from app.cache import ROW_OVERHEAD, ByteBudgetCache, graph_bytes, rows_bytes
+from app.cache import ByteBudgetCache, graph_bytes, rows_bytes
 from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded, QueryTimeout
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
@@ -296,7 +297,8 @@ class CityGraph:
         else:
             graph, _, _ = self._graphs(rel_filter)
             found = centrality.compute(graph, metric, self.plan)
-        return centrality.ranked(centrality.rounded(found.values)), found
+        # Cached as the ranking alone: the scores by id would double a million-entity entry.
+        return centrality.ranked(centrality.rounded(found.values)), dataclasses.replace(found, values={})
 
     def _check_metric(self, metric: str) -> None:
         if metric not in centrality.METRICS:
@@ -494,7 +496,7 @@ def _lang(lang: str) -> Lang:
 
 # Per-row size estimates of cached answers (see `app.cache`): a ranking row is a 3-tuple
 # beside a dict entry of `Scores`; a broker row a summary dict with a dict of five roles.
-SCORE_ROW_BYTES = ROW_OVERHEAD + 130
+SCORE_ROW_BYTES = 130  # a 3-tuple (64), its float (24) and rank (28), its list slot (8); the id apart
 BROKER_ROW_BYTES = 1000
 STATS_BYTES = 20_000  # a few counters of at most a few hundred keys
 
