@@ -7,7 +7,8 @@ entries ("64 graphs") bounds nothing. `ByteBudgetCache` holds entries whose esti
 add up to at most a budget of bytes and drops the least recently used first. The caller
 gives each entry's size with the value: an estimate from the value's shape (rows × a
 per-row constant), documented where it is made, since measuring Python objects exactly
-costs as much as building them.
+costs as much as building them; a value made of a few flat arrays measures itself (a score
+ranking: `app.analysis.ranking.Ranking.nbytes`).
 
 Entries belong to one dataset version: a lookup or store under another version empties the
 cache first, so a reseeded database is never answered from an older version's results.

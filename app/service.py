@@ -20,6 +20,7 @@ from app.analysis.lookup import EntityCache, EntityLookup
 from app.analysis.names import EntityIndex, Names, StoreNames, summary
 from app.analysis.narrative import LANGS, Lang, relationship_sentence
 from app.analysis.paths import PathRequest, describe_path, find_paths
+from app.analysis.ranking import Ranking
 from app.analysis.snapshot_graph import directed, undirected
 from app.analysis.story import tell
 from app.cache import ByteBudgetCache, graph_bytes, rows_bytes
@@ -276,7 +277,7 @@ class CityGraph:
             ("graphs", rel_filter), lambda: self._build_graphs(rel_filter), _graphs_bytes
         )
 
-    def _scores(self, metric: str, rel_filter: RelFilter) -> tuple[list[tuple[str, float, int]], Scores]:
+    def _scores(self, metric: str, rel_filter: RelFilter) -> tuple[Ranking, Scores]:
         return self._cached(  # type: ignore[no-any-return]
             ("scores", metric, rel_filter), lambda: self._compute_scores(metric, rel_filter), _scores_bytes
         )
@@ -290,15 +291,15 @@ class CityGraph:
         entities, rels = self.store.snapshot(rel_filter)
         return undirected(entities, rels), directed(rels), entities
 
-    def _compute_scores(self, metric: str, rel_filter: RelFilter) -> tuple[list[tuple[str, float, int]], Scores]:
+    def _compute_scores(self, metric: str, rel_filter: RelFilter) -> tuple[Ranking, Scores]:
         """Ranked scores, and how they were found (in the database where the store can)."""
         if isinstance(self.store, AnalyticsStore):
             found = self.store.centrality(metric, rel_filter, self.plan)
         else:
             graph, _, _ = self._graphs(rel_filter)
             found = centrality.compute(graph, metric, self.plan)
-        # Cached as the ranking alone: the scores by id would double a million-entity entry.
-        return centrality.ranked(centrality.rounded(found.values)), dataclasses.replace(found, values={})
+        # Cached as the compact ranking alone (`app.analysis.ranking`): the scores by id would double it.
+        return centrality.ranking(found.values), dataclasses.replace(found, values={})
 
     def _check_metric(self, metric: str) -> None:
         if metric not in centrality.METRICS:
@@ -322,9 +323,7 @@ class CityGraph:
             "results": rows[:limit],
         }
 
-    def _ranked_rows(
-        self, ranking: list[tuple[str, float, int]], wanted: frozenset[Kind] | None, limit: int
-    ) -> list[dict[str, Any]]:
+    def _ranked_rows(self, ranking: Ranking, wanted: frozenset[Kind] | None, limit: int) -> list[dict[str, Any]]:
         """The rows of a ranking's entities of the wanted kinds (all of them; without kinds,
         the first `limit`), their entities looked up a page at a time, not all at once."""
         rows: list[dict[str, Any]] = []
@@ -332,7 +331,7 @@ class CityGraph:
         page = limit if wanted is None else max(limit, RANKING_PAGE)
         for start in range(0, len(ranking) if wanted else min(limit, len(ranking)), page):
             budget.check("the ranking's entities")
-            chunk = ranking[start : start + page]
+            chunk = ranking.rows(start, start + page)
             by_id = self.lookup(node for node, _, _ in chunk)
             rows += [
                 {"entity": summary(by_id[node]), "score": score, "rank": rank}
@@ -357,14 +356,14 @@ class CityGraph:
         for year in years:
             try:
                 limit.check("the centrality history")
-                rows, _ = self._scores(metric, RelFilter.build(as_of=str(year)))
+                ranking, _ = self._scores(metric, RelFilter.build(as_of=str(year)))
             except QueryTimeout:
                 if not points:  # nothing found: a 504, not an empty success
                     raise
                 break
-            hit = next(((s, r) for n, s, r in rows if n == entity.id), None)
+            hit = ranking.find(entity.id)
             points.append(
-                {"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(rows)}
+                {"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(ranking)}
             )
         truncated = len(points) < len(years)
         notes = [f"the time budget ran out after {points[-1]['year']}: later years are missing"] if truncated else []
@@ -494,9 +493,8 @@ def _lang(lang: str) -> Lang:
     return lang  # type: ignore[return-value]  # checked above
 
 
-# Per-row size estimates of cached answers (see `app.cache`): a ranking row is a 3-tuple
-# beside a dict entry of `Scores`; a broker row a summary dict with a dict of five roles.
-SCORE_ROW_BYTES = 130  # a 3-tuple (64), its float (24) and rank (28), its list slot (8); the id apart
+# Per-row size estimates of cached answers (see `app.cache`): a broker row is a summary dict
+# with a dict of five roles. A score ranking measures itself (`Ranking.nbytes`).
 BROKER_ROW_BYTES = 1000
 STATS_BYTES = 20_000  # a few counters of at most a few hundred keys
 
@@ -506,8 +504,8 @@ def _graphs_bytes(graphs: tuple[nx.Graph, nx.DiGraph, list[Entity]]) -> int:
     return graph_bytes(len(g), g.number_of_edges()) + graph_bytes(len(dg), dg.number_of_edges()) + 8 * len(entities)
 
 
-def _scores_bytes(scores: tuple[list[tuple[str, float, int]], Scores]) -> int:
-    return rows_bytes([node for node, _, _ in scores[0]], SCORE_ROW_BYTES)
+def _scores_bytes(scores: tuple[Ranking, Scores]) -> int:
+    return scores[0].nbytes
 
 
 def _brokers_bytes(rows: list[tuple[str, dict[str, Any]]]) -> int:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import networkx as nx
 
+from app.analysis.ranking import Ranking
 from app.errors import InvalidParameter
 from app.stores.base import CentralityPlan, Scores
 
@@ -98,6 +99,12 @@ def scores(graph: nx.Graph, metric: str, plan: CentralityPlan | None = None) -> 
     return rounded(compute(graph, metric, plan).values)
 
 
+def ranking(values: Mapping[str, float]) -> Ranking:
+    """The ranking of scores as the service answers and keeps it: rounded to `PRECISION`,
+    by score descending; ties share a rank and are ordered by id."""
+    return Ranking.of(values, PRECISION)
+
+
 def ranked(values: dict[str, float]) -> list[tuple[str, float, int]]:
     """(entity, score, rank) by score descending; ties share a rank and are ordered by id.
 
@@ -106,9 +113,4 @@ def ranked(values: dict[str, float]) -> list[tuple[str, float, int]]:
     >>> ranked({"b": 0.5, "a": 0.5, "c": 0.9})
     [('c', 0.9, 1), ('a', 0.5, 2), ('b', 0.5, 2)]
     """
-    order = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
-    out: list[tuple[str, float, int]] = []
-    for i, (node, score) in enumerate(order):
-        rank = out[-1][2] if out and out[-1][1] == score else i + 1
-        out.append((node, score, rank))
-    return out
+    return list(Ranking.of(values))
