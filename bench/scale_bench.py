@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import json
 import os
 import random
@@ -73,6 +74,7 @@ class Run:
     size: int
     entities: int
     answers: dict[str, Answer]
+    downloads: dict[str, Download]
     rss_mb: float
     peak_rss_mb: float
     load_s: float | None = None
@@ -134,6 +136,8 @@ def requests_for(summary: SynthSummary, rng: random.Random) -> dict[str, str]:
         "centrality degree": "/centrality?metric=degree",
         "centrality pagerank": "/centrality?metric=pagerank",
         "centrality betweenness": "/centrality?metric=betweenness",
+        "centrality closeness": "/centrality?metric=closeness",
+        "centrality eigenvector": "/centrality?metric=eigenvector",
         "centrality as_of 2000": "/centrality?metric=degree&as_of=2000",
         "centrality history": f"/centrality/history?entity={q(a)}&metric=degree&from=1990&to=2020&step=10",
         "brokerage top": "/brokerage",
@@ -142,6 +146,55 @@ def requests_for(summary: SynthSummary, rng: random.Random) -> dict[str, str]:
         "ego network (JSON)": f"/snapshot?format=json&around={q(a)}&radius=1",
         "ego network (PNG)": f"/snapshot?format=png&around={q(a)}&radius=1",
     }
+
+
+# Whole-network files: downloaded once each (their size grows with the data by design), timed
+# to the first byte and to the last, and checked to be whole (a stream cut mid-file is a failure).
+DOWNLOADS = {
+    "GEXF, whole network": ("/snapshot?format=gexf", b"</gexf>"),
+    "GraphML, whole network": ("/snapshot?format=graphml", b"</graphml>"),
+    "CSV zip, whole network": ("/snapshot?format=csv", b""),
+    "PNG figure, whole network": ("/snapshot?format=png", b""),
+    "report, whole network": ("/snapshot?format=report", b""),
+}
+
+
+@dataclass
+class Download:
+    """One whole-network file: status, seconds to the first and the last byte, bytes, and whether it is whole."""
+
+    status: int
+    first_byte: float
+    total: float
+    size: int
+    whole: bool
+
+
+def download(base: str, path: str, ending: bytes) -> Download:
+    """GET a file, reading it in chunks (never all in memory); `ending` is what a whole file ends with."""
+    t0 = time.perf_counter()
+    first, size, tail, whole = 0.0, 0, b"", False
+    try:
+        with urllib.request.urlopen(base + path, timeout=TIMEOUT * 10) as r:  # noqa: S310 - loopback only
+            status = r.status
+            while chunk := r.read(1 << 20):
+                first = first or time.perf_counter() - t0
+                size += len(chunk)
+                tail = (tail + chunk)[-4096:]
+        kind = r.headers.get("Content-Type", "")
+        if kind.startswith("application/zip"):
+            whole = b"PK\x05\x06" in tail  # the zip's end-of-central-directory record
+        elif kind.startswith("image/png"):
+            whole = tail.endswith(b"IEND\xaeB`\x82")
+        else:
+            whole = tail.rstrip().endswith(ending)
+    except urllib.error.HTTPError as e:
+        status, size = e.code, len(e.read())
+        whole = True  # an error in the one JSON shape is a whole answer
+    except (TimeoutError, OSError, http.client.HTTPException):  # cut mid-stream: the worst outcome
+        status = NO_ANSWER
+    total = time.perf_counter() - t0
+    return Download(status, first or total, total, size, whole)
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
@@ -203,10 +256,16 @@ def serve_and_measure(env: dict[str, str], backend: str, summary: SynthSummary, 
             answers[name] = measure(base, path)
             print(f"  {backend} {size:>9,} {name:<34} cold {answers[name].cold:7.3f}s warm {answers[name].warm:7.3f}s "
                   f"{sorted(set(answers[name].statuses))}", flush=True)  # fmt: skip
+        downloads = {}
+        for name, (path, ending) in DOWNLOADS.items():
+            got = downloads[name] = download(base, path, ending)
+            print(f"  {backend} {size:>9,} {name:<34} first byte {got.first_byte:7.3f}s whole {got.total:7.3f}s "
+                  f"{got.size / 1e6:.1f} MB status {got.status} {'whole' if got.whole else 'CUT'}", flush=True)  # fmt: skip
         rss, peak = rss_mb(proc.pid)
     return Run(
-        backend, size, summary.entities, answers, rss, peak, prepared=f"{state}, {seconds} s" if seconds else state
-    )
+        backend, size, summary.entities, answers, downloads, rss, peak,
+        prepared=f"{state}, {seconds} s" if seconds else state,
+    )  # fmt: skip
 
 
 def data_folder(size: int) -> tuple[Path, SynthSummary]:
@@ -264,6 +323,13 @@ def _cell(answer: Answer, cold: bool) -> str:
     return text + (f" ({', '.join(marks)})" if marks else "")
 
 
+def _download_cell(got: Download) -> str:
+    text = f"{_ms(got.first_byte)} ms / {got.total:,.1f} s, {got.size / 1e6:,.1f} MB"
+    if got.status >= 400:
+        text += f" ({got.status})"
+    return text + ("" if got.whole else " **cut**")
+
+
 def report(runs: list[Run], budget: float) -> str:
     out = []
     for backend in ("neo4j", "memory"):
@@ -294,6 +360,14 @@ def report(runs: list[Run], budget: float) -> str:
                     met = "yes" if b < budget and last.answers[name].ok else "**no**"
                 rows.append([label, *cells, f"{ratio:.1f}×", goal, met])
         out.append(f"### {backend} backend\n\n" + table(header, rows))
+        file_rows = [
+            [name, *(_download_cell(r.downloads[name]) for r in rs)] for name in first.downloads
+        ]  # fmt: skip
+        out.append(
+            "Whole-network files (one download each: first byte / last byte, size, status; "
+            "a file cut mid-stream is marked **cut**):\n\n"
+            + table(["file", *(f"{r.size // 1000:,}k rels" for r in rs)], file_rows)
+        )
         mem_rows = [
             [f"{r.size:,}", f"{r.entities:,}", f"{r.rss_mb:.0f}", f"{r.peak_rss_mb:.0f}",
              f"{r.load_s:.0f}" + (" (again)" if r.reseeded else "") if r.load_s is not None else "", r.prepared]
