@@ -67,7 +67,10 @@ class CityGraph:
         if unknown:
             raise ValueError(f"CITYGRAPH_PREPARE_METRICS: unknown metrics {unknown}; use {list(centrality.METRICS)}")
         steps: dict[str, Callable[[], object]] = (
-            {f"centrality:{m}": partial(self._scores, m, RelFilter()) for m in settings.prepare_metrics}
+            {
+                "projection:windows": store.prepare_windows,  # first: the rankings below are filtered from it
+                **{f"centrality:{m}": partial(self._scores, m, RelFilter()) for m in settings.prepare_metrics},
+            }
             if isinstance(store, AnalyticsStore)
             else {}
         )

@@ -25,6 +25,48 @@ WITH DISTINCT pair[0] AS s, pair[1] AS t
 WITH gds.graph.project($graph, s, t, {}, {undirectedRelationshipTypes: ['*']}) AS g
 RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships
 
+// name: gds_project_base
+// Every window's graph at once (see app/stores/gds_projections.py): for each linked pair,
+// the union of its relationships' periods as disjoint segments sorted by start, one edge
+// per segment, with the segment's `first` and `last` day and the previous segment's
+// `prevLast` (0 for the first) as numbers YYYYMMDD. A window [F, L] keeps the segments
+// with first <= L AND last >= F AND prevLast < F (gds_filter_window): the earliest segment
+// of each pair that meets the window, so one edge per pair linked in it, as gds_project.
+// A relationship without `first`/`last` is admitted by no window, so it is left out.
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.first IS NOT NULL AND r.last IS NOT NULL AND ($types IS NULL OR type(r) IN $types)
+  AND NOT type(r) IN $structural
+WITH CASE WHEN a.id < b.id THEN a ELSE b END AS s, CASE WHEN a.id < b.id THEN b ELSE a END AS t,
+     r.first.year * 10000 + r.first.month * 100 + r.first.day AS first,
+     r.last.year * 10000 + r.last.month * 100 + r.last.day AS last
+ORDER BY first
+WITH s, t, collect([first, last]) AS spans
+WITH s, t, reduce(segments = [], span IN spans |
+       CASE WHEN size(segments) > 0 AND span[0] <= segments[-1][1]
+            THEN segments[..-1] + [[segments[-1][0], CASE WHEN span[1] > segments[-1][1] THEN span[1] ELSE segments[-1][1] END]]
+            ELSE segments + [span] END) AS segments
+UNWIND range(0, size(segments) - 1) AS i
+WITH gds.graph.project($graph, s, t, {relationshipProperties: {
+       first: toFloat(segments[i][0]), last: toFloat(segments[i][1]),
+       prevLast: CASE i WHEN 0 THEN 0.0 ELSE toFloat(segments[i - 1][1]) END
+     }}, {undirectedRelationshipTypes: ['*']}) AS g
+RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships
+
+// name: gds_filter_window
+// The edges of one window from a base projection (gds_project_base), every node kept;
+// $first and $last as numbers YYYYMMDD.
+CALL gds.graph.filter($subgraph, $graph, '*', 'r.first <= $last AND r.last >= $first AND r.prevLast < $first',
+                      {parameters: {first: $first, last: $last}})
+YIELD nodeCount, relationshipCount
+RETURN nodeCount AS nodes, relationshipCount AS relationships
+
+// name: gds_filter_linked
+// Only the nodes with an edge (gds_filter_window keeps every node; gds_project has only
+// entities with a link in the window, and n matters to normalisation and closeness).
+CALL gds.degree.mutate($graph, {mutateProperty: 'windowDegree'}) YIELD nodePropertiesWritten
+CALL gds.graph.filter($subgraph, $graph, 'n.windowDegree > 0.0', '*') YIELD nodeCount, relationshipCount
+RETURN nodeCount AS nodes, relationshipCount AS relationships
+
 // name: gds_drop
 CALL gds.graph.drop($graph, false) YIELD graphName
 RETURN graphName

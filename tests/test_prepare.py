@@ -32,6 +32,7 @@ def test_default_rankings_are_prepared_then_served_from_the_cache(
     neo4j_settings: Settings,  # type: ignore[no-untyped-def]
 ) -> None:
     store = neo4j_loader(seed_dataset)
+    store.projections.clear()  # other tests' windows of this store
     calls: list[str] = []
     compute = store.centrality
 
@@ -45,13 +46,15 @@ def test_default_rankings_are_prepared_then_served_from_the_cache(
         with TestClient(create_app(settings, store)) as client:
             analytics = wait_for(client, {"ready", "failed"})
             assert analytics["state"] == "ready", analytics
-            assert analytics["prepared"] == ["centrality:degree", "centrality:pagerank"]
+            assert analytics["prepared"] == ["projection:windows", "centrality:degree", "centrality:pagerank"]
+            assert store.projections.base is not None  # the rankings and other windows are filtered from it
             assert analytics["seconds"] is not None and analytics["problem"] is None
             assert calls == ["degree", "pagerank"]
             answer = client.get("/centrality", params={"metric": "degree"}).json()
             assert answer["results"] and calls == ["degree", "pagerank"]  # from the prepared ranking
             client.get("/centrality", params={"metric": "degree", "as_of": "2010"})
             assert calls[-1] == "degree" and len(calls) == 3  # another window is computed on request
+            assert len(store.projections.names) == 3  # the base and two windows filtered from it
     finally:
         store.centrality = compute  # type: ignore[method-assign]
 

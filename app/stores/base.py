@@ -246,6 +246,11 @@ class AnalyticsStore(Protocol):
         """Normalised scores of every entity with a non-structural link in the window."""
         ...
 
+    def prepare_windows(self) -> None:
+        """Get ready to answer windows other than the whole dataset fast (Neo4j: the base
+        projection every window's graph is filtered from); the service's preparation runs it."""
+        ...
+
     def stats_counts(self) -> dict[str, Any]:
         """The counts of `/stats`: by kind, type, decade (`None`: no start), dating and
         document, and the numbers of dated and of attested-only relationships."""

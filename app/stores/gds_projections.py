@@ -13,10 +13,23 @@ second request racing the first to project the same window) is dropped after its
 process that died leaves nothing behind for long; a cached projection is not handed out past
 its `CACHE_TTL`, so the sweep of another process never drops one in use. Other `citygraph-…`
 graphs (older versions' one-off projections) are swept after the longest a request may run.
+
+Windows from one base. Projecting each window scans its relationships in the store (5–25 s at
+a million). Instead, the preparation (`app.prepare`) projects once per dataset version a base
+of all time (`gds_project_base`, all types): one edge per disjoint segment of each linked
+pair's periods, with the segment's days and the previous segment's last day as properties.
+A window's graph (`gds_project`, all types) is then filtered from it in GDS's memory
+(`gds_filter_window`, `gds_filter_linked`): the same graph, without reading the store. The
+base counts against the byte budget but is never evicted for windows. It is projected afresh
+in the background half way to `CACHE_TTL`, so it is always handed out within its time to live.
+Until it exists (or where it cannot be kept, or for a selection of types), windows are
+projected from the store as before.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import threading
 import time
 import uuid
@@ -35,6 +48,23 @@ CACHE_PREFIX = "citygraph-cache-"
 CACHE_TTL = 1800.0  # seconds a cached projection is handed out
 STALE_AFTER = 600  # seconds: longer than any request may run (budgets and query timeouts are capped far below)
 DROP_SECONDS = 10.0  # a drop is a catalog update: instant unless the server is in trouble
+BASE_QUERY = "gds_project_base"
+WINDOW_QUERY = "gds_project"  # the window graph a base stands in for (all types)
+BASE_REFRESH = CACHE_TTL / 2  # seconds: the base is projected afresh at this age
+REFRESH_CHECK = 60.0  # seconds between two looks at the base's age
+
+log = logging.getLogger("citygraph.projections")
+
+
+def day_number(day: dt.date) -> float:
+    """A day as the number YYYYMMDD, as `gds_project_base` writes the periods' days (same order).
+
+    Examples
+    --------
+    >>> day_number(dt.date(2016, 3, 1))
+    20160301.0
+    """
+    return float(day.year * 10000 + day.month * 100 + day.day)
 
 
 @dataclass
@@ -75,29 +105,105 @@ def drop_stale(read: Read, older_than: float = STALE_AFTER) -> list[str]:
 class ProjectionCache:
     """Projections by (dataset version, query, filter), at most `max_count` and `max_bytes`."""
 
-    def __init__(self, read: Read, max_count: int, max_bytes: int, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        read: Read,
+        max_count: int,
+        max_bytes: int,
+        clock: Callable[[], float] = time.monotonic,
+        refresh_every: float | None = REFRESH_CHECK,
+    ):
         self.read = read
         self.max_count = max_count
         self.max_bytes = max_bytes
         self.clock = clock
+        self.refresh_every = refresh_every  # None: the base is refreshed only by `refresh_base` calls
         self.version: str | None = None
+        self.base: Projection | None = None  # the all-time base of `version` (`build_base`)
+        self._base_params: dict[str, Any] = {}
         self._items: OrderedDict[Key, Projection] = OrderedDict()
         self._lock = threading.Lock()
+        self._refreshing = False
+        self._keeper: threading.Thread | None = None
 
     @property
     def names(self) -> list[str]:
         with self._lock:
-            return [p.name for p in self._items.values()]
+            return [p.name for p in self._held()]
 
     @property
     def bytes(self) -> int:
         with self._lock:
-            return sum(p.bytes for p in self._items.values())
+            return sum(p.bytes for p in self._held())
+
+    def _held(self) -> list[Projection]:
+        return [*self._items.values(), *([self.base] if self.base else [])]
+
+    def build_base(self, version: str, params: dict[str, Any], replacing: Projection | None = None) -> bool:
+        """Project the base of `version` (`gds_project_base` with `params`) and keep it in place
+        of the one before; False when it cannot be kept (over the byte budget, a cache of none,
+        or, given `replacing`, that base is no longer the one held: a new version came)."""
+        if self.max_count == 0:
+            return False
+        drop_stale(self.read)
+        name = f"{CACHE_PREFIX}base-{uuid.uuid4().hex}"
+        self.read(BASE_QUERY, graph=name, **params)
+        base = self._measured(name, 0)
+        with self._lock:
+            current = replacing is None or replacing is self.base
+            doomed = self._forget_other_versions(version) if current else []
+            kept = current and base.bytes <= self.max_bytes
+            if kept:
+                if self.base is not None:
+                    doomed += self._retire(self.base)
+                self.base, self._base_params = base, params
+                doomed += self._overflow()
+            else:
+                doomed.append(name)
+        self._drop(doomed)
+        if current and not kept:
+            log.warning(
+                "the base projection (%d bytes) does not fit gds_projection_bytes: windows are projected", base.bytes
+            )
+        elif self.refresh_every is not None and self._keeper is None:
+            self._keeper = threading.Thread(target=self._keep_fresh, name="projection-base", daemon=True)
+            self._keeper.start()
+        return kept
+
+    def refresh_base(self) -> None:
+        """Project the base afresh once it is `BASE_REFRESH` old: handed out only within its
+        `CACHE_TTL` (the sweep of another process drops ours past it), it must not expire."""
+        with self._lock:
+            base, version, params = self.base, self.version, self._base_params
+            if base is None or version is None or self._refreshing or self.clock() - base.created <= BASE_REFRESH:
+                return
+            self._refreshing = True
+        try:
+            budget = deadline.Deadline(STALE_AFTER, "the base projection's refresh", query_cap=STALE_AFTER)
+            with deadline.within(budget):
+                self.build_base(version, params, replacing=base)
+        finally:
+            self._refreshing = False
+
+    def _keep_fresh(self) -> None:
+        """Refresh the base while there is one (a daemon thread per cache)."""
+        assert self.refresh_every is not None
+        while True:
+            time.sleep(self.refresh_every)
+            with self._lock:
+                if self.base is None:
+                    self._keeper = None
+                    return
+            try:
+                self.refresh_base()
+            except Exception:  # the server away for a while: windows are projected until it is back
+                log.exception("refreshing the base projection failed")
 
     @contextmanager
     def lease(self, version: str, query: str, params: dict[str, Any], rel_filter: RelFilter) -> Iterator[Projection]:
         """The projection of `rel_filter` by `query` (projecting it if needed), held for the block."""
         key: Key = (version, query, rel_filter)
+        base = None
         with self._lock:
             doomed = self._forget_other_versions(version)
             found = self._items.get(key)
@@ -107,28 +213,74 @@ class ProjectionCache:
             if found is not None:
                 found.users += 1
                 self._items.move_to_end(key)
+            elif self._derivable(query, rel_filter):
+                base = self.base
+                assert base is not None
+                base.users += 1
         self._drop(doomed)
-        projection = found or self._project(key, query, params)
+        if found is not None:
+            projection = found
+        elif base is not None:
+            try:
+                projection = self._derive(key, base, rel_filter)
+            finally:
+                self._release(base)
+        else:
+            projection = self._project(key, query, params)
         try:
             yield projection
         finally:
-            with self._lock:
-                projection.users -= 1
-                doomed = self._overflow()
-                if projection.retired and projection.users == 0:
-                    doomed.append(projection.name)
-            self._drop(doomed)
+            self._release(projection)
+
+    def _release(self, projection: Projection) -> None:
+        with self._lock:
+            projection.users -= 1
+            doomed = self._overflow()
+            if projection.retired and projection.users == 0:
+                doomed.append(projection.name)
+        self._drop(doomed)
+
+    def _derivable(self, query: str, rel_filter: RelFilter) -> bool:
+        """Whether the window's graph can be filtered from the base (held, within its time to live)."""
+        return (
+            query == WINDOW_QUERY
+            and rel_filter.types is None
+            and self.base is not None
+            and self.clock() - self.base.created <= CACHE_TTL
+        )
 
     def _project(self, key: Key, query: str, params: dict[str, Any]) -> Projection:
         drop_stale(self.read)
         name = f"{CACHE_PREFIX}{uuid.uuid4().hex}"
         row = self.read(query, graph=name, **params)[0]
+        return self._kept(key, self._measured(name, int(row["nodes"])))
+
+    def _derive(self, key: Key, base: Projection, rel_filter: RelFilter) -> Projection:
+        """The window's graph filtered from `base`: its edges, then the nodes that have one."""
+        drop_stale(self.read)
+        name = f"{CACHE_PREFIX}{uuid.uuid4().hex}"
+        edges = f"{name}-edges"
+        window = {"first": day_number(rel_filter.first), "last": day_number(rel_filter.last)}
+        try:
+            self.read("gds_filter_window", subgraph=edges, graph=base.name, **window)
+            row = self.read("gds_filter_linked", subgraph=name, graph=edges)[0]
+        finally:
+            drop(self.read, edges)
+        return self._kept(key, self._measured(name, int(row["nodes"])))
+
+    def _measured(self, name: str, nodes: int) -> Projection:
+        """A new projection with its heap read from GDS (dropped if that fails)."""
         try:
             size = int(self.read("gds_graph_size", graph=name)[0]["bytes"])
         except BaseException:
             drop(self.read, name)
             raise
-        projection = Projection(name, int(row["nodes"]), size, self.clock(), users=1)
+        return Projection(name, nodes, size, self.clock())
+
+    def _kept(self, key: Key, projection: Projection) -> Projection:
+        """Cache a new projection (in use by the caller) if it fits; else it goes after its use."""
+        projection.users = 1
+        size = projection.bytes
         with self._lock:
             if key in self._items or size > self.max_bytes or self.max_count == 0:
                 projection.retired = True  # another request cached it first, or it never fits
@@ -149,11 +301,18 @@ class ProjectionCache:
         doomed: list[str] = []
         for key in list(self._items):
             doomed += self._evict(key)
+        if self.base is not None:
+            doomed += self._retire(self.base)
         return doomed
 
     def _evict(self, key: Key) -> list[str]:
         """Remove `key`; its name to drop now, or nothing if a request still uses it (dropped after)."""
-        projection = self._items.pop(key)
+        return self._retire(self._items.pop(key))
+
+    def _retire(self, projection: Projection) -> list[str]:
+        """Mark a projection to go (the base: forget it); its name if no request uses it."""
+        if projection is self.base:
+            self.base = None
         projection.retired = True
         return [projection.name] if projection.users == 0 else []
 
@@ -161,7 +320,7 @@ class ProjectionCache:
         """Evict idle projections, least recently used first, until within both bounds."""
         doomed: list[str] = []
         for key in list(self._items):
-            total = sum(p.bytes for p in self._items.values())
+            total = sum(p.bytes for p in self._held())
             if len(self._items) <= self.max_count and total <= self.max_bytes:
                 break
             if self._items[key].users == 0:
@@ -178,4 +337,6 @@ class ProjectionCache:
             doomed: list[str] = []
             for key in list(self._items):
                 doomed += self._evict(key)
+            if self.base is not None:
+                doomed += self._retire(self.base)
         self._drop(doomed)

@@ -308,6 +308,10 @@ class Neo4jStore:
     def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
         return neo4j_analytics.broker_candidates(self._read, self._lease, rel_filter)
 
+    def prepare_windows(self) -> None:
+        """Project the all-time base that windows are filtered from (`gds_projections`)."""
+        self.projections.build_base(self.version, neo4j_analytics.params(RelFilter()))
+
     def _lease(self, rel_filter: RelFilter, query: str) -> AbstractContextManager[Projection]:
         """The window's projection by `query`, from the cache of this dataset version."""
         return self.projections.lease(self.version, query, neo4j_analytics.params(rel_filter), rel_filter)

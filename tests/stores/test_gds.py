@@ -18,10 +18,13 @@ from scipy.stats import spearmanr
 
 from app.analysis.centrality import compute
 from app.analysis.snapshot_graph import undirected
+from app.dates import PartialDate
 from app.errors import QueryTimeout
 from app.filters import RelFilter
 from app.model import Dataset, Entity, Relationship
+from app.stores import neo4j_analytics
 from app.stores.base import CentralityPlan, Scores
+from app.stores.gds_projections import ProjectionCache
 from app.stores.neo4j_store import Neo4jStore
 from app.vocabulary import Kind
 from tests.fixture_graph import SRC
@@ -97,6 +100,130 @@ def test_betweenness_exact_and_sampled(scale: tuple[Dataset, Neo4jStore]) -> Non
         assert (sampled.approximate, sampled.sample_size) == (True, 300)
         rho = spearmanr([sampled.values[v] for v in nodes], [expected[v] for v in nodes]).statistic
         assert rho >= 0.9
+
+
+# Windows the base must reproduce: all time, a year, a span, open at one end, before most dates.
+DERIVED_WINDOWS = [RelFilter(), RelFilter.build(as_of="2001"), RelFilter.build(start="1990", end="2005"),
+                   RelFilter.build(start="2015"), RelFilter.build(end="1960")]  # fmt: skip
+METRICS = ("degree", "pagerank", "closeness", "betweenness")
+
+
+class Leases:
+    """Two projection caches over one store: one filtering windows from the all-time base, one
+    projecting each window from the store (what requests do before the base is ready)."""
+
+    def __init__(self, store: Neo4jStore):
+        self.store = store
+        self.calls: list[str] = []
+        self.derived = ProjectionCache(self._reading, 32, 10**10, refresh_every=None)
+        assert self.derived.build_base(store.version, neo4j_analytics.params(RelFilter()))
+        self.projected = ProjectionCache(store._read, 32, 10**10, refresh_every=None)
+
+    def _reading(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        self.calls.append(name)
+        return self.store._read(name, **params)
+
+    def lease(self, cache: ProjectionCache) -> Any:
+        return lambda f, q: cache.lease(self.store.version, q, neo4j_analytics.params(f), f)
+
+    def scores(self, metric: str, rel_filter: RelFilter, derived: bool) -> dict[str, float]:
+        lease = self.lease(self.derived if derived else self.projected)
+        return neo4j_analytics.centrality(self.store._read, lease, metric, rel_filter, EXACT).values
+
+    def __enter__(self) -> Leases:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.derived.clear()
+        self.projected.clear()
+
+
+def edges(driver: Driver, graph: str) -> tuple[int, int, set[frozenset[str]]]:
+    """A projection's node and relationship counts and its linked pairs, by entity id."""
+    count = driver.execute_query(
+        "CALL gds.graph.list($g) YIELD nodeCount, relationshipCount RETURN nodeCount, relationshipCount", g=graph
+    ).records[0]
+    rows = driver.execute_query(
+        "CALL gds.graph.relationships.stream($g) YIELD sourceNodeId AS s, targetNodeId AS t "
+        "RETURN gds.util.asNode(s).id AS s, gds.util.asNode(t).id AS t",
+        g=graph,
+    ).records
+    return count["nodeCount"], count["relationshipCount"], {frozenset((r["s"], r["t"])) for r in rows}
+
+
+def same_windows(
+    leases: Leases, driver: Driver, dataset: Dataset, windows: list[RelFilter], metrics: tuple[str, ...]
+) -> None:
+    """Each window's graph filtered from the base is the one projected from the store and the
+    networkx oracle's (nodes, one edge per linked pair), and every metric scores alike on it."""
+    for rel_filter in windows:
+        oracle = oracle_graph(dataset, rel_filter)
+        with (
+            leases.lease(leases.derived)(rel_filter, "gds_project") as d,
+            leases.lease(leases.projected)(rel_filter, "gds_project") as p,
+        ):
+            assert d.nodes == p.nodes == oracle.number_of_nodes(), rel_filter
+            ours, theirs = edges(driver, d.name), edges(driver, p.name)
+            assert ours == theirs, rel_filter
+            assert ours[2] == {frozenset(e) for e in oracle.edges}, rel_filter
+        for metric in metrics:
+            tol = 1e-9 if metric in ("pagerank", "eigenvector") else 1e-12
+            derived = leases.scores(metric, rel_filter, derived=True)
+            close(derived, leases.scores(metric, rel_filter, derived=False), tol)
+            close(derived, compute(oracle, metric, EXACT).values, tol)
+    assert "gds_project" not in leases.calls and "gds_filter_window" in leases.calls  # all filtered from the base
+
+
+def test_windows_filtered_from_the_base_equal_projected_ones_at_10k(
+    scale: tuple[Dataset, Neo4jStore], neo4j_loader: Callable[[Dataset], Neo4jStore], neo4j_driver: Driver
+) -> None:
+    """On the synthetic 10k graph (parallel links, undated ones), in five windows."""
+    dataset, _ = scale
+    with Leases(neo4j_loader(dataset)) as leases:
+        same_windows(leases, neo4j_driver, dataset, DERIVED_WINDOWS, ("degree", "pagerank"))
+        same_windows(leases, neo4j_driver, dataset, DERIVED_WINDOWS[1:2], ("closeness", "betweenness"))
+
+
+def test_windows_filtered_from_the_base_equal_projected_ones_on_the_seed(
+    seed_dataset: Dataset, neo4j_loader: Callable[[Dataset], Neo4jStore], neo4j_driver: Driver
+) -> None:
+    windows = [RelFilter(), RelFilter.build(as_of="2016"), RelFilter.build(start="2000", end="2010"),
+               RelFilter.build(as_of="1995"), RelFilter.build(as_of="1900")]  # fmt: skip
+    with Leases(neo4j_loader(seed_dataset)) as leases:
+        same_windows(leases, neo4j_driver, seed_dataset, windows, METRICS)
+
+
+def gaps() -> Dataset:
+    """Pairs whose relationships have gaps between them: one edge per segment's hull (min start,
+    max end) would link a and b in 2000, when neither of their two relationships held."""
+    ents = tuple(Entity(x, Kind.Company, x.upper()) for x in "abcdef")
+    d = PartialDate.parse
+
+    def rel(s: str, t: str, start: str | None, end: str | None, kind: str = "COOPERATED_WITH") -> Relationship:
+        return Relationship(s, kind, t, d(start) if start else None, d(end) if end else None, sources=SRC)
+
+    rels = (
+        rel("a", "b", "1990", "1995"), rel("b", "a", "2005", "2010", "PARTNER_OF"),  # disjoint, both directions
+        rel("b", "c", "1999", "2003"), rel("b", "c", "2001", "2008", "PARTNER_OF"),  # overlapping: one segment
+        rel("c", "d", "1980", "1985"), rel("c", "d", "1997", "1998", "PARTNER_OF"), rel("d", "c", "2009", None),
+        rel("a", "e", None, None),  # undated: in every window
+        rel("e", "f", "2000-06", "2000-06"), rel("d", "f", "1996", "2000-05"),  # a month apart
+    )  # fmt: skip
+    return Dataset(ents, rels, version="gaps")
+
+
+def test_gaps_between_parallel_relationships(
+    neo4j_loader: Callable[[Dataset], Neo4jStore], neo4j_driver: Driver
+) -> None:
+    """Windows in a gap, across both sides of it, at its edges, and where only the undated
+    link holds: the base gives the graph the store does (no hull edges, one edge per pair)."""
+    dataset = gaps()
+    windows = [RelFilter.build(as_of=y) for y in ("1800", "1992", "1996", "2000", "2000-05", "2000-06", "2004", "2030")]
+    windows += [RelFilter.build(start="1994", end="2006"), RelFilter.build(start="1986", end="1996"), RelFilter()]
+    assert not oracle_graph(dataset, RelFilter.build(as_of="2000")).has_edge("a", "b")  # the gap
+    assert oracle_graph(dataset, RelFilter.build(start="1994", end="2006")).has_edge("a", "b")
+    with Leases(neo4j_loader(dataset)) as leases:
+        same_windows(leases, neo4j_driver, dataset, windows, METRICS)
 
 
 def tree_and_clique() -> Dataset:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.filters import RelFilter
-from app.stores.gds_projections import CACHE_TTL, ProjectionCache
+from app.stores.gds_projections import BASE_REFRESH, CACHE_TTL, ProjectionCache
 
 WINDOWS = [RelFilter.build(as_of=str(year)) for year in (2001, 2002, 2003, 2004)]
 
@@ -16,18 +16,31 @@ WINDOWS = [RelFilter.build(as_of=str(year)) for year in (2001, 2002, 2003, 2004)
 class Server:
     """Records projections made and dropped; each projection holds `size` bytes."""
 
-    def __init__(self, size: int = 100):
+    def __init__(self, size: int = 100, base_size: int = 1000):
         self.size = size
+        self.base_size = base_size
         self.live: set[str] = set()
-        self.projected = 0
+        self.projected = 0  # windows projected from the store
+        self.bases = 0
+        self.filtered: list[tuple[str, float, float]] = []  # (base, first, last) of each window filtered
 
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
         if name == "gds_project":
             self.live.add(params["graph"])
             self.projected += 1
             return [{"nodes": 10, "relationships": 20}]
+        if name == "gds_project_base":
+            self.live.add(params["graph"])
+            self.bases += 1
+            return [{"nodes": 100, "relationships": 200}]
+        if name in ("gds_filter_window", "gds_filter_linked"):
+            assert params["graph"] in self.live
+            self.live.add(params["subgraph"])
+            if name == "gds_filter_window":
+                self.filtered.append((params["graph"], params["first"], params["last"]))
+            return [{"nodes": 10, "relationships": 20}]
         if name == "gds_graph_size":
-            return [{"bytes": self.size}]
+            return [{"bytes": self.base_size if "base" in params["graph"] else self.size}]
         if name == "gds_drop":
             self.live.discard(params["graph"])
             return [{"graphName": params["graph"]}]
@@ -111,3 +124,107 @@ def test_a_cache_of_none_projects_per_request() -> None:
     use(cache, WINDOWS[0])
     use(cache, WINDOWS[0])
     assert server.projected == 2 and server.live == set() and cache.names == []
+
+
+def based(server: Server, max_bytes: int = 10_000, count: int = 8) -> tuple[ProjectionCache, list[float]]:
+    """A cache on a fake clock holding the base of v1."""
+    now = [0.0]
+    cache = ProjectionCache(server.read, count, max_bytes, clock=lambda: now[0], refresh_every=None)
+    assert cache.build_base("v1", {})
+    return cache, now
+
+
+def test_windows_are_filtered_from_the_base_and_kept() -> None:
+    """With a base, a window is not projected from the store; its graph is cached like one
+    (the intermediate graph of edges is dropped), and its days are given as numbers YYYYMMDD."""
+    server = Server()
+    cache, _ = based(server)
+    first = use(cache, WINDOWS[0])
+    assert use(cache, WINDOWS[0]) == first and use(cache, WINDOWS[1]) != first
+    assert server.projected == 0 and server.bases == 1 and len(server.filtered) == 2
+    assert server.filtered[0][1:] == (20010101.0, 20011231.0)
+    assert server.live == set(cache.names) and cache.base is not None and cache.base.name in server.live
+    assert cache.bytes == 1000 + 2 * 100
+
+
+def test_without_a_base_or_for_a_selection_of_types_windows_are_projected() -> None:
+    """The fallback: no base yet, or a filter on types (the base holds all types), or another query."""
+    server = Server()
+    cache = ProjectionCache(server.read, 8, 10_000, refresh_every=None)
+    use(cache, WINDOWS[0])
+    assert server.projected == 1 and not server.filtered
+    cache.build_base("v1", {})
+    use(cache, RelFilter.build(as_of="2001", types=["PARTNER_OF"]))
+    assert server.projected == 2 and not server.filtered
+    use(cache, WINDOWS[1])
+    assert server.projected == 2 and len(server.filtered) == 1
+
+
+def test_the_base_is_refreshed_and_never_expires_while_kept() -> None:
+    """Half way to its time to live it is projected afresh (the old one dropped), so windows
+    are still filtered from a base long after the first one's CACHE_TTL."""
+    server = Server()
+    cache, now = based(server)
+    old = cache.base
+    assert old is not None
+    now[0] = BASE_REFRESH / 2
+    cache.refresh_base()
+    assert cache.base is old and server.bases == 1  # young: kept as it is
+    now[0] = BASE_REFRESH + 1
+    cache.refresh_base()
+    assert cache.base is not old and old.name not in server.live and server.bases == 2
+    now[0] = CACHE_TTL + 10
+    use(cache, WINDOWS[0])
+    assert server.projected == 0 and server.filtered[-1][0] == cache.base.name
+
+
+def test_an_expired_base_is_not_handed_out() -> None:
+    """Not refreshed (the server was away), past CACHE_TTL it is no longer used: windows are projected."""
+    server = Server()
+    cache, now = based(server)
+    now[0] = CACHE_TTL + 1
+    use(cache, WINDOWS[0])
+    assert server.projected == 1 and not server.filtered
+
+
+def test_a_new_version_drops_the_base_and_an_old_refresh_does_not_return() -> None:
+    server = Server()
+    cache, now = based(server)
+    old = cache.base
+    assert old is not None
+    now[0] = BASE_REFRESH + 1
+    use(cache, WINDOWS[0], "v2")
+    assert cache.base is None and old.name not in server.live and server.projected == 1
+    assert not cache.build_base("v1", {}, replacing=old)  # a refresh of v1 that finished late
+    assert cache.base is None and cache.version == "v2" and server.live == set(cache.names)
+
+
+def test_the_base_counts_against_the_bytes_and_one_too_large_is_not_kept() -> None:
+    server = Server(size=400, base_size=1000)
+    cache, _ = based(server, max_bytes=1900)
+    for window in WINDOWS:
+        use(cache, window)
+    assert cache.base is not None and len(cache.names) == 3 and cache.bytes == 1800  # the base and two windows
+    small = ProjectionCache(Server(base_size=5000).read, 8, 1000, refresh_every=None)
+    assert not small.build_base("v1", {}) and small.base is None and small.names == []
+
+
+def test_a_base_in_use_while_replaced_is_dropped_after() -> None:
+    """A window being filtered from the old base keeps it until done (the refresh does not pull it away)."""
+    server = Server()
+    cache, now = based(server)
+    old = cache.base
+    assert old is not None
+    reading = server.read
+
+    def refreshing_midway(name: str, **params: Any) -> list[dict[str, Any]]:
+        rows = reading(name, **params)
+        if name == "gds_filter_window":
+            now[0] = BASE_REFRESH + 1
+            cache.refresh_base()
+            assert old.name in server.live  # still filtering from it
+        return rows
+
+    cache.read = refreshing_midway
+    use(cache, WINDOWS[0])
+    assert old.name not in server.live and cache.base is not old and server.live == set(cache.names)
