@@ -174,6 +174,14 @@ class Settings(BaseSettings):
         description="Neo4j backend: centrality metrics ranked over the whole dataset in the background when the "
         "service starts and after each reload, so the first request finds them ready (JSON list; [] for none).",
     )
+    prepare_brokers: int = Field(
+        100,
+        ge=0,
+        le=100_000,
+        description="Neo4j backend: how many of the whole dataset's strongest brokers are ranked in the background "
+        "with the metrics (both groupings), so `/brokerage` without a window or entity answers from them for any "
+        "`limit` up to this (0: none; a larger `limit` is ranked on request).",
+    )
     prepare_time_budget: float = Field(
         600.0, gt=0, le=3600, description="Seconds the background preparation of those rankings may take."
     )

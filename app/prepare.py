@@ -4,8 +4,10 @@ On a large graph in Neo4j the first centrality of a window pays for projecting i
 seconds at a million relationships), far past a request's budget. The window everyone asks
 for first is the whole dataset, so the service computes its rankings (the metrics in
 `CITYGRAPH_PREPARE_METRICS`) when it starts and after each reload, under a budget of its own
-(`CITYGRAPH_PREPARE_TIME_BUDGET`), into the same byte-bounded cache requests read. Until it is
-done a request computes as before (and may time out); `/health` says how far it got.
+(`CITYGRAPH_PREPARE_TIME_BUDGET`), into the same byte-bounded cache requests read; likewise
+the whole dataset's strongest brokers (`CITYGRAPH_PREPARE_BROKERS`). Until it is done a
+request computes as before (and may time out); `/health` says how far it got, and which step
+the budget cut after keeping what it found (`partial`: a broker ranking with its proven rows).
 Only stores that compute analytics where the data is (Neo4j) are prepared: in memory the
 work would hold the API's own interpreter.
 """
@@ -27,6 +29,13 @@ log = logging.getLogger("citygraph.prepare")
 State = Literal["off", "preparing", "ready", "failed"]
 
 
+@dataclass(frozen=True)
+class Partial:
+    """What a step returns when the budget cut it after it kept what it found (marked)."""
+
+    note: str
+
+
 @dataclass
 class Preparation:
     """How far the preparation of one dataset version got."""
@@ -34,11 +43,15 @@ class Preparation:
     version: str
     state: State = "preparing"
     done: list[str] = field(default_factory=list)
+    partial: dict[str, str] = field(default_factory=dict)  # step → what was cut
     seconds: float | None = None
     problem: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"state": self.state, "prepared": list(self.done), "seconds": self.seconds, "problem": self.problem}
+        return {
+            "state": self.state, "prepared": list(self.done), "partial": dict(self.partial),
+            "seconds": self.seconds, "problem": self.problem,
+        }  # fmt: skip
 
 
 class Preparer:
@@ -73,8 +86,11 @@ class Preparer:
                 for name, step in self.steps.items():
                     if self.current is not run:  # a newer version superseded this one
                         return
-                    step()
-                    run.done.append(name)
+                    found = step()
+                    if isinstance(found, Partial):  # kept, but not whole: not listed as prepared
+                        run.partial[name] = found.note
+                    else:
+                        run.done.append(name)
             run.state = "ready"
         except CityGraphError as exc:  # a timeout, the store gone: requests compute as before
             run.state, run.problem = "failed", exc.message

@@ -28,11 +28,12 @@ from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded, QueryTimeout
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
-from app.prepare import Preparer
+from app.prepare import Partial, Preparer
 from app.stats import count_records
 from app.stores.base import (
     NOT_LOADED,
     AnalyticsStore,
+    BrokerageStore,
     CentralityPlan,
     GraphStore,
     NameSearchStore,
@@ -43,6 +44,7 @@ from app.vocabulary import Kind
 
 HISTORY_STEP_MAX = 50  # years between two points of a history: a shape of the question, not a cost
 RANKING_PAGE = 1000  # entities looked up per query when a ranking is filtered by kind
+PREPARED_BROKERS = "prepared-brokers"  # the cache key of the whole dataset's prepared broker ranking
 
 
 class CityGraph:
@@ -66,14 +68,14 @@ class CityGraph:
         unknown = [m for m in settings.prepare_metrics if m not in centrality.METRICS]
         if unknown:
             raise ValueError(f"CITYGRAPH_PREPARE_METRICS: unknown metrics {unknown}; use {list(centrality.METRICS)}")
-        steps: dict[str, Callable[[], object]] = (
-            {
+        steps: dict[str, Callable[[], object]] = {}
+        if isinstance(store, AnalyticsStore):
+            steps = {
                 "projection:windows": store.prepare_windows,  # first: the rankings below are filtered from it
                 **{f"centrality:{m}": partial(self._scores, m, RelFilter()) for m in settings.prepare_metrics},
             }
-            if isinstance(store, AnalyticsStore)
-            else {}
-        )
+            if settings.prepare_brokers:
+                steps["brokerage"] = self._prepare_brokers
         self.preparer = Preparer(steps, settings.prepare_time_budget)
 
     def prepare(self) -> None:
@@ -285,11 +287,6 @@ class CityGraph:
             ("scores", metric, rel_filter), lambda: self._compute_scores(metric, rel_filter), _scores_bytes
         )
 
-    def _brokers(self, rel_filter: RelFilter, grouping: str) -> list[tuple[str, dict[str, Any]]]:
-        return self._cached(  # type: ignore[no-any-return]
-            ("brokers", rel_filter, grouping), lambda: self._rank_brokers(rel_filter, grouping), _brokers_bytes
-        )
-
     def _build_graphs(self, rel_filter: RelFilter) -> tuple[nx.Graph, nx.DiGraph, list[Entity]]:
         entities, rels = self.store.snapshot(rel_filter)
         return undirected(entities, rels), directed(rels), entities
@@ -384,27 +381,21 @@ class CityGraph:
             return self._broker_ranking(rel_filter, grouping, limit)
 
     def _broker_of_one(self, entity: Entity, rel_filter: RelFilter, grouping: str, limit: int) -> dict[str, Any]:
-        """One broker: counted in the database where the store can (bounded by the request's
-        time: an incomplete count is marked), else over the cached snapshot graph."""
+        """One broker, counted from its neighbourhood as the store answers it (both backends),
+        bounded by the request's time: an incomplete count is marked."""
         notes: list[str] = []
-        if isinstance(self.store, AnalyticsStore):
-            ego = broker_counts.count_ego(self.store, entity.id, rel_filter)
-            s = broker_counts.summary(ego, grouping, entity.country, entity.kind.value)
-            bridged, whole = ego.bridged(limit, deadline.current())
-            approximate = not ego.complete
-            if approximate:
-                notes.append(
-                    f"the time budget ran out after the ties of {ego.read} of {ego.k} neighbours: pairs, "
-                    "exclusive pairs and roles are upper bounds, and pairs listed as only through may not be"
-                )
-            if not whole:
-                notes.append("the time budget ran out while listing the pairs only this broker connects")
-            truncated = s["pairs"] > limit or not whole
-        else:
-            graph, dg, entities = self._graphs(rel_filter)
-            s = brokerage.brokerage_summary(graph, dg, entity.id, {e.id: e for e in entities}, grouping)
-            ordered = sorted(s.pop("bridged"), key=lambda p: (not p[2], p[0], p[1]))
-            bridged, approximate, truncated = ordered[:limit], False, len(ordered) > limit
+        ego = broker_counts.count_ego(self._broker_store, entity.id, rel_filter)
+        s = broker_counts.summary(ego, grouping, entity.country, entity.kind.value)
+        bridged, whole = ego.bridged(limit, deadline.current())
+        approximate = not ego.complete
+        if approximate:
+            notes.append(
+                f"the time budget ran out after the ties of {ego.read} of {ego.k} neighbours: pairs, "
+                "exclusive pairs and roles are upper bounds, and pairs listed as only through may not be"
+            )
+        if not whole:
+            notes.append("the time budget ran out while listing the pairs only this broker connects")
+        truncated = s["pairs"] > limit or not whole
         by_id = self.lookup(end for a, b, _ in bridged for end in (a, b))
         group = brokerage.GROUPINGS[grouping]
         pairs = [
@@ -418,23 +409,24 @@ class CityGraph:
         }  # fmt: skip
 
     def _broker_ranking(self, rel_filter: RelFilter, grouping: str, limit: int) -> dict[str, Any]:
-        if isinstance(self.store, AnalyticsStore):
+        found = prepared = self._prepared_brokers(rel_filter, limit)
+        if found is None or found.top(grouping, limit)[1]:  # none, or cut before `limit` rows were proven
             found = self._cached(
-                ("top-brokers", rel_filter, grouping, limit),
-                lambda: self._top_brokers(rel_filter, grouping, limit),
+                ("top-brokers", rel_filter, limit),
+                lambda: self._top_brokers(rel_filter, limit),
                 lambda r: 0 if r.truncated else _brokers_bytes(r.rows),  # a cut ranking is not kept
             )
-            rows, truncated = found.rows, found.truncated
-        else:
-            rows, truncated = self._brokers(rel_filter, grouping)[:limit], False
+            if prepared is not None and found.truncated and found.proven < prepared.proven:
+                found = prepared
+        rows, truncated = found.top(grouping, limit)
+        notes = []
+        if truncated:
+            budget = "the preparation's time budget (prepare_time_budget)" if found is prepared else "the time budget"
+            notes.append(
+                f"{budget} ran out before the ranking was proven complete: the first {found.proven} listed are the "
+                "strongest brokers, but entities not yet examined might rank above the others"
+            )
         by_id = self.lookup(n for n, _ in rows)
-        notes = (
-            [
-                "the time budget ran out before the ranking was proven complete: entities not yet examined might rank above those listed"
-            ]
-            if truncated
-            else []
-        )
         return {
             "window": _window(rel_filter), "groups": grouping, "truncated": truncated, "notes": notes,
             "results": [
@@ -444,26 +436,36 @@ class CityGraph:
             ],
         }  # fmt: skip
 
-    def _top_brokers(self, rel_filter: RelFilter, grouping: str, limit: int) -> broker_counts.Ranking:
-        assert isinstance(self.store, AnalyticsStore)  # only called for such stores
+    def _prepared_brokers(self, rel_filter: RelFilter, limit: int) -> broker_counts.Ranking | None:
+        """The whole dataset's ranking the preparation found, if it covers `limit` rows."""
+        if rel_filter != RelFilter() or limit > self.settings.prepare_brokers:
+            return None
+        found: broker_counts.Ranking | None = self._cache.get(self.store.version, PREPARED_BROKERS)
+        return found
+
+    def _prepare_brokers(self) -> Partial | None:
+        """Rank the whole dataset's strongest brokers (`prepare_brokers` of them) for requests;
+        a ranking cut by the preparation's budget is kept too, marked, with its proven rows."""
+        found = self._top_brokers(RelFilter(), self.settings.prepare_brokers)
+        self._cache.put(self.store.version, PREPARED_BROKERS, found, _brokers_bytes(found.rows))
+        if found.truncated:
+            return Partial(
+                f"the broker ranking was cut by prepare_time_budget: {found.proven} of the {len(found.rows)} "
+                "brokers found are proven the strongest"
+            )
+        return None
+
+    @property
+    def _broker_store(self) -> BrokerageStore:
+        if not isinstance(self.store, BrokerageStore):  # both backends are; a new one must be too
+            raise TypeError(f"the {self.store.backend} store does not answer brokerage counts")
+        return self.store
+
+    def _top_brokers(self, rel_filter: RelFilter, limit: int) -> broker_counts.Ranking:
         by_id = self.lookup()  # fetches each candidate examined as it comes
         return broker_counts.top_brokers(
-            self.store, rel_filter, grouping, limit, lambda i: (by_id[i].country, by_id[i].kind.value)
+            self._broker_store, rel_filter, limit, lambda i: (by_id[i].country, by_id[i].kind.value)
         )
-
-    def _rank_brokers(self, rel_filter: RelFilter, grouping: str) -> list[tuple[str, dict[str, Any]]]:
-        """Every broker of a snapshot with its summary, strongest first (cached per snapshot)."""
-        graph, dg, entities = self._graphs(rel_filter)
-        by_id = {e.id: e for e in entities}
-        rows = []
-        limit = deadline.current()
-        for node in graph:
-            limit.check("the brokerage ranking")
-            s = brokerage.brokerage_summary(graph, dg, node, by_id, grouping)
-            if s["pairs"]:
-                rows.append((node, {k: v for k, v in s.items() if k != "bridged"}))  # the pairs are not ranked
-        rows.sort(key=lambda ns: (-ns[1]["exclusive_pairs"], -ns[1]["pairs"], ns[0]))
-        return rows
 
     def stats(self) -> dict[str, Any]:
         # A function of the dataset alone: counted (or read from the load's record) once per version.
@@ -497,8 +499,8 @@ def _lang(lang: str) -> Lang:
 
 
 # Per-row size estimates of cached answers (see `app.cache`): a broker row is a summary dict
-# with a dict of five roles. A score ranking measures itself (`Ranking.nbytes`).
-BROKER_ROW_BYTES = 1000
+# with five roles per grouping. A score ranking measures itself (`Ranking.nbytes`).
+BROKER_ROW_BYTES = 1600
 STATS_BYTES = 20_000  # a few counters of at most a few hundred keys
 
 

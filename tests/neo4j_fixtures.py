@@ -53,6 +53,7 @@ def neo4j_settings(neo4j_server: LocalNeo4j) -> Settings:
         request_time_budget=60,
         neo4j_timeout=60,
         prepare_metrics=[],  # no background work beside the tests (tests/test_prepare.py turns it on)
+        prepare_brokers=0,
     )  # type: ignore[call-arg]
 
 

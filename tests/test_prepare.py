@@ -10,9 +10,11 @@ from fastapi.testclient import TestClient
 
 from app.api.main import create_app
 from app.config import Settings
+from app.filters import RelFilter
 from app.model import Dataset
 from app.service import CityGraph
 from app.stores.memory import MemoryStore
+from tests.broker_oracle import oracle_ranking, ranking_rows
 
 pytestmark = pytest.mark.neo4j
 
@@ -71,6 +73,61 @@ def test_a_preparation_past_its_budget_fails_and_requests_still_compute(
         assert analytics["state"] == "failed", analytics
         assert "prepare_time_budget" in analytics["problem"]
         assert client.get("/centrality", params={"metric": "pagerank"}).status_code == 200
+
+
+def test_the_broker_ranking_is_prepared_once_for_both_groupings(
+    neo4j_loader,
+    seed_dataset: Dataset,
+    neo4j_settings: Settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """On the seed data the prepared ranking is the oracle's for each grouping, read by requests
+    without a new search; a larger `limit` than prepared is ranked on request, alike."""
+    store = neo4j_loader(seed_dataset)
+    searches: list[object] = []
+    search = store.broker_candidates
+
+    def counting(*args: Any) -> Any:
+        searches.append(args)
+        return search(*args)
+
+    store.broker_candidates = counting  # type: ignore[method-assign]
+    try:
+        settings = neo4j_settings.model_copy(update={"prepare_brokers": 15})
+        with TestClient(create_app(settings, store)) as client:
+            analytics = wait_for(client, {"ready", "failed"})
+            assert analytics["state"] == "ready", analytics
+            assert analytics["prepared"] == ["projection:windows", "brokerage"] and analytics["partial"] == {}
+            assert len(searches) == 1  # both groupings from one search
+            for grouping in ("place", "sector"):
+                answer = client.get("/brokerage", params={"groups": grouping, "limit": 15}).json()
+                assert not answer["truncated"] and answer["results"]
+                assert ranking_rows(answer) == oracle_ranking(seed_dataset, RelFilter(), grouping)[:15]
+            assert len(searches) == 1
+            more = client.get("/brokerage", params={"groups": "sector", "limit": 16}).json()
+            assert len(searches) == 2  # past the prepared rows: ranked on request, the same order
+            assert ranking_rows(more) == oracle_ranking(seed_dataset, RelFilter(), "sector")[:16]
+    finally:
+        store.broker_candidates = search  # type: ignore[method-assign]
+
+
+def test_a_broker_ranking_cut_by_the_budget_is_marked_partial_and_requests_rank_again(
+    neo4j_loader,
+    seed_dataset: Dataset,
+    neo4j_settings: Settings,  # type: ignore[no-untyped-def]
+) -> None:
+    store = neo4j_loader(seed_dataset)
+    store.prepare_windows = lambda: None  # type: ignore[method-assign]  # its own budget test is above
+    settings = neo4j_settings.model_copy(update={"prepare_brokers": 20, "prepare_time_budget": 1e-6})
+    try:
+        with TestClient(create_app(settings, store)) as client:
+            analytics = wait_for(client, {"ready", "failed"})
+            assert analytics["prepared"] == ["projection:windows"], analytics  # brokerage never listed as prepared
+            assert "prepare_time_budget" in analytics["partial"]["brokerage"]
+            answer = client.get("/brokerage").json()
+            assert not answer["truncated"]  # proven nothing: the request ranked it itself, whole
+            assert ranking_rows(answer) == oracle_ranking(seed_dataset, RelFilter(), "place")[:20]
+    finally:
+        del store.prepare_windows
 
 
 def test_nothing_is_prepared_in_memory_and_unknown_metrics_are_refused(

@@ -339,7 +339,12 @@ class PreparedAnalytics(Record):
         description="The default rankings of the loaded version, computed in the background when the service starts "
         "and after each reload (Neo4j): `off` (nothing to prepare), `preparing`, `ready` or `failed`."
     )
-    prepared: list[str] = Field(description="What is ready, e.g. `centrality:degree`.")
+    prepared: list[str] = Field(description="What is ready, e.g. `centrality:degree`, `brokerage`.")
+    partial: dict[str, str] = Field(
+        default_factory=dict,
+        description="What the budget cut after it kept what it found, with a note (e.g. `brokerage`: how many of "
+        "the brokers found are proven the strongest; requests answer from them marked `truncated` beyond those).",
+    )
     seconds: float | None = Field(description="How long the preparation took, once it ended.")
     problem: str | None = Field(description="Why it stopped, when it failed (requests then compute as before).")
 

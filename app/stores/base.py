@@ -239,7 +239,30 @@ class BrokerTies:
 
 
 @runtime_checkable
-class AnalyticsStore(Protocol):
+class BrokerageStore(Protocol):
+    """A store that answers what brokerage counts from (`app.analysis.broker_counts`): a
+    broker's neighbours, the ties around them, and the candidates by open pairs. Both
+    backends implement it (Neo4j in Cypher and GDS, memory over its adjacency), so one
+    count serves both."""
+
+    ties_batch: int  # neighbours whose ties one `broker_ties` call reads
+
+    def broker_neighbours(self, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:
+        """The entity's neighbours in the window's analytics graph (no structural links), by id."""
+        ...
+
+    def broker_ties(self, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
+        """For the neighbours in `batch`: each entity other than `entity_id` tied to any of them."""
+        ...
+
+    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
+        """The entities of the window with open neighbour pairs (pairs of neighbours not tied to
+        each other), as (id, pairs), most pairs first, ties by id; read lazily (close it when done)."""
+        ...
+
+
+@runtime_checkable
+class AnalyticsStore(BrokerageStore, Protocol):
     """A store that computes analytics where the data is (Neo4j: GDS and Cypher)."""
 
     def centrality(self, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
@@ -254,17 +277,4 @@ class AnalyticsStore(Protocol):
     def stats_counts(self) -> dict[str, Any]:
         """The counts of `/stats`: by kind, type, decade (`None`: no start), dating and
         document, and the numbers of dated and of attested-only relationships."""
-        ...
-
-    def broker_neighbours(self, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:
-        """The entity's neighbours in the window's analytics graph (no structural links), by id."""
-        ...
-
-    def broker_ties(self, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
-        """For the neighbours in `batch`: each entity other than `entity_id` tied to any of them."""
-        ...
-
-    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
-        """The entities of the window with open neighbour pairs (pairs of neighbours not tied to
-        each other), as (id, pairs), most pairs first, ties by id; read lazily (close it when done)."""
         ...

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from functools import cached_property
@@ -19,7 +20,8 @@ from app import deadline
 from app.dates import DAY_MAX, DAY_MIN
 from app.filters import RelFilter
 from app.model import Dataset, Entity, Hop, Path, Relationship
-from app.stores.base import SegmentQuery, SegmentResult
+from app.stores import memory_brokerage
+from app.stores.base import BrokerNeighbour, BrokerTies, SegmentQuery, SegmentResult
 from app.temporal import advance
 
 
@@ -37,6 +39,7 @@ class MemoryStore:
     """
 
     backend = "memory"
+    ties_batch = 1_000_000_000  # a broker's neighbours whose ties one call reads: all (no query to bound)
 
     def __init__(self, dataset: Dataset):
         self.version = dataset.version
@@ -55,6 +58,8 @@ class MemoryStore:
         # Counted once: the store is read-only, and networkx counts a multigraph's edges by
         # walking every node (80 ms at 100k relationships, on every /health).
         self._counts = (len(dataset.entities), len(dataset.relationships))
+        self._ties_lock = threading.Lock()
+        self._ties_kept: tuple[RelFilter, memory_brokerage.Ties] | None = None
 
     def counts(self) -> tuple[int, int]:
         return self._counts
@@ -121,6 +126,33 @@ class MemoryStore:
 
     def ping(self) -> str:
         return self.version
+
+    # -- brokerage (`BrokerageStore`) ------------------------------------------------------
+
+    @cached_property
+    def _entities(self) -> dict[str, Entity]:
+        return {node: data["entity"] for node, data in self.graph.nodes(data=True)}
+
+    def _window_ties(self, rel_filter: RelFilter) -> memory_brokerage.Ties:
+        """The window's brokerage graph; the last window asked for is kept (a count reads it
+        once per batch of neighbours, a ranking once per candidate)."""
+        with self._ties_lock:
+            kept = self._ties_kept
+        if kept is not None and kept[0] == rel_filter:
+            return kept[1]
+        ties = memory_brokerage.window_ties(self._incident, rel_filter)
+        with self._ties_lock:
+            self._ties_kept = (rel_filter, ties)
+        return ties
+
+    def broker_neighbours(self, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:
+        return memory_brokerage.broker_neighbours(self._window_ties(rel_filter), self._entities, entity_id)
+
+    def broker_ties(self, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
+        return memory_brokerage.broker_ties(self._window_ties(rel_filter), entity_id, batch)
+
+    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
+        return memory_brokerage.broker_candidates(self._window_ties(rel_filter))
 
     def close(self) -> None:
         return None

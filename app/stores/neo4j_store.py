@@ -85,6 +85,7 @@ class Neo4jStore:
     """A `GraphStore` over a Neo4j database loaded by `citygraph seed`."""
 
     backend = "neo4j"
+    ties_batch = 1000  # a broker's neighbours whose ties one query reads (`broker_ties`)
 
     def __init__(self, driver: neo4j.Driver, settings: Settings, registry: CypherRegistry | None = None):
         self.driver = driver

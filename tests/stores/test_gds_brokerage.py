@@ -1,20 +1,25 @@
-"""Brokerage in Neo4j (Cypher and GDS) against the networkx oracle, on a synthetic 10k graph."""
+"""Brokerage counted from neighbourhoods (`broker_counts`) on both backends, Neo4j (Cypher and
+GDS) and the embedded store, against the networkx oracle, on a synthetic 10k graph."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
-import networkx as nx
 import pytest
 
 from app import deadline
 from app.analysis import broker_counts
 from app.analysis.brokerage import brokerage_summary
-from app.analysis.snapshot_graph import directed, undirected
+from app.config import Settings
 from app.filters import RelFilter
 from app.model import Dataset
+from app.service import CityGraph
+from app.stores.base import BrokerageStore
+from app.stores.memory import MemoryStore
 from app.stores.neo4j_store import Neo4jStore
+from tests.broker_oracle import oracle, oracle_ranking, ranking_rows
 from tests.scale_graph import scale_dataset
 
 pytestmark = pytest.mark.neo4j
@@ -23,14 +28,21 @@ WINDOWS = [RelFilter(), RelFilter.build(as_of="2001"), RelFilter.build(start="19
 
 
 @pytest.fixture(scope="module")
-def scale(neo4j_loader: Callable[[Dataset], Neo4jStore]) -> tuple[Dataset, Neo4jStore]:
-    dataset = scale_dataset(10_000)
-    return dataset, neo4j_loader(dataset)
+def dataset() -> Dataset:
+    return scale_dataset(10_000)
 
 
-def oracle(dataset: Dataset, rel_filter: RelFilter) -> tuple[nx.Graph, nx.DiGraph]:
-    rels = [r for r in dataset.relationships if rel_filter.admits(r)]
-    return undirected(list(dataset.entities), rels), directed(rels)
+@pytest.fixture(scope="module")
+def neo4j_scale(dataset: Dataset, neo4j_loader: Callable[[Dataset], Neo4jStore]) -> Neo4jStore:
+    return neo4j_loader(dataset)
+
+
+@pytest.fixture(params=["neo4j", "memory"])
+def scale(request: pytest.FixtureRequest, dataset: Dataset) -> tuple[Dataset, BrokerageStore]:
+    """The synthetic graph in each backend (one Neo4j load for the module)."""
+    if request.param == "neo4j":
+        return dataset, request.getfixturevalue("neo4j_scale")
+    return dataset, MemoryStore(dataset)
 
 
 def record(dataset: Dataset) -> Callable[[str], tuple[str | None, str]]:
@@ -40,7 +52,7 @@ def record(dataset: Dataset) -> Callable[[str], tuple[str | None, str]]:
 
 @pytest.mark.parametrize("window", range(len(WINDOWS)))
 @pytest.mark.parametrize("grouping", ["place", "sector"])
-def test_one_broker_equals_networkx(scale: tuple[Dataset, Neo4jStore], window: int, grouping: str) -> None:
+def test_one_broker_equals_networkx(scale: tuple[Dataset, BrokerageStore], window: int, grouping: str) -> None:
     """Pairs, exclusive pairs, open share, roles and the pairs listed equal the oracle's, hubs included."""
     dataset, store = scale
     rel_filter = WINDOWS[window]
@@ -60,24 +72,17 @@ def test_one_broker_equals_networkx(scale: tuple[Dataset, Neo4jStore], window: i
 
 
 @pytest.mark.parametrize("window", range(len(WINDOWS)))
-def test_top_brokers_equal_networkx(scale: tuple[Dataset, Neo4jStore], window: int) -> None:
+def test_top_brokers_equal_networkx(scale: tuple[Dataset, BrokerageStore], window: int) -> None:
     """The top 20 by (exclusive pairs, pairs, id), with every number, equal the oracle's full ranking's."""
     dataset, store = scale
     rel_filter = WINDOWS[window]
-    g, dg = oracle(dataset, rel_filter)
-    by_id = {e.id: e for e in dataset.entities}
-    full = []
-    for v in g:
-        s = brokerage_summary(g, dg, v, by_id, "sector")
-        if s["pairs"]:
-            full.append((v, {k: s[k] for k in ("pairs", "exclusive_pairs", "open_share", "roles")}))
-    full.sort(key=lambda ns: (-ns[1]["exclusive_pairs"], -ns[1]["pairs"], ns[0]))
-    found = broker_counts.top_brokers(store, rel_filter, "sector", 20, record(dataset))
-    assert not found.truncated
-    assert found.rows == full[:20]
+    found = broker_counts.top_brokers(store, rel_filter, 20, record(dataset))
+    assert not found.truncated and found.proven == 20
+    for grouping in ("place", "sector"):
+        assert found.top(grouping, 20) == (oracle_ranking(dataset, rel_filter, grouping)[:20], False)
 
 
-def test_a_count_cut_by_the_deadline_is_marked_and_bounds_the_truth(scale: tuple[Dataset, Neo4jStore]) -> None:
+def test_a_count_cut_by_the_deadline_is_marked_and_bounds_the_truth(scale: tuple[Dataset, BrokerageStore]) -> None:
     """A hub's count stopped after its first batch of ties says so, and its numbers are upper bounds."""
     dataset, store = scale
     g, dg = oracle(dataset, RelFilter())
@@ -95,14 +100,12 @@ def test_a_count_cut_by_the_deadline_is_marked_and_bounds_the_truth(scale: tuple
         return reading(*args)
 
     store.broker_ties = ties_then_expire  # type: ignore[method-assign]
-    old_batch = broker_counts.TIES_BATCH
-    broker_counts.TIES_BATCH = 50
+    store.ties_batch = 50
     try:
         with deadline.within(clock):
             ego = broker_counts.count_ego(store, hub, RelFilter())
     finally:
-        broker_counts.TIES_BATCH = old_batch
-        del store.broker_ties
+        del store.broker_ties, store.ties_batch
     assert not ego.complete and ego.read == 50 < ego.k
     truth = brokerage_summary(g, dg, hub, {e.id: e for e in dataset.entities}, "place")
     ours = broker_counts.summary(ego, "place", *record(dataset)(hub))
@@ -111,7 +114,7 @@ def test_a_count_cut_by_the_deadline_is_marked_and_bounds_the_truth(scale: tuple
     assert ours != {k: truth[k] for k in ours}  # cut early on a hub: the bounds are not yet the truth
 
 
-def test_a_ranking_cut_by_the_deadline_is_marked(scale: tuple[Dataset, Neo4jStore]) -> None:
+def test_a_ranking_cut_by_the_deadline_is_marked(scale: tuple[Dataset, BrokerageStore]) -> None:
     """Out of time after the first candidate: the rows found are kept and the answer says it is cut."""
     dataset, store = scale
     now = [0.0]
@@ -126,7 +129,36 @@ def test_a_ranking_cut_by_the_deadline_is_marked(scale: tuple[Dataset, Neo4jStor
     broker_counts.count_ego = count_then_expire  # type: ignore[assignment]
     try:
         with deadline.within(clock):
-            found = broker_counts.top_brokers(store, RelFilter(), "place", 10, record(dataset))
+            found = broker_counts.top_brokers(store, RelFilter(), 10, record(dataset))
     finally:
         broker_counts.count_ego = counting  # type: ignore[assignment]
     assert found.truncated and len(found.rows) == 1
+    # The one broker counted is the strongest: the next candidate's pairs bound everyone left.
+    expected = oracle_ranking(dataset, RelFilter(), "place")
+    assert found.proven == 1 and found.top("place", 1) == (expected[:1], False)
+    assert found.top("place", 2)[1]  # asking for more than was proven is marked
+
+
+def test_the_prepared_ranking_equals_the_one_computed_on_request_and_the_oracle(
+    neo4j_scale: Neo4jStore, dataset: Dataset, neo4j_settings: Settings
+) -> None:
+    """Prepared once for both groupings, the whole dataset's top brokers are what a request
+    computes itself and what networkx finds, and requests read them without a new search."""
+    prepared = CityGraph(neo4j_scale, neo4j_settings.model_copy(update={"prepare_brokers": 20}))
+    prepared.prepare()
+    end = time.monotonic() + 300
+    while prepared.preparer.status()["state"] == "preparing" and time.monotonic() < end:
+        time.sleep(0.2)
+    assert prepared.preparer.status()["prepared"][-1] == "brokerage", prepared.preparer.status()
+    on_request = CityGraph(neo4j_scale, neo4j_settings)
+    searched = neo4j_scale.broker_candidates
+    neo4j_scale.broker_candidates = lambda *args: pytest.fail("the prepared ranking was searched again")  # type: ignore[method-assign]
+    try:
+        answers = {g: prepared.brokerage(RelFilter(), grouping=g, limit=20) for g in ("place", "sector")}
+    finally:
+        del neo4j_scale.broker_candidates
+    assert neo4j_scale.broker_candidates == searched
+    for grouping, answer in answers.items():
+        assert not answer["truncated"]
+        assert ranking_rows(answer) == oracle_ranking(dataset, RelFilter(), grouping)[:20]
+        assert answer == on_request.brokerage(RelFilter(), grouping=grouping, limit=20)
