@@ -115,7 +115,10 @@ class Settings(BaseSettings):
         description="Seconds of work one request may do before it stops and says so (a partial answer marked `truncated`, or 504); every endpoint but `/snapshot`.",
     )
     export_time_budget: float = Field(
-        30.0, gt=0, le=600, description="Seconds of work one `/snapshot` export or figure may do before it stops (504)."
+        30.0,
+        gt=0,
+        le=600,
+        description="Seconds one `/snapshot` may spend before its file starts (checks, counts, a figure): past it, 504 before any byte. A file that streams (gexf, graphml, csv, json, cytoscape, cypher) then gets this long for each page it reads, so it runs to its end while it keeps reading.",
     )
     max_heavy_requests: int = Field(
         2,

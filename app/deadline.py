@@ -5,6 +5,13 @@ the client disconnects. Code deep down reads it with `current()`: the Neo4j stor
 the time left into each transaction's server-side timeout, and Python loops call
 `check()` (or read `expired` where they can return what they found so far). Outside a
 request (CLI, tests calling the library) `current()` is a deadline that never expires.
+
+A streamed answer (a whole-network export) is bounded differently once its first byte is
+due: `stream()` gives each step of progress the whole budget again, and the reader of the
+store's pages calls `progress()` after each page. A stream that keeps producing runs to its
+end (its work bounded by the data's size); a page that stalls still times out; the client
+leaving still cancels it at once. Everything before `stream()` (checks, counts, a refusal)
+stays within one budget, so a refusal comes before the status line.
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ class Deadline:
         self._clock = clock
         self._end = clock() + seconds
         self._cancelled: str | None = None
+        self.streaming = False  # set by `stream()`: the budget now bounds each step, not the whole
         self.parent = parent  # a share of a larger budget is cancelled with it
         # The longest one database query may run under this deadline, in place of
         # `neo4j_timeout` (which is sized for requests): set by background work only.
@@ -86,6 +94,39 @@ class Deadline:
 
     def cancel(self, reason: str) -> None:
         self._cancelled = reason
+
+    def stream(self) -> None:
+        """The answer starts streaming: from now on the budget bounds each step of progress.
+
+        Examples
+        --------
+        >>> now = [0.0]
+        >>> d = Deadline(5.0, "export_time_budget", clock=lambda: now[0])
+        >>> now[0] = 4.0
+        >>> d.progress(); d.remaining()  # not streaming yet: one budget for everything
+        1.0
+        >>> d.stream(); now[0] = 8.0
+        >>> d.expired
+        False
+        >>> d.progress(); now[0] = 12.0
+        >>> d.remaining(), d.expired  # a step that keeps producing gets the budget again
+        (1.0, False)
+        >>> now[0] = 13.0
+        >>> d.expired  # one that stalls for a whole budget is out of time
+        True
+        >>> d.progress("the export")
+        Traceback (most recent call last):
+        app.errors.QueryTimeout: the export ran past its 5 s budget (export_time_budget); narrow it (a date window, fewer hops, fewer kinds or types)
+        """
+        self.streaming = True
+        self._end = self._clock() + self.seconds
+
+    def progress(self, doing: str = "the request") -> None:
+        """One step is done: raise as `check` does if it ran out of time, else, once the
+        answer streams, give the next step the whole budget again."""
+        self.check(doing)
+        if self.streaming:
+            self._end = self._clock() + self.seconds
 
     def check(self, doing: str = "the request") -> None:
         """Raise `RequestCancelled` or `QueryTimeout` (504) if no time is left."""

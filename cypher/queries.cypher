@@ -124,6 +124,30 @@ WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $t
 WITH a, r, b ORDER BY a.id, r.id
 RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props, a.id AS last_source
 
+// name: export_relationship_counts
+// What an export's manifest counts of its relationships, aggregated where they are (no row
+// per relationship leaves the database): by type and by the documents each cites (stored
+// once per relationship), under the export's window, types and kinds (both ends of a kept kind).
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+  AND ($kinds IS NULL OR (a.kind IN $kinds AND b.kind IN $kinds))
+RETURN type(r) AS type, r.source_documents AS documents, count(*) AS count
+
+// name: export_touched_entity_counts
+// The entities a filtered export keeps (those a kept relationship touches), by kind and by
+// the documents each cites: the same filter as export_relationship_counts.
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+  AND ($kinds IS NULL OR (a.kind IN $kinds AND b.kind IN $kinds))
+UNWIND [a, b] AS e
+WITH DISTINCT e
+RETURN e.kind AS kind, e.source_documents AS documents, count(*) AS count
+
+// name: export_entity_counts
+// Every entity (an unfiltered export keeps them all), by kind and by the documents each cites.
+MATCH (e:Entity)
+RETURN e.kind AS kind, e.source_documents AS documents, count(*) AS count
+
 // name: dated_span
 // The earliest and latest day any relationship's period names; open ends (the day limits) left out.
 MATCH (:Entity)-[r]->(:Entity)

@@ -26,7 +26,7 @@ from app.api.deps import (
 )
 from app.api.disposition import attachment
 from app.api.models import error_responses, get_and_head
-from app.export.formats import FORMATS, prepare
+from app.export.formats import DRAWN, FORMATS, prepare
 from app.export.snapshot import RADIUS_MAX, SnapshotFilters
 
 snapshot_router = APIRouter()
@@ -74,20 +74,34 @@ def snapshot(
         around,
         radius,
     )
+    limit = deadline.current()
+    if limit is not deadline.UNBOUNDED:  # one query of an export may take its budget (neo4j_timeout suits requests)
+        limit.query_cap = limit.seconds
     export = prepare(graph, format, filters, layout, bounded_values("labels", labels, LABELS_MAX))
     headers = {"Content-Disposition": attachment(export.filename)}
     if export.warnings:  # also in the manifest inside the file; the header lets a client see it without parsing
         headers[WARNING_HEADER] = " ".join(export.warnings)
     if request.method == "HEAD":  # the headers a GET would send, without drawing the file
         return Response(headers=headers, media_type=export.format.media_type)
+    if export.format.name in DRAWN:  # held in memory anyway: drawn before the status line, so errors are clean
+        return Response(b"".join(export.chunks()), media_type=export.format.media_type, headers=headers)
     return StreamingResponse(
-        until_cancelled(export.chunks(), deadline.current()), media_type=export.format.media_type, headers=headers
+        until_cancelled(export.chunks(), limit), media_type=export.format.media_type, headers=headers
     )
 
 
 def until_cancelled(chunks: Iterator[bytes], limit: deadline.Deadline) -> Iterator[bytes]:
-    """The file's chunks, stopping (and so stopping the writer) once the client has gone."""
-    for chunk in chunks:
-        if limit.cancelled:
+    """The file's chunks under the streaming rule of `app.deadline`, stopping once the client has gone.
+
+    From the status line on, the export budget bounds each step (a page read from the store)
+    rather than the whole file. Each chunk is produced with `limit` as the current deadline,
+    whichever thread the server asks for it on. An error raised here ends the connection
+    without the chunked encoding's last chunk, so a client can tell the file is incomplete.
+    """
+    limit.stream()
+    while True:
+        with deadline.within(limit):
+            chunk = next(chunks, None)
+        if chunk is None or limit.cancelled:
             return
         yield chunk

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from app.export.archive import Member, zip_chunks
-from app.export.spells import Interval, edge_interval, gephi_interval_set, node_intervals
+from app.export.spells import Interval, edge_interval, gephi_interval_set
 from app.export.stream import CHUNK
 from app.model import Relationship
 
@@ -117,8 +117,8 @@ def tables(snapshot: Snapshot) -> dict[str, Member]:
 
 def _nodes(snapshot: Snapshot) -> Iterator[bytes]:
     labels = unique_labels(snapshot)
+    spans = snapshot.node_spells()
     degree = snapshot.degree
-    spans = node_intervals(snapshot.relationships)
     nodes = (
         [e.id, labels[e.id], e.kind.value, e.name_en, "; ".join(e.aliases), e.country, _num(e.lat), _num(e.lon),
          e.description, "; ".join(dict.fromkeys(s.document for s in e.sources)), degree[e.id],

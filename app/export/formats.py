@@ -99,22 +99,23 @@ def prepare(
     names = split_values(labels)
     label_ids = tuple(graph.resolve(n, "labels").id for n in names) if labels else None
     options = FigureOptions(layout=layout.strip().lower(), labels=label_ids)
+    limit = graph.settings.export_figure_max_entities
+    if chosen.name in DRAWN and filters.unfiltered:  # every entity: the store's count says, before any read
+        check_drawable(filters, graph.store.counts()[0], chosen.name, limit)
     snapshot = build_snapshot(graph, filters, exported_at)
     if chosen.name in DRAWN:
-        check_drawable(snapshot, chosen.name, graph.settings.export_figure_max_entities)
+        check_drawable(filters, len(snapshot.entities), chosen.name, limit)
     return Export(chosen, snapshot, options)
 
 
-def check_drawable(snapshot: Snapshot, fmt: str, limit: int) -> None:
-    """Refuse a figure or report of more than `limit` entities, naming the filters that would shrink it.
+def check_drawable(f: SnapshotFilters, count: int, fmt: str, limit: int) -> None:
+    """Refuse a figure or report of `count` entities above `limit`, naming the filters that would shrink it.
 
     A figure draws at most 400 entities and the report ranks by betweenness, both over the
     snapshot held in memory; the other formats stream at any size.
     """
-    count = len(snapshot.entities)
     if count <= limit:
         return
-    f = snapshot.filters
     narrow_with = [
         *(["around (an entity) with radius 1 or 2"] if not f.around else [f"radius={f.radius - 1}"] if f.radius > 1 else []),
         *(["as_of or from/to (a date window)"] if not (f.as_of or f.start or f.end) else []),

@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from app.dates import DAY_MAX, DAY_MIN
-from app.export.spells import Interval, edge_interval, node_intervals
-from app.export.stream import encoded
+from app.export.spells import Interval, edge_interval
+from app.export.stream import FLUSH, encoded
 from app.export.xml_text import attr, text, typed
 
 if TYPE_CHECKING:
@@ -81,7 +81,8 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
     yield '  <graph mode="dynamic" timeformat="date" timerepresentation="interval" idtype="string">\n'
     yield _declare("node", NODE_ATTRIBUTES)
     yield _declare("edge", EDGE_ATTRIBUTES)
-    spans = node_intervals(snapshot.relationships)
+    yield FLUSH  # the header goes out before the pass over the relationships that the nodes' spells need
+    spans = snapshot.node_spells()
     degree = snapshot.degree
     yield f'    <nodes count="{len(snapshot.entities)}">\n'
     for e in snapshot.entities:

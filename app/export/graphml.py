@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from app.export.stream import encoded
+from app.export.stream import FLUSH, encoded
 from app.export.xml_text import attr, text, typed
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
         ("exported_at", m["exported_at"]), ("manifest", snapshot.manifest_json()),
     ]  # fmt: skip
     yield _data("graph", graph_values, "    ")
+    yield FLUSH  # the header goes out before the pass over the relationships that the degrees need
     degree = snapshot.degree
     for e in snapshot.entities:
         values = [

@@ -4,6 +4,10 @@
 relationship page holds the outgoing relationships of a page of source entities). `Paged`
 is a sequence an export can iterate as often as it needs, each time reading the pages again,
 with its length known from a first counting pass.
+
+Each page read is a step of progress (`app.deadline`): once an answer streams, the next
+page may take the whole export budget again, so a long export that keeps reading runs to
+its end while a page that stalls still times out.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
+from app import deadline
 from app.filters import RelFilter
 from app.model import Entity, Relationship
 from app.stores.base import GraphStore
@@ -23,6 +28,7 @@ def entity_pages(store: GraphStore, page_size: int) -> Iterator[Entity]:
     after = ""
     while True:
         page = store.entities_page(after, page_size)
+        deadline.current().progress("reading the entities")
         yield from page
         if len(page) < page_size:
             return
@@ -34,6 +40,7 @@ def relationship_pages(store: GraphStore, rel_filter: RelFilter, page_size: int)
     after: str | None = ""
     while after is not None:
         page, after = store.relationships_page(rel_filter, after, page_size)
+        deadline.current().progress("reading the relationships")
         yield from page
 
 

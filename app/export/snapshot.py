@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -20,9 +20,11 @@ from app import __version__
 from app.errors import EmptyResult, TooLarge
 from app.export.edge_kind import with_gephi_kinds
 from app.export.paged import Paged, entity_pages, relationship_pages
+from app.export.spells import Interval, node_intervals
 from app.filters import RelFilter, check_range, parse_kinds
 from app.model import Entity, Relationship
 from app.service import CityGraph
+from app.stores.base import ExportCounts, ExportCountStore
 from app.vocabulary import HUB_KINDS, Kind
 
 RADIUS_MAX = 4
@@ -45,6 +47,40 @@ class SnapshotFilters:
         return not (self.as_of or self.start or self.end or self.kinds or self.types or self.around)
 
 
+class Degrees:
+    """Relationships per entity (parallel ones counted): given, or counted in one pass over
+    `rels` when first asked, which for a streamed export is after its first byte."""
+
+    def __init__(self, rels: Iterable[Relationship], counted: Counter[str] | None = None):
+        self._rels = rels
+        self._counted = counted
+
+    def get(self) -> Counter[str]:
+        if self._counted is None:
+            counted: Counter[str] = Counter()
+            for r in self._rels:
+                counted[r.source] += 1
+                counted[r.target] += 1
+            self._counted = counted
+        return self._counted
+
+    def counting(self) -> Iterator[Relationship]:
+        """The relationships, counted on the way when the degrees are not known yet: a format that
+        makes a pass of its own before its nodes (their spells) gets the degrees from it too."""
+        if self._counted is not None:
+            yield from self._rels
+            return
+        counted: Counter[str] = Counter()
+        for r in self._rels:
+            counted[r.source] += 1
+            counted[r.target] += 1
+            yield r
+        self._counted = counted
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self.get()
+
+
 @dataclass
 class Snapshot:
     """Entities and relationships kept by the filters, with the manifest that describes them."""
@@ -56,7 +92,21 @@ class Snapshot:
     slug: str
     filters: SnapshotFilters = field(default_factory=SnapshotFilters)
     center: str | None = None
-    degree: dict[str, int] = field(default_factory=dict)  # relationships per entity, parallel ones counted
+    degrees: Degrees | None = None
+
+    @property
+    def degree(self) -> Counter[str]:
+        """Relationships per entity, parallel ones counted (a pass over the relationships, when first asked)."""
+        return self._degrees().get()
+
+    def node_spells(self) -> dict[str, list[Interval] | None]:
+        """Each entity's spells (`spells.node_intervals`), from a pass that also counts the degrees if needed."""
+        return node_intervals(self._degrees().counting())
+
+    def _degrees(self) -> Degrees:
+        if self.degrees is None:
+            self.degrees = Degrees(self.relationships)
+        return self.degrees
 
     @property
     def warnings(self) -> list[str]:
@@ -138,7 +188,8 @@ def build_snapshot(
     rel_filter = RelFilter.build(filters.as_of, filters.start, filters.end, list(filters.types) or None)
     wanted = parse_kinds(list(filters.kinds) or None)
     center = graph.resolve(filters.around, "around") if filters.around else None
-    outside = window_note(rel_filter, graph.store.dated_span())
+    dated = filters.as_of or filters.start or filters.end  # an open window lies outside nothing
+    outside = window_note(rel_filter, graph.store.dated_span()) if dated else None
 
     if center is not None and wanted is not None and center.kind not in wanted:
         raise EmptyResult(
@@ -150,31 +201,23 @@ def build_snapshot(
         entities, rels = _ego_network(graph, rel_filter, wanted, center, filters.radius)
     else:  # everything else streams: the formats read the store's pages as they write
         entities, rels = _paged(graph, rel_filter, wanted, page_size)
-    degree: Counter[str] = Counter()
-    by_type: Counter[str] = Counter()
-    by_rel: Counter[str] = Counter()
-    for r in rels:
-        degree[r.source] += 1
-        degree[r.target] += 1
-        by_type[r.type] += 1
-        by_rel.update({s.document for s in r.sources})
+    store = graph.store
+    if isinstance(rels, Paged) and isinstance(store, ExportCountStore):  # counted in the database, not read
+        counts, degree = store.export_counts(rel_filter, wanted, filters.unfiltered), Degrees(rels)
+    else:
+        counts, degree = _count_pass(entities, rels, wanted, filters.unfiltered)
     if isinstance(rels, Paged):
-        rels = rels.counted(by_type.total())
+        rels = rels.counted(counts.by_type.total())
     if isinstance(entities, Paged):
         entities = entities.keeping(_entity_filter(wanted, None if filters.unfiltered else degree))
-    by_kind: Counter[str] = Counter()
-    by_entity: Counter[str] = Counter()
-    for e in entities:
-        by_kind[e.kind.value] += 1
-        by_entity.update({s.document for s in e.sources})
-    if isinstance(entities, Paged):
-        entities = entities.counted(by_kind.total())
+        entities = entities.counted(counts.by_kind.total())
     if not rels and (not entities or not filters.unfiltered):
         raise EmptyResult(
             f"no relationships match these filters; widen the dates, kinds or types{f'. {outside}' if outside else ''}",
             filters=_filters_dict(filters, rel_filter, wanted, center),
         )
 
+    by_rel, by_entity = counts.relationship_documents, counts.entity_documents
     when = (exported_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     title = _title(filters, rel_filter, wanted, center)
     manifest = {
@@ -186,8 +229,8 @@ def build_snapshot(
         "counts": {
             "entities": len(entities),
             "relationships": len(rels),
-            "by_kind": dict(sorted(by_kind.items())),
-            "by_type": dict(sorted(by_type.items())),
+            "by_kind": dict(sorted(counts.by_kind.items())),
+            "by_type": dict(sorted(counts.by_type.items())),
         },
         "sources": [
             {"document": d, "relationships": by_rel[d], "entities": by_entity[d]} for d in sorted(by_rel | by_entity)
@@ -199,7 +242,33 @@ def build_snapshot(
     return Snapshot(entities, rels, manifest, title, slug, filters, center.id if center else None, degree)
 
 
-def _entity_filter(wanted: frozenset[Kind] | None, touched: Counter[str] | None) -> Callable[[Entity], bool] | None:
+def _count_pass(
+    entities: list[Entity] | Paged[Entity],
+    rels: list[Relationship] | Paged[Relationship],
+    wanted: frozenset[Kind] | None,
+    unfiltered: bool,
+) -> tuple[ExportCounts, Degrees]:
+    """The manifest's counts and the degrees, from one pass over the relationships and one over the entities."""
+    degree: Counter[str] = Counter()
+    by_type: Counter[str] = Counter()
+    by_rel: Counter[str] = Counter()
+    for r in rels:
+        degree[r.source] += 1
+        degree[r.target] += 1
+        by_type[r.type] += 1
+        by_rel.update({s.document for s in r.sources})
+    degrees = Degrees(rels, degree)
+    if isinstance(entities, Paged):
+        entities = entities.keeping(_entity_filter(wanted, None if unfiltered else degrees))
+    by_kind: Counter[str] = Counter()
+    by_entity: Counter[str] = Counter()
+    for e in entities:
+        by_kind[e.kind.value] += 1
+        by_entity.update({s.document for s in e.sources})
+    return ExportCounts(by_type, by_rel, by_kind, by_entity), degrees
+
+
+def _entity_filter(wanted: frozenset[Kind] | None, touched: Degrees | None) -> Callable[[Entity], bool] | None:
     """Entities of a kept kind, and (when anything is filtered) touched by a kept relationship."""
     if wanted is None and touched is None:
         return None
@@ -213,8 +282,13 @@ def _paged(
     store = graph.store
     keep_rel: Callable[[Relationship], bool] | None = None
     if wanted is not None:
-        kind_of = {e.id: e.kind for e in entity_pages(store, page_size)}
-        keep_rel = lambda r: kind_of[r.source] in wanted and kind_of[r.target] in wanted  # noqa: E731
+        kind_of: dict[str, Kind] = {}  # read with the first relationship, so after an export's first byte
+
+        def keep_rel(r: Relationship) -> bool:
+            if not kind_of:
+                kind_of.update((e.id, e.kind) for e in entity_pages(store, page_size))
+            return kind_of[r.source] in wanted and kind_of[r.target] in wanted
+
     entities = Paged(lambda: entity_pages(store, page_size), _entity_filter(wanted, None))
     rels = Paged(lambda: relationship_pages(store, rel_filter, page_size), keep_rel)
     return entities, rels

@@ -13,6 +13,7 @@ backends give the same answers.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -208,6 +209,29 @@ class ExportStore(Protocol):
     def dated_span(self) -> tuple[dt.date, dt.date] | None:
         """The earliest and latest day any relationship's period names (open ends left out);
         None when nothing is dated. O(m), once per dataset version."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExportCounts:
+    """What an export's manifest counts: relationships by type and by cited document (each
+    document once per relationship), entities by kind and by cited document."""
+
+    by_type: Counter[str]
+    relationship_documents: Counter[str]
+    by_kind: Counter[str]
+    entity_documents: Counter[str]
+
+
+@runtime_checkable
+class ExportCountStore(Protocol):
+    """A store that counts an export where the records are (Neo4j: aggregations), so the
+    manifest is ready before the first byte without reading every relationship once more."""
+
+    def export_counts(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool) -> ExportCounts:
+        """The counts of the relationships passing `rel_filter` whose ends are both of `kinds`
+        (None: any), and of the entities: all of them when `every_entity`, else those such a
+        relationship touches. O(m) in the database; no relationship is sent."""
         ...
 
 

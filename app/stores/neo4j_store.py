@@ -41,12 +41,14 @@ from app.stores.base import (
     BrokerNeighbour,
     BrokerTies,
     CentralityPlan,
+    ExportCounts,
     Scores,
     SegmentQuery,
     SegmentResult,
 )
 from app.stores.gds_projections import Projection, ProjectionCache
 from app.stores.neo4j_records import entity_from, relationship_bytes, relationship_from
+from app.vocabulary import Kind
 
 T = TypeVar("T")
 
@@ -262,6 +264,23 @@ class Neo4jStore:
             return [], None
         rels = [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows if r["type"]]
         return rels, rows[-1]["last_source"]
+
+    def export_counts(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool) -> ExportCounts:
+        window = {**self._window(rel_filter), "kinds": sorted(k.value for k in kinds) if kinds is not None else None}
+        by_type: Counter[str] = Counter()
+        rel_documents: Counter[str] = Counter()
+        for row in self._read("export_relationship_counts", **window):
+            by_type[row["type"]] += row["count"]
+            rel_documents.update(dict.fromkeys(row["documents"] or (), row["count"]))
+        by_kind: Counter[str] = Counter()
+        entity_documents: Counter[str] = Counter()
+        entity_rows = (
+            self._read("export_entity_counts") if every_entity else self._read("export_touched_entity_counts", **window)
+        )
+        for row in entity_rows:
+            by_kind[row["kind"]] += row["count"]
+            entity_documents.update(dict.fromkeys(row["documents"] or (), row["count"]))
+        return ExportCounts(by_type, rel_documents, by_kind, entity_documents)
 
     def dated_span(self) -> tuple[dt.date, dt.date] | None:
         if self._span[0] != self.version:  # a scan of every relationship: once per dataset version
