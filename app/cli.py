@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from app import deadline
 from app.config import Settings, get_settings
 from app.errors import CityGraphError
 from app.filters import RelFilter
@@ -398,25 +400,34 @@ def export(
     if str(output) != "-" and not output.parent.is_dir():  # say so before any work is done
         err.print(f"[red]error:[/red] cannot write {output}: no folder {output.parent}", soft_wrap=True)
         raise typer.Exit(1)
-    try:
-        job = prepare(_graph(backend), fmt, filters, layout, labels)
-    except CityGraphError as exc:
-        _fail(exc)
-    counts = job.snapshot.manifest["counts"]
-    for warning in job.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
-    if str(output) == "-":
-        for chunk in job.chunks():
-            sys.stdout.buffer.write(chunk)
-        sys.stdout.buffer.flush()
-    else:
+    # No request budget here, but one query (a page) may take the export budget: neo4j_timeout suits requests.
+    limit = deadline.Deadline(math.inf, "citygraph export", query_cap=_settings(backend).export_time_budget)
+    with deadline.within(limit):
         try:
-            with output.open("wb") as f:
+            job = prepare(_graph(backend), fmt, filters, layout, labels)
+        except CityGraphError as exc:
+            _fail(exc)
+        counts = job.snapshot.manifest["counts"]
+        for warning in job.warnings:
+            err.print(f"[yellow]warning:[/yellow] {warning}", soft_wrap=True)
+        if str(output) == "-":
+            try:
                 for chunk in job.chunks():
-                    f.write(chunk)
-        except OSError as exc:
-            err.print(f"[red]error:[/red] cannot write {output}: {exc.strerror or exc}", soft_wrap=True)
-            raise typer.Exit(1) from None
+                    sys.stdout.buffer.write(chunk)
+            except CityGraphError as exc:
+                _fail(exc)
+            sys.stdout.buffer.flush()
+        else:
+            try:
+                with output.open("wb") as f:
+                    for chunk in job.chunks():
+                        f.write(chunk)
+            except OSError as exc:
+                err.print(f"[red]error:[/red] cannot write {output}: {exc.strerror or exc}", soft_wrap=True)
+                raise typer.Exit(1) from None
+            except CityGraphError as exc:  # stopped part-way: leave no file that looks whole
+                output.unlink(missing_ok=True)
+                _fail(exc)
     err.print(
         f"wrote {output} ({job.format.name}): {job.snapshot.title}; {counts['entities']} entities, {counts['relationships']} relationships",
         soft_wrap=True,

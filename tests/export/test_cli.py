@@ -75,3 +75,26 @@ def test_bad_output_path_is_one_line_and_exit_1(tmp_path, target) -> None:
         f"error: cannot write {path}"
     )
     assert "Traceback" not in result.output
+
+
+def test_an_export_stopped_part_way_leaves_no_file(tmp_path, monkeypatch) -> None:
+    """An error after the first chunk (a page read timing out) is an `error:` line and exit 2, and the
+    partly written file is removed, so nothing on disk looks like a whole export."""
+    from app.errors import QueryTimeout
+    from app.export.formats import Export
+
+    written = Export.chunks
+
+    def stops(self):  # type: ignore[no-untyped-def]
+        chunks = written(self)
+        yield next(chunks)
+        raise QueryTimeout("the query 'relationships_page' ran past its 30 s limit")
+
+    monkeypatch.setattr(Export, "chunks", stops)
+    out = tmp_path / "x.gexf"
+    result = runner.invoke(app, ["export", "--format", "gexf", "-o", str(out), "--backend", "memory"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.startswith("error: the query 'relationships_page' ran past") and "Traceback" not in result.output
+    )
+    assert not out.exists()
