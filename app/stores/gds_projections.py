@@ -35,6 +35,8 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,6 +127,7 @@ class ProjectionCache:
         self._lock = threading.Lock()
         self._refreshing = False
         self._keeper: threading.Thread | None = None
+        self._pending: dict[Key, Future[Projection]] = {}  # windows being filtered from the base
 
     @property
     def names(self) -> list[str]:
@@ -203,7 +206,7 @@ class ProjectionCache:
     def lease(self, version: str, query: str, params: dict[str, Any], rel_filter: RelFilter) -> Iterator[Projection]:
         """The projection of `rel_filter` by `query` (projecting it if needed), held for the block."""
         key: Key = (version, query, rel_filter)
-        base = None
+        job: Future[Projection] | None = None
         with self._lock:
             doomed = self._forget_other_versions(version)
             found = self._items.get(key)
@@ -213,18 +216,13 @@ class ProjectionCache:
             if found is not None:
                 found.users += 1
                 self._items.move_to_end(key)
-            elif self._derivable(query, rel_filter):
-                base = self.base
-                assert base is not None
-                base.users += 1
+            else:
+                job = self._derivation(key, rel_filter) if self._derivable(query, rel_filter) else None
         self._drop(doomed)
         if found is not None:
             projection = found
-        elif base is not None:
-            try:
-                projection = self._derive(key, base, rel_filter)
-            finally:
-                self._release(base)
+        elif job is not None:
+            projection = self._await(key, job, query, params)
         else:
             projection = self._project(key, query, params)
         try:
@@ -255,18 +253,67 @@ class ProjectionCache:
         row = self.read(query, graph=name, **params)[0]
         return self._kept(key, self._measured(name, int(row["nodes"])))
 
-    def _derive(self, key: Key, base: Projection, rel_filter: RelFilter) -> Projection:
-        """The window's graph filtered from `base`: its edges, then the nodes that have one."""
-        drop_stale(self.read)
-        name = f"{CACHE_PREFIX}{uuid.uuid4().hex}"
-        edges = f"{name}-edges"
-        window = {"first": day_number(rel_filter.first), "last": day_number(rel_filter.last)}
+    def _derivation(self, key: Key, rel_filter: RelFilter) -> Future[Projection]:
+        """The filtering of `key`'s window from the base, started unless under way (call locked).
+
+        It runs in a thread of its own under its own budget: a request that runs out of time
+        waiting leaves it to finish, so the next request (or the next year of a history)
+        finds the window's graph cached."""
+        job = self._pending.get(key)
+        if job is None:
+            base = self.base
+            assert base is not None
+            base.users += 1
+            job = self._pending[key] = Future()
+            args = (key, base, rel_filter, job)
+            threading.Thread(target=self._derive, args=args, name="projection-window", daemon=True).start()
+        return job
+
+    def _derive(self, key: Key, base: Projection, rel_filter: RelFilter, job: Future[Projection]) -> None:
+        """Filter the window's graph from `base` (its edges, then the nodes that have one) and cache it."""
         try:
-            self.read("gds_filter_window", subgraph=edges, graph=base.name, **window)
-            row = self.read("gds_filter_linked", subgraph=name, graph=edges)[0]
+            budget = deadline.Deadline(STALE_AFTER, "a window's graph, filtered from the base", query_cap=STALE_AFTER)
+            with deadline.within(budget):
+                drop_stale(self.read)
+                name = f"{CACHE_PREFIX}{uuid.uuid4().hex}"
+                edges = f"{name}-edges"
+                window = {"first": day_number(rel_filter.first), "last": day_number(rel_filter.last)}
+                try:
+                    self.read("gds_filter_window", subgraph=edges, graph=base.name, **window)
+                    row = self.read("gds_filter_linked", subgraph=name, graph=edges)[0]
+                finally:
+                    drop(self.read, edges)
+                projection = self._kept(key, self._measured(name, int(row["nodes"])))
+        except BaseException as exc:
+            job.set_exception(exc)
+            return
         finally:
-            drop(self.read, edges)
-        return self._kept(key, self._measured(name, int(row["nodes"])))
+            with self._lock:
+                self._pending.pop(key, None)
+            try:
+                self._release(base)
+            except Exception:  # its drop failed: the sweep frees it; this window is still good
+                log.exception("dropping a replaced base projection failed")
+        job.set_result(projection)
+        self._release(projection)  # cached idle for its waiters, or dropped if too large to keep
+
+    def _await(self, key: Key, job: Future[Projection], query: str, params: dict[str, Any]) -> Projection:
+        """The window's graph once `job` has filtered it, within the request's deadline (a
+        `QueryTimeout` past it: the job goes on and caches the graph for the next request)."""
+        budget = deadline.current()
+        while True:
+            budget.check("filtering the window's graph from the base projection")
+            try:
+                job.result(timeout=min(max(budget.remaining(), 0.01), 0.5))
+                break
+            except FutureTimeout:
+                continue
+        mine = job.result()
+        with self._lock:
+            if self._items.get(key) is mine:
+                mine.users += 1
+                return mine
+        return self._project(key, query, params)  # evicted already, or too large to keep: project it
 
     def _measured(self, name: str, nodes: int) -> Projection:
         """A new projection with its heap read from GDS (dropped if that fails)."""

@@ -3,10 +3,13 @@ in for GDS here; tests/stores/test_gds.py runs the same cache on the real Neo4j)
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 
+from app import deadline
+from app.errors import QueryTimeout
 from app.filters import RelFilter
 from app.stores.gds_projections import BASE_REFRESH, CACHE_TTL, ProjectionCache
 
@@ -228,3 +231,46 @@ def test_a_base_in_use_while_replaced_is_dropped_after() -> None:
     cache.read = refreshing_midway
     use(cache, WINDOWS[0])
     assert old.name not in server.live and cache.base is not old and server.live == set(cache.names)
+
+
+def test_a_window_filtered_past_the_request_budget_is_kept_for_the_next_request() -> None:
+    """The request that runs out of time gets a timeout; the filtering goes on (once, however
+    many requests wait for it) and the next request finds the window's graph cached."""
+    server = Server()
+    cache, _ = based(server)
+    go = threading.Event()
+    reading = server.read
+
+    def slow(name: str, **params: Any) -> list[dict[str, Any]]:
+        if name == "gds_filter_linked":
+            assert go.wait(10)
+        return reading(name, **params)
+
+    cache.read = slow
+    for _ in range(2):  # the second joins the filtering the first started
+        with deadline.within(deadline.Deadline(0.05)), pytest.raises(QueryTimeout):
+            use(cache, WINDOWS[0])
+    go.set()
+    with deadline.within(deadline.Deadline(5.0)):
+        name = use(cache, WINDOWS[0])
+    assert len(server.filtered) == 1 and server.projected == 0 and name in cache.names
+    assert server.live == set(cache.names)  # the intermediate graph of edges is gone
+
+
+def test_a_failed_filtering_reaches_its_request_and_the_next_one_tries_again() -> None:
+    server = Server()
+    cache, _ = based(server)
+    reading = server.read
+    fail = [True]
+
+    def failing(name: str, **params: Any) -> list[dict[str, Any]]:
+        if name == "gds_filter_linked" and fail[0]:
+            fail[0] = False
+            raise RuntimeError("GDS refused")
+        return reading(name, **params)
+
+    cache.read = failing
+    with pytest.raises(RuntimeError, match="GDS refused"):
+        use(cache, WINDOWS[0])
+    assert use(cache, WINDOWS[0]) in cache.names and len(server.filtered) == 2
+    assert cache.base is not None and server.live == set(cache.names)
