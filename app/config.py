@@ -172,6 +172,13 @@ class Settings(BaseSettings):
         "every entity, each entities + 2 × links steps, for an exact answer). Above it betweenness starts from fewer "
         "sources (`approximate: true`) and closeness is refused with a message naming the filters that shrink the window.",
     )
+    gds_closeness_work: int = Field(
+        5_000_000_000,
+        ge=1000,
+        description="Neo4j backend: the most search steps one closeness may take in GDS (entities × (entities + 2 × "
+        "links) for the window; GDS did about 2 billion a second here). Above it closeness is refused with a message "
+        "naming the filters that shrink the window, instead of running into the request's budget (504).",
+    )
     prepare_metrics: list[str] = Field(
         default_factory=lambda: ["degree", "pagerank", "betweenness"],
         description="Neo4j backend: centrality metrics ranked over the whole dataset in the background when the "

@@ -62,6 +62,7 @@ class CityGraph:
             settings.betweenness_samples,
             # networkx runs in this process and cannot be stopped mid-call: bound its work up front.
             None if isinstance(store, AnalyticsStore) else settings.embedded_centrality_work,
+            settings.gds_closeness_work if isinstance(store, AnalyticsStore) else None,
         )
         # Snapshot graphs, score rankings and broker rankings, by dataset version, in one byte budget.
         self._cache: ByteBudgetCache[Any] = ByteBudgetCache(settings.analytics_cache_bytes)

@@ -44,6 +44,8 @@ KIND_HELP: dict[Kind, str] = {
 
 # Hubs: reached by paths and ego networks, never walked through ("Denmark" is one hop
 # from everything Danish, so walking through it would connect everything to everything).
+# The centrality measures the service ranks by (computed in `app.analysis.centrality` and by GDS).
+CENTRALITY_METRICS = ("degree", "betweenness", "closeness", "eigenvector", "pagerank")
 HUB_KINDS: frozenset[Kind] = frozenset({Kind.Country})
 
 # Kinds that are places: they carry coordinates so maps can be drawn.

@@ -86,6 +86,11 @@ RETURN dropped
 CALL gds.graph.list($graph) YIELD sizeInBytes
 RETURN sizeInBytes AS bytes
 
+// name: gds_graph_counts
+// A projection's nodes and links (GDS counts an undirected link once each way).
+CALL gds.graph.list($graph) YIELD nodeCount, relationshipCount
+RETURN nodeCount AS nodes, relationshipCount / 2 AS links
+
 // name: gds_degree
 CALL gds.degree.stream($graph) YIELD nodeId, score
 RETURN gds.util.asNode(nodeId).id AS id, score

@@ -8,8 +8,8 @@ from typing import Any
 import networkx as nx
 
 from app.analysis.ranking import Ranking
-from app.errors import InvalidParameter
 from app.stores.base import CentralityPlan, Scores
+from app.vocabulary import CENTRALITY_METRICS
 
 SAMPLING_SEED = 1  # sampled betweenness starts from the same sources each time
 
@@ -36,6 +36,7 @@ METRICS: dict[str, Callable[[nx.Graph], dict[Any, float]]] = {
     "eigenvector": eigenvector,
     "pagerank": lambda g: nx.pagerank(g, weight=None, tol=1e-13, max_iter=1000) if g.number_of_nodes() else {},
 }
+assert tuple(METRICS) == CENTRALITY_METRICS  # the vocabulary names them, in this order
 METRIC_HELP = {
     "degree": "share of the other entities an entity is directly tied to",
     "betweenness": "share of shortest paths between others that pass through the entity (brokers); "
@@ -71,14 +72,8 @@ def compute(graph: nx.Graph, metric: str, plan: CentralityPlan | None = None) ->
         k = plan.betweenness_sources(nodes, edges)
         values = nx.betweenness_centrality(graph, k=k, normalized=True, seed=SAMPLING_SEED)
         return Scores(values, approximate=True, sample_size=k)
-    if metric == "closeness" and not plan.closeness_feasible(nodes, edges):
-        raise InvalidParameter(
-            "metric",
-            f"closeness is computed exactly, one search from each of the window's {nodes:,} entities over its "
-            f"{edges:,} links: more than one request may do here; narrow the window (as_of, from/to, types) or "
-            "ask for degree, pagerank or betweenness (sampled at this size)",
-            allowed=[m for m in METRICS if m != "closeness"],
-        )
+    if metric == "closeness":
+        plan.check_closeness(nodes, edges)
     return Scores(METRICS[metric](graph))
 
 

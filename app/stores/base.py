@@ -18,9 +18,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from app.errors import InvalidParameter
 from app.filters import RelFilter
 from app.model import Entity, Path, Relationship
-from app.vocabulary import HUB_KINDS, Kind
+from app.vocabulary import CENTRALITY_METRICS, HUB_KINDS, Kind
 
 PathMode = Literal["shortest", "all", "temporal"]
 
@@ -62,7 +63,8 @@ class CentralityPlan:
     """How much work a centrality may do: betweenness is exact up to `exact_max_nodes`
     nodes and estimated from `samples` source nodes above (both from `Settings`); in
     process, `max_work` lowers the sample further and refuses an exact closeness that
-    could not finish within a request's budget (networkx cannot be stopped mid-call)."""
+    could not finish within a request's budget (networkx cannot be stopped mid-call); in the
+    database, `closeness_max_work` refuses one that would only end in a 504."""
 
     exact_max_nodes: int = 5000
     samples: int = 500
@@ -70,6 +72,8 @@ class CentralityPlan:
     # make (a search from every node for an exact answer, from each source for a sampled one,
     # each `nodes + 2 × edges` steps); None: no bound.
     max_work: int | None = None
+    # In the database (GDS): the most search steps an exact closeness may take; None: no bound.
+    closeness_max_work: int | None = None
 
     def betweenness_sampled(self, nodes: int, edges: int = 0) -> bool:
         return self.betweenness_sources(nodes, edges) < nodes
@@ -83,8 +87,20 @@ class CentralityPlan:
         return sources
 
     def closeness_feasible(self, nodes: int, edges: int) -> bool:
-        """Whether an exact closeness (one search from every node) fits within `max_work`."""
-        return self.max_work is None or nodes * _search_cost(nodes, edges) <= self.max_work
+        """Whether an exact closeness (one search from every node) fits within the bounds."""
+        work = nodes * _search_cost(nodes, edges)
+        return all(bound is None or work <= bound for bound in (self.max_work, self.closeness_max_work))
+
+    def check_closeness(self, nodes: int, edges: int) -> None:
+        """Refuse an exact closeness past the bounds, naming what would shrink it (`InvalidParameter`)."""
+        if not self.closeness_feasible(nodes, edges):
+            raise InvalidParameter(
+                "metric",
+                f"closeness is computed exactly, one search from each of the window's {nodes:,} entities over its "
+                f"{edges:,} links: more than one request may do here; narrow the window (as_of, from/to, types) or "
+                "ask for degree, pagerank or betweenness (sampled at this size)",
+                allowed=[m for m in CENTRALITY_METRICS if m != "closeness"],
+            )
 
 
 def _search_cost(nodes: int, edges: int) -> int:

@@ -70,6 +70,8 @@ def centrality(read: Read, lease: Lease, metric: str, rel_filter: RelFilter, pla
             rows = read("gds_betweenness", graph=graph, config=config)
             return Scores(_scores(rows, scale), approximate=sampled, sample_size=plan.samples if sampled else None)
         if metric == "closeness":
+            counts = read("gds_graph_counts", graph=graph)[0]
+            plan.check_closeness(int(counts["nodes"]), int(counts["links"]))  # past it: a sure 504, so refused
             return Scores(_scores(read("gds_closeness", graph=graph)))
         if metric == "pagerank":
             values = _scores(read("gds_pagerank", graph=graph, config=PAGERANK))

@@ -19,7 +19,7 @@ from scipy.stats import spearmanr
 from app.analysis.centrality import compute
 from app.analysis.snapshot_graph import undirected
 from app.dates import PartialDate
-from app.errors import QueryTimeout
+from app.errors import InvalidParameter, QueryTimeout
 from app.filters import RelFilter
 from app.model import Dataset, Entity, Relationship
 from app.stores import neo4j_analytics
@@ -82,6 +82,21 @@ def test_closeness_equals_the_oracle(scale: tuple[Dataset, Neo4jStore]) -> None:
         nodes[i]: (c if c == c else 0.0) * (member[i] - 1) / (n - 1) for i, c in enumerate(h.closeness())
     }  # fmt: skip
     close(store.centrality("closeness", rel_filter, EXACT).values, expected, 1e-10)
+
+
+def test_closeness_past_the_database_bound_is_refused(scale: tuple[Dataset, Neo4jStore]) -> None:
+    """The bound counts the window's projected entities and links (as networkx counts them):
+    at the exact work it runs, one step less is a 422 naming the filters, not a sure 504."""
+    dataset, store = scale
+    rel_filter = WINDOWS[1]
+    g = oracle_graph(dataset, rel_filter)
+    work = g.number_of_nodes() * (g.number_of_nodes() + 2 * g.number_of_edges())
+    at = CentralityPlan(closeness_max_work=work)
+    assert store.centrality("closeness", rel_filter, at).values.keys() == set(g)
+    with pytest.raises(InvalidParameter) as refused:
+        store.centrality("closeness", rel_filter, CentralityPlan(closeness_max_work=work - 1))
+    assert f"{g.number_of_nodes():,} entities over its {g.number_of_edges():,} links" in refused.value.message
+    assert "narrow the window" in refused.value.message and refused.value.details["field"] == "metric"
 
 
 def test_betweenness_exact_and_sampled(scale: tuple[Dataset, Neo4jStore]) -> None:
