@@ -180,7 +180,7 @@ class Settings(BaseSettings):
         "naming the filters that shrink the window, instead of running into the request's budget (504).",
     )
     prepare_metrics: list[str] = Field(
-        default_factory=lambda: ["degree", "pagerank", "betweenness"],
+        default_factory=lambda: ["degree", "pagerank", "betweenness", "eigenvector"],
         description="Neo4j backend: centrality metrics ranked over the whole dataset in the background when the "
         "service starts and after each reload, so the first request finds them ready (JSON list; [] for none).",
     )
