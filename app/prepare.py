@@ -44,13 +44,14 @@ class Preparation:
     state: State = "preparing"
     done: list[str] = field(default_factory=list)
     partial: dict[str, str] = field(default_factory=dict)  # step → what was cut
+    took: dict[str, float] = field(default_factory=dict)  # step → seconds, once it ended
     seconds: float | None = None
     problem: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "state": self.state, "prepared": list(self.done), "partial": dict(self.partial),
-            "seconds": self.seconds, "problem": self.problem,
+            "seconds": self.seconds, "step_seconds": dict(self.took), "problem": self.problem,
         }  # fmt: skip
 
 
@@ -86,7 +87,9 @@ class Preparer:
                 for name, step in self.steps.items():
                     if self.current is not run:  # a newer version superseded this one
                         return
+                    started = time.monotonic()
                     found = step()
+                    run.took[name] = round(time.monotonic() - started, 3)
                     if isinstance(found, Partial):  # kept, but not whole: not listed as prepared
                         run.partial[name] = found.note
                     else:

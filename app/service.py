@@ -415,7 +415,9 @@ class CityGraph:
             found = self._cached(
                 ("top-brokers", rel_filter, limit),
                 lambda: self._top_brokers(rel_filter, limit),
-                lambda r: 0 if r.truncated else _brokers_bytes(r.rows),  # a cut ranking is not kept
+                # A cut ranking is kept too (marked, its proven rows said): the next request answers
+                # at once instead of spending its budget on the same search.
+                lambda r: _brokers_bytes(r.rows),
             )
             if prepared is not None and found.truncated and found.proven < prepared.proven:
                 found = prepared

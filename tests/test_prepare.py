@@ -97,6 +97,7 @@ def test_the_broker_ranking_is_prepared_once_for_both_groupings(
             analytics = wait_for(client, {"ready", "failed"})
             assert analytics["state"] == "ready", analytics
             assert analytics["prepared"] == ["projection:windows", "brokerage"] and analytics["partial"] == {}
+            assert set(analytics["step_seconds"]) == {"projection:windows", "brokerage"}
             assert len(searches) == 1  # both groupings from one search
             for grouping in ("place", "sector"):
                 answer = client.get("/brokerage", params={"groups": grouping, "limit": 15}).json()

@@ -346,6 +346,9 @@ class PreparedAnalytics(Record):
         "the brokers found are proven the strongest; requests answer from them marked `truncated` beyond those).",
     )
     seconds: float | None = Field(description="How long the preparation took, once it ended.")
+    step_seconds: dict[str, float] = Field(
+        default_factory=dict, description="How long each step that ended took, e.g. `brokerage`."
+    )
     problem: str | None = Field(description="Why it stopped, when it failed (requests then compute as before).")
 
 
