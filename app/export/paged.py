@@ -5,9 +5,9 @@ relationship page holds the outgoing relationships of a page of source entities)
 is a sequence an export can iterate as often as it needs, each time reading the pages again,
 with its length known from a first counting pass.
 
-Each page read is a step of progress (`app.deadline`): once an answer streams, the next
-page may take the whole export budget again, so a long export that keeps reading runs to
-its end while a page that stalls still times out.
+Reading a page and writing it out are each a step of progress (`app.deadline`): once an
+answer streams, each may take the whole export budget, so a long export that keeps going
+runs to its end while a page that stalls still times out.
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ def entity_pages(store: GraphStore, page_size: int) -> Iterator[Entity]:
     """Every entity, in id order, read `page_size` at a time."""
     after = ""
     while True:
+        deadline.current().progress("writing the entities")  # writing the last page was one step
         page = store.entities_page(after, page_size)
-        deadline.current().progress("reading the entities")
+        deadline.current().progress("reading the entities")  # reading this one another
         yield from page
         if len(page) < page_size:
             return
@@ -39,6 +40,7 @@ def relationship_pages(store: GraphStore, rel_filter: RelFilter, page_size: int)
     """Every relationship passing the filter, by source id then id, `page_size` source entities at a time."""
     after: str | None = ""
     while after is not None:
+        deadline.current().progress("writing the relationships")
         page, after = store.relationships_page(rel_filter, after, page_size)
         deadline.current().progress("reading the relationships")
         yield from page

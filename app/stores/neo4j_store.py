@@ -266,17 +266,22 @@ class Neo4jStore:
         return rels, rows[-1]["last_source"]
 
     def export_counts(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool) -> ExportCounts:
-        window = {**self._window(rel_filter), "kinds": sorted(k.value for k in kinds) if kinds is not None else None}
+        window = self._window(rel_filter)
+        # Without kinds, a scan of the relationships; with them, each entity's relationships.
+        of_kinds = "" if kinds is None else "_of_kinds"
+        if kinds is not None:
+            window["kinds"] = sorted(k.value for k in kinds)
         by_type: Counter[str] = Counter()
         rel_documents: Counter[str] = Counter()
-        for row in self._read("export_relationship_counts", **window):
+        for row in self._read(f"export_relationship_counts{of_kinds}", **window):
             by_type[row["type"]] += row["count"]
             rel_documents.update(dict.fromkeys(row["documents"] or (), row["count"]))
         by_kind: Counter[str] = Counter()
         entity_documents: Counter[str] = Counter()
-        entity_rows = (
-            self._read("export_entity_counts") if every_entity else self._read("export_touched_entity_counts", **window)
-        )
+        if every_entity:
+            entity_rows = self._read("export_entity_counts")
+        else:
+            entity_rows = self._read(f"export_touched_entity_counts{of_kinds}", **window)
         for row in entity_rows:
             by_kind[row["kind"]] += row["count"]
             entity_documents.update(dict.fromkeys(row["documents"] or (), row["count"]))
