@@ -1,8 +1,9 @@
 """Centrality in the database: GDS (open-source edition) over a projection of one window.
 
 Each call leases the window's simple undirected graph (`gds_project`) from the store's
-projection cache (`app.stores.gds_projections`: projected once per dataset version and
-filter, reused by later requests), runs one algorithm and streams `(id, score)` back.
+projection cache (`app.stores.gds_projections`: once per dataset version and filter,
+filtered from the version's all-time base where there is one, else projected from the
+store; reused by later requests), runs one algorithm and streams `(id, score)` back.
 Scores come back normalised as networkx normalises them, so both backends rank alike:
 
 - degree: links / (n - 1);
