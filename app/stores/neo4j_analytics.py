@@ -27,6 +27,8 @@ from app.stores.gds_projections import Projection, drop
 from app.vocabulary import STRUCTURAL_TYPES, SYMMETRIC_TYPES
 
 Read = Callable[..., list[dict[str, Any]]]
+# A query's `(id, score)` rows as a dict, built as they stream (`Neo4jStore._read_scores`).
+ReadScores = Callable[..., dict[str, float]]
 # A projection of a window by a named query, held for the block (`ProjectionCache.lease`).
 Lease = Callable[[RelFilter, str], AbstractContextManager[Projection]]
 PAGERANK = {"dampingFactor": 0.85, "maxIterations": 1000, "tolerance": 1e-12}
@@ -52,10 +54,26 @@ def _scores(rows: list[dict[str, Any]], scale: float = 1.0) -> dict[str, float]:
     return {row["id"]: float(row["score"]) * scale for row in rows}
 
 
-def centrality(read: Read, lease: Lease, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
-    """Normalised scores of every linked entity of the window for `metric`."""
+def _scaled(values: dict[str, float], scale: float) -> dict[str, float]:
+    """`values` each times `scale`, in place (a second dict of ~200k scores is ~12 MB at 1M)."""
+    for node, value in values.items():
+        values[node] = value * scale
+    return values
+
+
+def centrality(
+    read: Read,
+    lease: Lease,
+    metric: str,
+    rel_filter: RelFilter,
+    plan: CentralityPlan,
+    read_scores: ReadScores | None = None,
+) -> Scores:
+    """Normalised scores of every linked entity of the window for `metric`; the scores are
+    read by `read_scores` where given (streamed into a dict), else from `read`'s rows."""
+    scored: ReadScores = read_scores or (lambda name, **p: _scores(read(name, **p)))
     if metric == "eigenvector":
-        return Scores(eigenvector(read, lease, rel_filter))
+        return Scores(eigenvector(read, lease, rel_filter, scored))
     if metric not in ("degree", "betweenness", "closeness", "pagerank"):
         raise ValueError(f"unknown metric {metric!r}")
     with lease(rel_filter, "gds_project") as projection:
@@ -63,35 +81,38 @@ def centrality(read: Read, lease: Lease, metric: str, rel_filter: RelFilter, pla
         if n == 0:
             return Scores({})
         if metric == "degree":
-            return Scores(_scores(read("gds_degree", graph=graph), 1 / (n - 1) if n > 1 else 0.0))
+            return Scores(_scaled(scored("gds_degree", graph=graph), 1 / (n - 1) if n > 1 else 0.0))
         if metric == "betweenness":
             sampled = plan.betweenness_sampled(n)
             config = {"samplingSize": plan.samples, "samplingSeed": SAMPLING_SEED} if sampled else {}
             scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-            rows = read("gds_betweenness", graph=graph, config=config)
-            return Scores(_scores(rows, scale), approximate=sampled, sample_size=plan.samples if sampled else None)
+            values = _scaled(scored("gds_betweenness", graph=graph, config=config), scale)
+            return Scores(values, approximate=sampled, sample_size=plan.samples if sampled else None)
         if metric == "closeness":
             counts = read("gds_graph_counts", graph=graph)[0]
             plan.check_closeness(int(counts["nodes"]), int(counts["links"]))  # past it: a sure 504, so refused
-            return Scores(_scores(read("gds_closeness", graph=graph)))
+            return Scores(scored("gds_closeness", graph=graph))
         if metric == "pagerank":
-            values = _scores(read("gds_pagerank", graph=graph, config=PAGERANK))
+            values = scored("gds_pagerank", graph=graph, config=PAGERANK)
             total = sum(values.values())
-            return Scores({k: v / total for k, v in values.items()})
+            for node, value in values.items():  # in place, as `_scaled`, but divided as before
+                values[node] = value / total
+            return Scores(values)
     raise ValueError(f"unknown metric {metric!r}")
 
 
-def eigenvector(read: Read, lease: Lease, rel_filter: RelFilter) -> dict[str, float]:
+def eigenvector(read: Read, lease: Lease, rel_filter: RelFilter, scored: ReadScores | None = None) -> dict[str, float]:
     """Eigenvector centrality of the largest component (A + I, see `gds_project_with_loops`).
 
     GDS 2.13.9 returns all zeros when its power iteration lands exactly on a fixed point
     (seen on trees); then the run is repeated one iteration short of that point.
     """
+    scored = scored or (lambda name, **p: _scores(read(name, **p)))
     with lease(rel_filter, "gds_project_with_loops") as projection:
         graph, n = projection.name, projection.nodes
         if n == 0:
             return {}
-        values = dict.fromkeys(_scores(read("gds_degree", graph=graph)), 0.0)
+        values = dict.fromkeys(scored("gds_degree", graph=graph), 0.0)
         projection.prepare("components", lambda: read("gds_components_prepare", graph=graph))
         giant = read("gds_largest_component", graph=graph)[0]
         if int(giant["size"]) < 2:
@@ -99,11 +120,11 @@ def eigenvector(read: Read, lease: Lease, rel_filter: RelFilter) -> dict[str, fl
         sub = f"{graph}-giant-{uuid.uuid4().hex}"  # one per request: the projection may be shared
         read("gds_filter_component", subgraph=sub, graph=graph, component=giant["component"])
         try:
-            found = _scores(read("gds_eigenvector", graph=sub, config=EIGENVECTOR))
+            found = scored("gds_eigenvector", graph=sub, config=EIGENVECTOR)
             if not any(found.values()):
                 ran = int(read("gds_eigenvector_iterations", graph=sub, config=EIGENVECTOR)[0]["ranIterations"])
                 shorter = {**EIGENVECTOR, "maxIterations": max(ran - 1, 1)}
-                found = _scores(read("gds_eigenvector", graph=sub, config=shorter))
+                found = scored("gds_eigenvector", graph=sub, config=shorter)
             values.update(found)
         finally:
             drop(read, sub)
