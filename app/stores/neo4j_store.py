@@ -9,9 +9,12 @@ is back, so the service recovers without a restart.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager, suppress
 from typing import Any, TypeVar
 
@@ -100,6 +103,8 @@ class Neo4jStore:
         # Relationships of path answers by id, bounded in bytes, forgotten when the version changes.
         self._rels: ByteBudgetCache[Relationship] = ByteBudgetCache(settings.entity_cache_bytes)
         self._span: tuple[str | None, tuple[dt.date, dt.date] | None] = (None, None)  # (version, dated span)
+        self._whole_counts: tuple[str | None, Future[ExportCounts]] = (None, Future())  # (version, its counting)
+        self._whole_counts_lock = threading.Lock()
 
     @classmethod
     def connect(cls, settings: Settings, attempts: int = 10, wait: float = 1.0) -> Neo4jStore:
@@ -284,6 +289,41 @@ class Neo4jStore:
         return rels, rows[-1]["last_source"]
 
     def export_counts(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool) -> ExportCounts:
+        """Filtered counts are counted in the request. The whole network's are counted once per
+        version in a thread of their own, however many requests wait: at 1M relationships that
+        takes about the export budget, so a request out of time gets its 504 while the
+        counting goes on, and the next finds the counts ready."""
+        if not every_entity:
+            return self._count_export(rel_filter, kinds, every_entity)
+        with self._whole_counts_lock:
+            version, counting = self._whole_counts
+            if version != self.version or (counting.done() and counting.exception() is not None):
+                counting = Future()
+                self._whole_counts = (self.version, counting)
+                threading.Thread(target=self._count_whole, args=(counting,), daemon=True).start()
+        limit = deadline.current()
+        left = limit.remaining()
+        try:
+            return counting.result(timeout=None if math.isinf(left) else left)
+        except TimeoutError:
+            raise QueryTimeout(
+                f"counting the whole network for its manifest took more than the {limit.seconds:g} s budget "
+                f"({limit.setting}); the count goes on, so try again in a minute, or narrow the export (a date "
+                "window, kinds or types), or use `citygraph export`",
+                budget_seconds=limit.seconds,
+                setting=limit.setting,
+            ) from None
+
+    def _count_whole(self, counting: Future[ExportCounts]) -> None:
+        """Count the whole network under the background budget (`prepare_time_budget`), not a request's."""
+        budget = self.settings.prepare_time_budget
+        try:
+            with deadline.within(deadline.Deadline(budget, "prepare_time_budget", query_cap=budget)):
+                counting.set_result(self._count_export(RelFilter(), None, True))
+        except Exception as exc:  # handed to the requests waiting, and the next starts again
+            counting.set_exception(exc)
+
+    def _count_export(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool) -> ExportCounts:
         window = self._window(rel_filter)
         # Without kinds, a scan of the relationships; with them, each entity's relationships.
         of_kinds = "" if kinds is None else "_of_kinds"

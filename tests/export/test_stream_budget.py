@@ -10,6 +10,7 @@ whole file.
 from __future__ import annotations
 
 import http.client
+import threading
 import urllib.request
 from collections.abc import Callable
 from typing import Any
@@ -24,8 +25,10 @@ from app.config import Settings
 from app.errors import QueryTimeout
 from app.export.formats import prepare
 from app.export.snapshot import SnapshotFilters
+from app.filters import RelFilter
 from app.service import CityGraph
 from app.stores.base import ExportCountStore, GraphStore
+from app.stores.neo4j_store import Neo4jStore
 from bench.common import live_server
 from tests.api.test_error_shape import assert_error_shape
 from tests.export.conftest import T1
@@ -173,3 +176,35 @@ def test_the_header_goes_out_before_the_relationships_are_read(
     assert first.startswith(b"<?xml") and b"dataset_version" in first and b"<edge " not in first
     assert reads == []
     assert len(b"".join(chunks)) > 10 * len(first) and reads  # the rest came from the pages
+
+
+@pytest.mark.neo4j
+def test_whole_network_counts_go_on_after_a_timeout(
+    neo4j_loader: Any, neo4j_settings: Settings, seed_dataset: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Neo4j the whole network's counts are made once per version in a thread of their own: a request
+    out of time gets a 504 saying the count goes on, and the next request gets that count, not a new one."""
+    neo4j_loader(seed_dataset)
+    store = Neo4jStore.connect(neo4j_settings)  # a store of its own: nothing counted yet
+    release = threading.Event()
+    calls: list[tuple[Any, ...]] = []
+    count = store._count_export
+
+    def held(*args: Any) -> Any:
+        calls.append(args)
+        release.wait(120)
+        return count(*args)
+
+    monkeypatch.setattr(store, "_count_export", held)
+    try:
+        limit = deadline.Deadline(0.05, "export_time_budget")
+        with deadline.within(limit), pytest.raises(QueryTimeout, match="the count goes on"):
+            store.export_counts(RelFilter(), None, True)
+        release.set()
+        counts = store.export_counts(RelFilter(), None, True)
+    finally:
+        release.set()
+        store.close()
+    assert counts.by_kind.total() == len(seed_dataset.entities)
+    assert counts.by_type.total() == len(seed_dataset.relationships)
+    assert len(calls) == 1
