@@ -83,7 +83,17 @@ def query_seconds(limit: deadline.Deadline, timeout: float) -> float:
 
 
 def _limit_setting(seconds: float, timeout: float, limit: deadline.Deadline) -> str:
-    return "neo4j_timeout" if seconds >= timeout else limit.setting
+    """The setting that limited a query: its deadline's, or `neo4j_timeout` when that was the cap.
+
+    Examples
+    --------
+    >>> _limit_setting(10.0, 10.0, deadline.Deadline(30.0, "request_time_budget"))
+    'neo4j_timeout'
+    >>> _limit_setting(30.0, 10.0, deadline.Deadline(30.0, "export_time_budget", query_cap=30.0))
+    'export_time_budget'
+    """
+    capped_by_timeout = limit.query_cap is None and seconds >= timeout
+    return "neo4j_timeout" if capped_by_timeout else limit.setting
 
 
 class Neo4jStore:
