@@ -185,7 +185,7 @@ class Settings(BaseSettings):
         "service starts and after each reload, so the first request finds them ready (JSON list; [] for none).",
     )
     prepare_brokers: int = Field(
-        100,
+        20,
         ge=0,
         le=100_000,
         description="Neo4j backend: how many of the whole dataset's strongest brokers are ranked in the background "
