@@ -6,7 +6,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,10 @@ from app import deadline
 from app.config import Settings, get_settings
 from app.errors import CityGraphError
 from app.filters import RelFilter
+
+if TYPE_CHECKING:
+    from app.cypher_registry import CypherRegistry
+    from app.model import Dataset
 
 app = typer.Typer(
     help="City Diplomacy Graph: Danish municipalities' international relationships.", no_args_is_help=True
@@ -112,6 +116,14 @@ def seed(
         ),
     ] = 50_000,
     all_problems: Annotated[bool, typer.Option("--all-problems", help="List every problem, not the first 20.")] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            "--bulk",
+            help="Into an EMPTY local Neo4j, by neo4j-admin's importer (several times faster for big folders): "
+            "the server must be stopped; its data directory is NEO4J_LOCAL_DATA_DIR.",
+        ),
+    ] = False,
 ) -> None:
     """Make the configured Neo4j hold the data (YAML and/or CSV), after every check passes; else change nothing."""
     from neo4j import GraphDatabase
@@ -132,6 +144,9 @@ def seed(
         err.print(f"[yellow]warning:[/yellow] corpus {settings.corpus_dir} not found: quotes were not checked")
     dataset = read.dataset()
     registry = CypherRegistry()
+    if bulk:
+        _bulk_seed(dataset, settings, registry)
+        return
     driver = GraphDatabase.driver(
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
@@ -162,6 +177,32 @@ def seed(
         f"loaded dataset {dataset.version}: {len(dataset.entities)} entities, {len(dataset.relationships)} relationships "
         f"({counters.get('nodes_created', 0)} nodes and {counters.get('relationships_created', 0)} relationships created, "
         f"{counters.get('nodes_deleted', 0)} nodes and {counters.get('relationships_deleted', 0)} relationships removed)"
+    )
+
+
+def _bulk_seed(dataset: Dataset, settings: Settings, registry: CypherRegistry) -> None:
+    """`seed --bulk`: the importer route (seed/bulk_import.py), each step named as it starts."""
+    from seed.bulk_import import bulk_seed
+
+    home = settings.neo4j_local_data_dir
+    try:
+        result = bulk_seed(
+            dataset,
+            home,
+            settings.neo4j_password.get_secret_value(),
+            settings.neo4j_database,
+            registry,
+            step=lambda name: err.print(f"{name}..."),
+        )
+    except CityGraphError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        if output := exc.details.get("output"):
+            typer.echo(output, err=True)
+        raise typer.Exit(1) from None
+    steps = ", ".join(f"{name} {s:.1f} s" for name, s in result.seconds.items())
+    typer.echo(
+        f"imported dataset {dataset.version} into {home}: {result.nodes} entities, {result.relationships} "
+        f"relationships, schema online ({steps}); start the server with `make neo4j`"
     )
 
 

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(
         "neo4j", validation_alias="NEO4J_DATABASE", description="Neo4j database name (env `NEO4J_DATABASE`)."
     )
+    neo4j_local_data_dir: Path = Field(
+        ROOT / "neo4j-local" / "data",
+        validation_alias="NEO4J_LOCAL_DATA_DIR",
+        description="Data directory of the local Neo4j (as `neo4j-local/run.sh`, env `NEO4J_LOCAL_DATA_DIR`): "
+        "`citygraph seed --bulk` imports into it while the server is stopped.",
+    )
     neo4j_timeout: float = Field(
         10.0, gt=0, le=120, description="Seconds a single Neo4j query may run before it is cancelled."
     )

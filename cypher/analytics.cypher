@@ -154,10 +154,11 @@ RETURN type(r) AS type, CASE WHEN r.start IS NULL THEN null ELSE toInteger(left(
        r.start IS NULL AND r.end IS NULL AND size(coalesce(r.attested, [])) > 0 AS attested_only, count(*) AS count
 
 // name: stats_documents
-// Sources by document: one per quote, as the documents are stored once per relationship.
+// Sources by document: one per quote, as the documents are stored once per relationship
+// (not at all when every one is "", a dataset record's: app/stores/neo4j_records.py).
 MATCH (:Entity)-[r]->(:Entity)
 UNWIND r.source_quote_document AS i
-RETURN r.source_documents[i] AS document, count(*) AS count
+RETURN coalesce(r.source_documents[i], '') AS document, count(*) AS count
 
 // -- brokerage (see app/analysis/broker_counts.py) --------------------------------------
 // The window's graph as brokerage sees it: simple and undirected for pairs (as gds_project),

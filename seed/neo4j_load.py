@@ -65,6 +65,26 @@ def create_schema(driver: Driver, registry: CypherRegistry, database: str, part:
         session.run("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_S).consume()
 
 
+def finish_import(driver: Driver, dataset: Dataset, registry: CypherRegistry, database: str) -> None:
+    """After `neo4j-admin database import` (seed/bulk_import.py): what the importer cannot write,
+    as the CREATE path ends an empty load: the schema, online, then the version mark and its stats."""
+    create_schema(driver, registry, database)
+    with driver.session(database=database) as session:
+        session.run(registry["set_meta"], version=dataset.version, stats=dataset_stats(dataset)).consume()
+
+
+def counts(driver: Driver, registry: CypherRegistry, database: str) -> tuple[int, int]:
+    """Entities and relationships in the database (from Neo4j's count store)."""
+    with driver.session(database=database) as session:
+        record = session.run(registry["counts"]).single(strict=True)
+    return int(record["nodes"]), int(record["relationships"])
+
+
+def dataset_stats(dataset: Dataset) -> str:
+    """`/stats` of the dataset, counted once here; the version mark carries it (app/stats.py)."""
+    return stats.to_json(stats.count_records(dataset.entities, dataset.relationships))
+
+
 def reset(driver: Driver, registry: CypherRegistry, database: str) -> None:
     """Remove the project's own nodes (labels Entity and CityGraphMeta), nothing else."""
     with driver.session(database=database) as session:
@@ -80,8 +100,7 @@ class _Loader:
         self.batch_size = batch_size
         self.progress = progress
         self.by_kind, self.by_type = load_rows(dataset.entities, dataset.relationships)
-        # `/stats` of this version, counted here once (it reads them from the version mark).
-        self.stats = stats.to_json(stats.count_records(dataset.entities, dataset.relationships))
+        self.stats = dataset_stats(dataset)
         self.totals: dict[str, int] = defaultdict(int)
 
     def run(self, tx: Tx, name: str, **params: Any) -> list[dict[str, Any]]:

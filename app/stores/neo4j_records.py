@@ -7,7 +7,10 @@ and 9999-12-31), range-indexed per type. People read the dates as written: `star
 `start_precision`/`end_precision`. Sources are stored so that a document read twice
 appears once: `source_documents` lists each document once, `source_quotes` every quote, and
 `source_quote_document` gives, per quote, the position of its document in
-`source_documents` (so the pairs come back exactly).
+`source_documents` (so the pairs come back exactly). A list that is empty or holds only
+empty strings (a dataset record's missing document or quote) is stored as no property, as
+Neo4j's importer must store it (`citygraph seed --bulk` and the Cypher loader write the same
+graph); readers take a missing list as empty strings or nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +30,12 @@ def _written(value: Any) -> PartialDate | None:
     return None if value is None else PartialDate.parse(value)
 
 
+def _listed(values: list[Any]) -> list[Any] | None:
+    """The list, or None (no property) when it is empty or holds only empty strings: the
+    importer cannot write `[]` nor `[""]` (an empty cell is no value), so neither route does."""
+    return values if any(v != "" for v in values) else None
+
+
 def source_props(sources: Iterable[Source]) -> dict[str, list[Any] | None]:
     """Each document once, every quote, which document each quote is from, and dataset URLs.
 
@@ -40,14 +49,19 @@ def source_props(sources: Iterable[Source]) -> dict[str, list[Any] | None]:
     (['a.pdf', 'b.pdf'], [0, 1, 0], None, None)
     >>> sources_from(p) == (Source("a.pdf", "one"), Source("b.pdf", "two"), Source("a.pdf", "three"))
     True
+    >>> records = source_props([Source("", "", "https://example.org/1"), Source("", "", "https://example.org/2")])
+    >>> records["source_documents"], records["source_quotes"], records["source_quote_document"]
+    (None, None, [0, 0])
+    >>> sources_from(records) == (Source("", "", "https://example.org/1"), Source("", "", "https://example.org/2"))
+    True
     """
     sources = tuple(sources)
     documents: dict[str, int] = {}
     where = [documents.setdefault(s.document, len(documents)) for s in sources]
     return {
-        "source_documents": list(documents),
-        "source_quotes": [s.quote for s in sources],
-        "source_quote_document": where,
+        "source_documents": _listed(list(documents)),
+        "source_quotes": _listed([s.quote for s in sources]),
+        "source_quote_document": _listed(where),
         "source_urls": [s.url or "" for s in sources] if any(s.url for s in sources) else None,
         # The date each quote attests the fact (seed/README.md, "What the dates mean"); like
         # the URLs, set only where a source has one ("" for the others), else null.
@@ -57,9 +71,10 @@ def source_props(sources: Iterable[Source]) -> dict[str, list[Any] | None]:
 
 def sources_from(props: dict[str, Any]) -> tuple[Source, ...]:
     """The sources `source_props` stored, in their order."""
-    documents = props.get("source_documents") or []
-    quotes = props.get("source_quotes") or []
     where = props.get("source_quote_document") or []
+    # Only empty documents or quotes (dataset records) are stored as no property.
+    documents = props.get("source_documents") or [""] * (max(where) + 1 if where else 0)
+    quotes = props.get("source_quotes") or [""] * len(where)
     urls = props.get("source_urls") or [""] * len(quotes)
     attested = props.get("source_attested") or [""] * len(quotes)
     return tuple(
@@ -71,7 +86,7 @@ def sources_from(props: dict[str, Any]) -> tuple[Source, ...]:
 def entity_props(e: Entity) -> dict[str, Any]:
     return {
         "id": e.id, "kind": e.kind.value, "name": e.name, "name_en": e.name_en,
-        "aliases": list(e.aliases), "alias_text": " ".join(e.aliases),
+        "aliases": _listed(list(e.aliases)), "alias_text": " ".join(e.aliases),
         "search_text": search_text(e),  # folded keys, for the name indexes (app/search_keys.py)
         "country": e.country, "lat": e.lat, "lon": e.lon, "description": e.description,
         **source_props(e.sources),
@@ -96,7 +111,7 @@ def relationship_props(r: Relationship) -> dict[str, Any]:
         "first": r.period.first, "last": r.period.last,
         "circa": r.circa, "status": r.status, "description": r.description,
         # Derived, for Browser users and Cypher: how the beginning is known, and when attested.
-        "dating": r.dating, "attested": [str(d) for d in r.attested],
+        "dating": r.dating, "attested": _listed([str(d) for d in r.attested]),
         **source_props(r.sources),
     }  # fmt: skip
 

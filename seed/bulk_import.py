@@ -1,0 +1,191 @@
+"""`citygraph seed --bulk`: a checked dataset into an EMPTY local Neo4j by the offline importer.
+
+The Cypher loader's transactional writes cost about four times `neo4j-admin database import`
+at a million relationships (bench/README.md, "Bulk loading"). This route writes the
+importer's CSV files (`seed.import_csv`, the same properties as the loader), runs the
+importer (`neo4j-local/import.sh`, jars from Maven Central) into the local server's data
+directory, then starts the server there on free loopback ports, builds the schema and writes
+the version mark with its stats (what the importer cannot), and stops it again: the database
+ends exactly as the Cypher loader leaves an empty one.
+
+The importer writes store files directly, so it needs the server stopped and a database
+that does not exist yet; the route refuses otherwise (`ImportRefused`), never overwriting.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from neo4j import Driver, GraphDatabase
+
+from app.cypher_registry import CypherRegistry
+from app.errors import CityGraphError
+from app.model import Dataset
+from seed import neo4j_load
+from seed.import_csv import ARRAY, has_line_breaks, write_import_files
+from seed.local_neo4j import ROOT, LocalNeo4j
+
+IMPORT = ROOT / "neo4j-local" / "import.sh"
+Step = Callable[[str], None]
+
+
+class ImportRefused(CityGraphError):
+    """The importer cannot write there: the server runs on that directory, or the database exists."""
+
+    status = 409
+    code = "import_refused"
+
+
+class ImportFailed(CityGraphError):
+    """The importer or the server after it failed; `details.output` holds the end of its output."""
+
+    status = 500
+    code = "import_failed"
+
+
+@dataclass
+class BulkResult:
+    """What the route did, with the seconds of each step (the bench reads them)."""
+
+    nodes: int
+    relationships: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _locked(path: Path) -> bool:
+    """Whether another process holds Neo4j's lock on `path` (a POSIX record lock, as Java's
+    FileChannel.tryLock takes on Linux). Ours is released at once, before the importer runs."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # closing drops our lock too
+    return False
+
+
+def check_target(home: Path, database: str) -> None:
+    """Refuse (with what to do instead) unless the importer may create `database` under `home`."""
+    databases = home / "data" / "databases"
+    if database != "neo4j":
+        raise ImportRefused(
+            f"the bulk import writes the local server's default database 'neo4j', not {database!r}: "
+            "unset NEO4J_DATABASE, or load with `citygraph seed` (without --bulk)",
+            database=database,
+        )
+    if any(_locked(p) for p in (databases / "store_lock", databases / database / "database_lock")):
+        raise ImportRefused(
+            f"a Neo4j server is running on {home}: stop it (Ctrl-C in the terminal of `make neo4j`) and run "
+            "`citygraph seed --bulk` again, or load into the running server with `citygraph seed` (without --bulk)",
+            data_dir=str(home),
+        )
+    held = [p for p in (databases / database, home / "data" / "transactions" / database) if p.exists()]
+    if held:
+        raise ImportRefused(
+            f"the database {database!r} already exists in {home} and the importer only creates new ones: "
+            "load into it with `citygraph seed` (without --bulk; a reload is idempotent), or, if nothing in it "
+            f"is needed, delete {' and '.join(str(p) for p in held)} and run `citygraph seed --bulk` again",
+            data_dir=str(home),
+            existing=[str(p) for p in held],
+        )
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], name: str, step: Step | None) -> Iterator[None]:
+    if step:
+        step(name)
+    t0 = time.perf_counter()
+    yield
+    seconds[name] = time.perf_counter() - t0
+
+
+def run_importer(
+    home: Path, nodes: list[Path], rels: list[Path], database: str = "neo4j", multiline: bool = True
+) -> None:
+    """`neo4j-admin database import full` of the file groups (header first) into `home`; any bad row stops it."""
+
+    def group(paths: list[Path]) -> str:
+        return ",".join(str(p) for p in paths)
+
+    command = [str(IMPORT), str(home), f"--nodes={group(nodes)}", f"--relationships={group(rels)}",
+               f"--array-delimiter={ARRAY}", f"--multiline-fields={str(multiline).lower()}", "--bad-tolerance=0",
+               f"--report-file={nodes[0].parent / 'import.report'}", database]  # fmt: skip
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    if done.returncode != 0:
+        tail = done.stdout[-4000:]
+        raise ImportFailed(
+            f"neo4j-admin database import failed (exit {done.returncode}); nothing usable was written to {home}",
+            output=tail,
+        )
+
+
+def bulk_seed(
+    dataset: Dataset,
+    home: Path,
+    password: str,
+    database: str = "neo4j",
+    registry: CypherRegistry | None = None,
+    step: Step | None = None,
+    heap: str = "1g",
+    inspect: Callable[[Driver], None] | None = None,
+) -> BulkResult:
+    """Import `dataset` (already checked) into the empty local database under `home`, then build
+    the schema and write the version mark with the server started there on free ports, and stop it.
+
+    `step` is told the name of each step as it starts; `inspect` is called with a driver while
+    the server still runs (tests read the result through it). On failure after the importer ran, the
+    half-made database is removed again, so the next attempt (or `citygraph seed`) starts clean.
+    """
+    registry = registry or CypherRegistry()
+    check_target(home, database)
+    home.mkdir(parents=True, exist_ok=True)
+    result = BulkResult(0, 0)
+    created = [home / "data" / "databases" / database, home / "data" / "transactions" / database]
+    with tempfile.TemporaryDirectory(prefix="citygraph-import-") as tmp:
+        try:
+            with _timed(result.seconds, "write CSV files", step):
+                nodes, rels = write_import_files(dataset, Path(tmp))
+            with _timed(result.seconds, "neo4j-admin import", step):
+                run_importer(home, nodes, rels, database, has_line_breaks(dataset))
+            server = LocalNeo4j(home, heap=heap, password=password)
+            with _timed(result.seconds, "start the server", step):
+                try:
+                    server.start()
+                except RuntimeError as exc:
+                    raise ImportFailed(f"the local Neo4j did not start on {home}", output=str(exc)[-4000:]) from None
+            try:
+                with (
+                    _timed(result.seconds, "schema and version", step),
+                    GraphDatabase.driver(server.uri, auth=("neo4j", password)) as driver,
+                ):
+                    neo4j_load.finish_import(driver, dataset, registry, database)
+                    result.nodes, result.relationships = neo4j_load.counts(driver, registry, database)
+                    if inspect:
+                        inspect(driver)
+                expected = (len(dataset.entities), len(dataset.relationships))
+                if (result.nodes, result.relationships) != expected:
+                    raise ImportFailed(
+                        f"the imported database held {result.nodes} entities and {result.relationships} "
+                        f"relationships, not {expected[0]} and {expected[1]}; it was removed again",
+                    )
+            finally:
+                with _timed(result.seconds, "stop the server", step):
+                    server.stop()
+        except BaseException:
+            for path in created:
+                shutil.rmtree(path, ignore_errors=True)
+            raise
+    return result

@@ -1,0 +1,144 @@
+"""`citygraph seed --bulk`: the importer route gives the graph the Cypher loader gives, or refuses.
+
+Real parts: Neo4j's importer from Maven Central (`neo4j-local/import.sh`) and the local
+server, started by the route on the store the importer wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from neo4j import Driver
+from typer.testing import CliRunner
+
+from app.cli import app
+from app.config import get_settings
+from app.model import Dataset
+from app.stores.neo4j_store import Neo4jStore
+from seed.bulk_import import ImportRefused, bulk_seed, check_target
+from seed.loader import load_dataset
+from seed.synth import synthesize
+from tests.neo4j_server import PASSWORD, LocalNeo4j
+
+pytestmark = pytest.mark.neo4j
+runner = CliRunner()
+
+Graph = dict[str, Any]
+
+
+def graph_of(driver: Driver) -> Graph:
+    """Everything both routes write, in comparable form: nodes with labels and every property,
+    relationships with type, ends and every property, the version mark, the online indexes."""
+    with driver.session() as s:
+        nodes = s.run("MATCH (e:Entity) RETURN e.id AS id, labels(e) AS labels, properties(e) AS p").data()
+        rels = s.run("MATCH (a:Entity)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b, properties(r) AS p").data()
+        meta = s.run("MATCH (m:CityGraphMeta) RETURN properties(m) AS p").data()
+        indexes = s.run(
+            "SHOW INDEXES YIELD name, type, entityType, labelsOrTypes, properties, state, owningConstraint "
+            "WHERE type <> 'LOOKUP' RETURN *"
+        ).data()
+        constraints = s.run("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties RETURN *").data()
+    for m in meta:
+        m["p"].pop("loaded_at")  # when, not what
+    return {
+        "nodes": {n["id"]: (sorted(n["labels"]), n["p"]) for n in nodes},
+        "relationships": sorted((r["p"]["id"], r["a"], r["t"], r["b"], sorted(r["p"].items())) for r in rels),
+        "meta": meta,
+        "indexes": sorted(indexes, key=lambda i: i["name"]),
+        "constraints": sorted(constraints, key=lambda c: c["name"]),
+    }
+
+
+def bulk_graph(dataset: Dataset, home: Path) -> Graph:
+    """The route into a fresh `home`, the graph read while its server still runs."""
+    seen: list[Graph] = []
+    result = bulk_seed(dataset, home, PASSWORD, inspect=lambda driver: seen.append(graph_of(driver)))
+    assert (result.nodes, result.relationships) == (len(dataset.entities), len(dataset.relationships))
+    return seen[0]
+
+
+def cypher_graph(dataset: Dataset, neo4j_loader: Callable[[Dataset], Neo4jStore], driver: Driver) -> Graph:
+    neo4j_loader(dataset)  # the Cypher loader, into the session's (reset, so empty) server
+    return graph_of(driver)
+
+
+def assert_same(bulk: Graph, cypher: Graph) -> None:
+    assert bulk["nodes"].keys() == cypher["nodes"].keys()
+    for key, value in cypher["nodes"].items():  # one by one: a difference names the entity
+        assert bulk["nodes"][key] == value, key
+    assert bulk["relationships"] == cypher["relationships"]
+    assert bulk["meta"] == cypher["meta"] and bulk["meta"][0]["p"]["stats"]
+    assert bulk["indexes"] == cypher["indexes"] and {i["state"] for i in bulk["indexes"]} == {"ONLINE"}
+    assert bulk["constraints"] == cypher["constraints"]
+
+
+def test_bulk_route_gives_the_cypher_loaders_graph_on_the_seed(
+    tmp_path: Path, seed_dataset: Dataset, neo4j_loader: Callable[[Dataset], Neo4jStore], neo4j_driver: Driver
+) -> None:
+    """Seed data (quotes, aliases, partial dates, coordinates, empty lists): every property equal."""
+    assert_same(bulk_graph(seed_dataset, tmp_path / "home"), cypher_graph(seed_dataset, neo4j_loader, neo4j_driver))
+
+
+def test_bulk_route_gives_the_cypher_loaders_graph_on_synthetic_data(
+    tmp_path: Path, neo4j_loader: Callable[[Dataset], Neo4jStore], neo4j_driver: Driver
+) -> None:
+    """A small synthetic folder (CSV input, dataset records with URLs, undated and parallel links)."""
+    synthesize(1500, 3, tmp_path / "data")
+    dataset = load_dataset(tmp_path / "data")
+    assert_same(bulk_graph(dataset, tmp_path / "home"), cypher_graph(dataset, neo4j_loader, neo4j_driver))
+
+
+def test_refuses_a_directory_a_server_runs_on(neo4j_server: LocalNeo4j, seed_dataset: Dataset) -> None:
+    """The session's server holds its store lock: refused before anything is written."""
+    with pytest.raises(ImportRefused, match=r"a Neo4j server is running on .*stop it") as refused:
+        bulk_seed(seed_dataset, neo4j_server.data_dir, PASSWORD)
+    assert refused.value.to_dict()["error"]["code"] == "import_refused"
+
+
+def test_refuses_an_existing_database(tmp_path: Path) -> None:
+    """A stopped server's database is never overwritten: the message says what to do instead."""
+    (tmp_path / "data" / "databases" / "neo4j").mkdir(parents=True)
+    with pytest.raises(ImportRefused, match=r"already exists .*citygraph seed` \(without --bulk.*delete") as refused:
+        check_target(tmp_path, "neo4j")
+    assert refused.value.details["existing"] == [str(tmp_path / "data" / "databases" / "neo4j")]
+
+
+@pytest.fixture
+def bulk_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """`citygraph seed --bulk` aimed at a fresh local data directory."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("NEO4J_LOCAL_DATA_DIR", str(home))
+    get_settings.cache_clear()
+    yield home
+    get_settings.cache_clear()
+
+
+def test_cli_refusal_is_one_line_and_writes_nothing(bulk_env: Path, tmp_path: Path) -> None:
+    (bulk_env / "data" / "transactions" / "neo4j").mkdir(parents=True)
+    result = runner.invoke(app, ["seed", "--bulk"])
+    assert result.exit_code == 1
+    assert "error: the database 'neo4j' already exists" in result.output
+    assert not (bulk_env / "data" / "databases").exists()
+
+
+def test_cli_bad_folder_names_file_row_column_before_anything(
+    bulk_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bad cell stops the bulk route before the importer runs: no database directory appears."""
+    data = tmp_path / "data"
+    synthesize(200, 1, data)
+    lines = (data / "relationships.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[5].split(",")
+    cells[header.index("start")] = "2019-13"
+    lines[5] = ",".join(cells)
+    (data / "relationships.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("CITYGRAPH_DATA_DIR", str(data))
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["seed", "--bulk"])
+    assert result.exit_code == 1
+    assert "relationships.csv" in result.output and "row 6" in result.output and "start" in result.output
+    assert not bulk_env.exists()
