@@ -32,8 +32,10 @@ neo4j: $(STAMP)
 	$(BIN)/citygraph browser-guide --out neo4j-local/target/browser
 	neo4j-local/run.sh --guide-dir neo4j-local/target/browser
 
+# The local Neo4j and its offline importer (`citygraph seed --bulk`), both from Maven Central.
 neo4j-build:
 	neo4j-local/run.sh --build-only
+	neo4j-local/import.sh --build-only
 
 # The Gephi toolkit harness the export tests import files with (tests/gephi/, Maven Central).
 gephi-build:
@@ -56,7 +58,7 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 clean:
-	rm -rf $(VENV) neo4j-local/target tests/gephi/target .pytest_cache
+	rm -rf $(VENV) neo4j-local/target neo4j-local/import-tool/target tests/gephi/target .pytest_cache
 
 ## Copy the screenshots the last test run took (build/screenshots/) to the README's docs/screenshots/.
 screenshots:

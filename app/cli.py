@@ -136,6 +136,9 @@ def seed(
     from seed.validate import validate as check
 
     settings = get_settings()
+    if bulk and reset:
+        typer.echo("error: --bulk only writes a database that does not exist yet; --reset does not apply", err=True)
+        raise typer.Exit(2)
     read, problems, checked = check(settings.data_dir, settings.corpus_dir)
     if problems:
         typer.echo(f"error: nothing was loaded: {describe(problems, None if all_problems else 20)}", err=True)
