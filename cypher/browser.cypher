@@ -65,9 +65,9 @@ ORDER BY pairs_brokered DESC, broker LIMIT 15
 // Each quote behind the link and the document it is from; a document quoted twice is stored
 // once in `source_documents`, and `source_quote_document` says which document each quote is from.
 MATCH (:Entity {id: 'viborg-kommune'})-[r]-(:Entity {id: 'irbid'})
-UNWIND range(0, size(r.source_quotes) - 1) AS i
+UNWIND range(0, size(r.source_quote_document) - 1) AS i
 RETURN type(r) AS link, r.start AS since, r.end AS until,
-       r.source_documents[r.source_quote_document[i]] AS document, r.source_quotes[i] AS quote
+       coalesce(r.source_documents[r.source_quote_document[i]], '') AS document, coalesce(r.source_quotes[i], '') AS quote
 
 // name: browser_search
 // Find an entity by a name you half remember

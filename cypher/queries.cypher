@@ -130,16 +130,21 @@ RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props, 
 // once per relationship), under the export's window and types. No label on the ends, so it
 // is a scan of the relationships (only entities have any): at 1M about half the time of
 // expanding every entity, which the kinds need (export_relationship_counts_of_kinds).
+// Sources whose documents are all "" (dataset records) store none: they count as [''].
 MATCH ()-[r]->()
 WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
-RETURN type(r) AS type, r.source_documents AS documents, count(*) AS count
+RETURN type(r) AS type,
+       coalesce(r.source_documents, CASE WHEN r.source_quote_document IS NULL THEN [] ELSE [''] END) AS documents,
+       count(*) AS count
 
 // name: export_relationship_counts_of_kinds
 // As export_relationship_counts, keeping relationships whose ends are both of a kind in $kinds.
 MATCH (a:Entity)-[r]->(b:Entity)
 WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
   AND a.kind IN $kinds AND b.kind IN $kinds
-RETURN type(r) AS type, r.source_documents AS documents, count(*) AS count
+RETURN type(r) AS type,
+       coalesce(r.source_documents, CASE WHEN r.source_quote_document IS NULL THEN [] ELSE [''] END) AS documents,
+       count(*) AS count
 
 // name: export_touched_entity_counts
 // The entities a filtered export keeps (those a kept relationship touches), by kind and by
@@ -148,7 +153,9 @@ MATCH ()-[r]->()
 WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
 UNWIND [startNode(r), endNode(r)] AS e
 WITH DISTINCT e
-RETURN e.kind AS kind, e.source_documents AS documents, count(*) AS count
+RETURN e.kind AS kind,
+       coalesce(e.source_documents, CASE WHEN e.source_quote_document IS NULL THEN [] ELSE [''] END) AS documents,
+       count(*) AS count
 
 // name: export_touched_entity_counts_of_kinds
 // As export_touched_entity_counts, for relationships whose ends are both of a kind in $kinds.
@@ -157,12 +164,16 @@ WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $t
   AND a.kind IN $kinds AND b.kind IN $kinds
 UNWIND [a, b] AS e
 WITH DISTINCT e
-RETURN e.kind AS kind, e.source_documents AS documents, count(*) AS count
+RETURN e.kind AS kind,
+       coalesce(e.source_documents, CASE WHEN e.source_quote_document IS NULL THEN [] ELSE [''] END) AS documents,
+       count(*) AS count
 
 // name: export_entity_counts
 // Every entity (an unfiltered export keeps them all), by kind and by the documents each cites.
 MATCH (e:Entity)
-RETURN e.kind AS kind, e.source_documents AS documents, count(*) AS count
+RETURN e.kind AS kind,
+       coalesce(e.source_documents, CASE WHEN e.source_quote_document IS NULL THEN [] ELSE [''] END) AS documents,
+       count(*) AS count
 
 // name: dated_span
 // The earliest and latest day any relationship's period names; open ends (the day limits) left out.
