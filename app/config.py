@@ -190,6 +190,11 @@ class Settings(BaseSettings):
         description="Neo4j backend: centrality metrics ranked over the whole dataset in the background when the "
         "service starts and after each reload, so the first request finds them ready (JSON list; [] for none).",
     )
+    prepare_windows: bool = Field(
+        True,
+        description="Neo4j backend: project, in the background at start and after each reload, the all-time GDS graph "
+        "that windows (`as_of`, `from`/`to`) are filtered from; off, each window is projected from the store.",
+    )
     prepare_brokers: int = Field(
         20,
         ge=0,

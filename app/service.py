@@ -71,10 +71,9 @@ class CityGraph:
             raise ValueError(f"CITYGRAPH_PREPARE_METRICS: unknown metrics {unknown}; use {list(centrality.METRICS)}")
         steps: dict[str, Callable[[], object]] = {}
         if isinstance(store, AnalyticsStore):
-            steps = {
-                "projection:windows": store.prepare_windows,  # first: the rankings below are filtered from it
-                **{f"centrality:{m}": partial(self._scores, m, RelFilter()) for m in settings.prepare_metrics},
-            }
+            if settings.prepare_windows:
+                steps["projection:windows"] = store.prepare_windows  # first: the rankings below are filtered from it
+            steps |= {f"centrality:{m}": partial(self._scores, m, RelFilter()) for m in settings.prepare_metrics}
             if settings.prepare_brokers:
                 steps["brokerage"] = self._prepare_brokers
         self.preparer = Preparer(steps, settings.prepare_time_budget)

@@ -31,7 +31,9 @@ def settings() -> Settings:
     with other work cannot turn an answer into a 504 here. Nothing is prepared in the
     background (tests/test_prepare.py turns it on), so no test shares the store with it.
     """
-    return Settings(_env_file=None, request_time_budget=60, prepare_metrics=[], prepare_brokers=0)  # type: ignore[call-arg]
+    return Settings(
+        _env_file=None, request_time_budget=60, prepare_metrics=[], prepare_brokers=0, prepare_windows=False
+    )  # type: ignore[call-arg]
 
 
 @pytest.fixture(scope="session")

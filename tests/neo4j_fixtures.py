@@ -30,7 +30,8 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4
     dataset = load_dataset(Settings(_env_file=None).data_dir)  # type: ignore[call-arg]
     guide_dir = tmp_path_factory.mktemp("browser-guide")
     browser_guide.write(guide_dir, dataset.entities, dataset.relationships)
-    server = LocalNeo4j(Path(tmp_path_factory.mktemp("neo4j-data")), guide_dir)
+    # 1.5 GB: GDS projections of the 10k graph (bases, windows, loops) share the heap with the tests' loads.
+    server = LocalNeo4j(Path(tmp_path_factory.mktemp("neo4j-data")), guide_dir, heap="1536m")
     try:
         server.start()
     except (RuntimeError, OSError) as exc:
@@ -54,6 +55,7 @@ def neo4j_settings(neo4j_server: LocalNeo4j) -> Settings:
         neo4j_timeout=60,
         prepare_metrics=[],  # no background work beside the tests (tests/test_prepare.py turns it on)
         prepare_brokers=0,
+        prepare_windows=False,  # each store's base projection (and its refresh) held heap the whole session
     )  # type: ignore[call-arg]
 
 

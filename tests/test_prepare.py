@@ -44,7 +44,9 @@ def test_default_rankings_are_prepared_then_served_from_the_cache(
 
     store.centrality = counting  # type: ignore[method-assign]
     try:
-        settings = neo4j_settings.model_copy(update={"prepare_metrics": ["degree", "pagerank"]})
+        settings = neo4j_settings.model_copy(
+            update={"prepare_metrics": ["degree", "pagerank"], "prepare_windows": True}
+        )
         with TestClient(create_app(settings, store)) as client:
             analytics = wait_for(client, {"ready", "failed"})
             assert analytics["state"] == "ready", analytics
@@ -92,7 +94,7 @@ def test_the_broker_ranking_is_prepared_once_for_both_groupings(
 
     store.broker_candidates = counting  # type: ignore[method-assign]
     try:
-        settings = neo4j_settings.model_copy(update={"prepare_brokers": 15})
+        settings = neo4j_settings.model_copy(update={"prepare_brokers": 15, "prepare_windows": True})
         with TestClient(create_app(settings, store)) as client:
             analytics = wait_for(client, {"ready", "failed"})
             assert analytics["state"] == "ready", analytics
@@ -118,7 +120,9 @@ def test_a_broker_ranking_cut_by_the_budget_is_marked_partial_and_requests_rank_
 ) -> None:
     store = neo4j_loader(seed_dataset)
     store.prepare_windows = lambda: None  # type: ignore[method-assign]  # its own budget test is above
-    settings = neo4j_settings.model_copy(update={"prepare_brokers": 20, "prepare_time_budget": 1e-6})
+    settings = neo4j_settings.model_copy(
+        update={"prepare_brokers": 20, "prepare_time_budget": 1e-6, "prepare_windows": True}
+    )
     try:
         with TestClient(create_app(settings, store)) as client:
             analytics = wait_for(client, {"ready", "failed"})
