@@ -10,8 +10,8 @@ RETURN CASE WHEN m.loading IS NULL THEN m.version END AS version
 // name: counts
 // Both counts come from Neo4j's count store, whatever the size (one label on one side only:
 // `(:Entity)-[r]->(:Entity)` would scan). Only entities have relationships.
-CALL { MATCH (e:Entity) RETURN count(e) AS nodes }
-CALL { MATCH (:Entity)-[r]->() RETURN count(r) AS relationships }
+CALL () { MATCH (e:Entity) RETURN count(e) AS nodes }
+CALL () { MATCH (:Entity)-[r]->() RETURN count(r) AS relationships }
 RETURN nodes, relationships
 
 // name: all_entities
