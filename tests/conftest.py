@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,23 @@ from app.stores.base import GraphStore
 from app.stores.memory import MemoryStore
 from seed.loader import load_dataset
 from tests.fixture_graph import FIXTURE
+
+_PRIVATE_BASETEMP = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A private base temp folder for the session. Under the default one, every new session
+    prunes all but the last three `pytest-N` folders of the user, including those a session
+    still running is using: a second `pytest` on the machine deleted the test Neo4j's store."""
+    if config.option.basetemp is None:
+        config.option.basetemp = tempfile.mkdtemp(prefix="citygraph-pytest-")
+        config.stash[_PRIVATE_BASETEMP] = config.option.basetemp
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if folder := config.stash.get(_PRIVATE_BASETEMP, None):
+        shutil.rmtree(folder, ignore_errors=True)
+
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
