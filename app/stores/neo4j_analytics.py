@@ -24,7 +24,7 @@ from typing import Any
 from app.filters import RelFilter
 from app.stores.base import BrokerNeighbour, BrokerTies, CentralityPlan, Scores
 from app.stores.gds_projections import Projection, drop
-from app.vocabulary import STRUCTURAL_TYPES, SYMMETRIC_TYPES
+from app.vocabulary import CENTRALITY_METRICS, STRUCTURAL_TYPES, SYMMETRIC_TYPES
 
 Read = Callable[..., list[dict[str, Any]]]
 # A query's `(id, score)` rows as a dict, built as they stream (`Neo4jStore._read_scores`).
@@ -74,7 +74,7 @@ def centrality(
     scored: ReadScores = read_scores or (lambda name, **p: _scores(read(name, **p)))
     if metric == "eigenvector":
         return Scores(eigenvector(read, lease, rel_filter, scored))
-    if metric not in ("degree", "betweenness", "closeness", "pagerank"):
+    if metric not in CENTRALITY_METRICS:  # eigenvector has returned above
         raise ValueError(f"unknown metric {metric!r}")
     with lease(rel_filter, "gds_project") as projection:
         graph, n = projection.name, projection.nodes
