@@ -322,6 +322,9 @@ def run_size(size: int, embedded: bool, heap: str, keep: bool) -> list[Run]:
     return runs
 
 
+SECTION = "## Scale (`bench/scale_bench.py`)"
+KEPT = "### Earlier measurements"  # the engineers' per-change subsections, below the run's tables
+
 # What each request is held to, as a ratio from the smallest to the largest size (issue 8).
 GOALS = {
     "search (prefix)": 3, "search (typo)": 3, "unknown name (404 + suggestions)": 3, "entity": 3,
@@ -439,7 +442,18 @@ def main() -> None:
     text = header + "\n\n" + body
     print(text)
     if not args.no_write:
-        write_section(text, "## Scale (`bench/scale_bench.py`)")
+        write_section(text + kept_subsections(), SECTION)
+
+
+def kept_subsections() -> str:
+    """The per-change measurements under the section, which a rerun keeps (they are not its own)."""
+    readme = Path(__file__).with_name("README.md").read_text(encoding="utf-8")
+    start = readme.find(SECTION)
+    kept = readme.find(f"\n{KEPT}", start) if start >= 0 else -1
+    end = readme.find("\n## ", start + len(SECTION)) if start >= 0 else -1
+    if kept < 0 or (0 <= end < kept):
+        return ""
+    return "\n" + readme[kept : end if end >= 0 else len(readme)].rstrip("\n")
 
 
 if __name__ == "__main__":
