@@ -9,21 +9,28 @@ after each of the other endpoints `scale_bench` asks (once each). A sampler read
 every 0.2 s, so the peak is placed in its phase.
 
 Run: `nice -n 10 .venv/bin/python -m bench.api_rss --size 1000000` (a few minutes at 1M,
-most of it the preparation). Prints a table; writes nothing.
+most of it the preparation). With `--uri bolt://…` and `--data-dir FOLDER` it measures
+against a Neo4j already running on that data (`NEO4J_USER`/`NEO4J_PASSWORD` from the
+environment) instead of starting one: the shared 1M server, read only. Prints a table;
+writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import csv
 import os
 import random
 import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.scale_bench import CACHE, CLI, api, data_folder, prepared, requests_for, rss_mb
+from seed.synth import SynthSummary
 from tests.neo4j_server import PASSWORD, LocalNeo4j
 
 ASKED = (
@@ -68,23 +75,60 @@ def _once(base: str, path: str) -> int:
         return exc.code
 
 
+def summary_of(folder: Path) -> SynthSummary:
+    """The degrees of a synthetic folder's entities, read from its CSV files (as `synthesize`
+    counts them: one per distinct source, type, target and start)."""
+    with (folder / "entities.csv").open(newline="") as f:
+        degrees = {row["id"]: 0 for row in csv.DictReader(f)}
+    seen: set[tuple[str, str, str, str]] = set()
+    rows = 0
+    with (folder / "relationships.csv").open(newline="") as f:
+        for row in csv.reader(f):
+            rows += 1
+            key = (row[0], row[1], row[2], row[3])
+            if rows > 1 and key not in seen:
+                seen.add(key)
+                degrees[row[0]] += 1
+                degrees[row[2]] += 1
+    return SynthSummary(len(degrees), len(seen), rows - 1, degrees)
+
+
+@contextlib.contextmanager
+def neo4j_at(args: argparse.Namespace) -> Iterator[dict[str, str]]:
+    """The Neo4j settings of the server measured against: the one named, or a local one
+    started on the kept store (and stopped after)."""
+    if args.uri:
+        yield {"NEO4J_URI": args.uri, "NEO4J_PASSWORD": os.environ.get("NEO4J_PASSWORD", PASSWORD)}
+        return
+    store = CACHE / f"neo4j-{args.size}"
+    if not store.exists():
+        raise SystemExit(f"no kept store at {store}: run `bench.scale_bench --sizes {args.size} --keep` first")
+    server = LocalNeo4j(store, heap=args.heap, settings={"server.memory.pagecache.size": "2g"})
+    server.start()
+    try:
+        yield {"NEO4J_URI": server.uri, "NEO4J_PASSWORD": PASSWORD}
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=1_000_000, help="The kept store's relationship count.")
     parser.add_argument("--heap", default="4g", help="The local Neo4j's heap.")
+    parser.add_argument("--uri", help="A running Neo4j holding the data (not started or stopped here).")
+    parser.add_argument("--data-dir", type=Path, help="The synthetic folder that Neo4j holds (with --uri).")
     args = parser.parse_args()
-    store = CACHE / f"neo4j-{args.size}"
-    if not store.exists():
-        raise SystemExit(f"no kept store at {store}: run `bench.scale_bench --sizes {args.size} --keep` first")
-    others = requests_for(data_folder(args.size)[1], random.Random(args.size))  # as scale_bench asks them
-    server = LocalNeo4j(store, heap=args.heap, settings={"server.memory.pagecache.size": "2g"})
-    server.start()
+    if args.uri and not args.data_dir:
+        parser.error("--uri needs --data-dir (the folder its data came from)")
+    folder = args.data_dir or CACHE / f"{args.size}-seed1"
+    summary = summary_of(folder) if args.data_dir else data_folder(args.size)[1]
+    others = requests_for(summary, random.Random(args.size))  # as scale_bench asks them
     rows: list[tuple[str, float, float]] = []
-    try:
-        env = {**os.environ, "NEO4J_URI": server.uri, "NEO4J_PASSWORD": PASSWORD, "CITYGRAPH_LOG_LEVEL": "WARNING",
+    with neo4j_at(args) as neo4j:
+        env = {**os.environ, **neo4j, "CITYGRAPH_LOG_LEVEL": "WARNING",
                # A cold store on a loaded machine can take longer than 10 s for its first query.
                "CITYGRAPH_NEO4J_TIMEOUT": "60",
-               "CITYGRAPH_DATA_DIR": str(CACHE / f"{args.size}-seed1")}  # fmt: skip
+               "CITYGRAPH_DATA_DIR": str(folder)}  # fmt: skip
         with api(env, "neo4j") as (base, proc):
             sampler = Sampler(proc.pid)
             sampler.start()
@@ -101,8 +145,6 @@ def main() -> None:
                     rows.append((f"{name} → {_once(base, path)}", *rss_mb(proc.pid)))
             sampler.stopped.set()
             sampler.join()
-    finally:
-        server.stop()
     print(f"API process on the Neo4j backend at {args.size:,} relationships ({CLI}, code of {Path.cwd()})")
     print("| after | VmRSS (MB) | VmHWM (MB) |\n|---|---|---|")
     for name, rss, peak in rows:

@@ -25,22 +25,11 @@ import math
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display, ever; must precede the figure imports
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection, PolyCollection
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
-from matplotlib.transforms import Bbox, BboxBase
 
 from app.analysis.narrative import display_name
 from app.errors import InvalidParameter
@@ -49,6 +38,13 @@ from app.export.snapshot import Snapshot
 from app.model import Entity, Relationship
 from app.palette import KIND_COLOURS
 from app.vocabulary import REL_TYPE_NAMES, Family, Kind, wording
+
+# matplotlib (~50 MB resident) is imported when the first figure is drawn, not with this
+# module: the API imports it for its layouts and formats, and most processes draw nothing.
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox, BboxBase
 
 LAYOUTS = ("spring", "geo")
 WIDTH_IN, HEIGHT_IN, DPI = 8.27, 7.6, 200
@@ -317,8 +313,20 @@ def label_text(name: str, width: int = 24, lines: int = 3) -> str:
     return "\n".join(wrapped)
 
 
+def _matplotlib() -> None:
+    """Load matplotlib for drawing, with no display ever (Agg, before any figure import)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+
 def draw(snapshot: Snapshot, options: FigureOptions) -> Figure:
     """The figure, ready to save."""
+    _matplotlib()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.collections import LineCollection
+    from matplotlib.figure import Figure
+
     entities, rels = _shown(snapshot, options.labels)
     projected = _geo_projected(entities, rels) if options.layout == "geo" else None
     if projected is None:
@@ -391,6 +399,9 @@ def _draw_map(
     `MAP_PAD`, widened to the drawing area's shape so the map fills it. `frame` (centre
     and span of the projected positions) and `scale` undo `geo_positions`' normalisation;
     below `strip_top` (projected) a white strip holds the entities with no place."""
+    from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.patches import Rectangle
+
     cx, cy, span = frame
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     x0, x1, y0, y1 = min(xs) - MAP_PAD, max(xs) + MAP_PAD, min(ys) - MAP_PAD, max(ys) + MAP_PAD
@@ -488,6 +499,8 @@ def _place_labels(
     names (a name counts three times a node), on a light background so lines never cross
     the text, and never a spot off the page (nor, if another spot is free, off the drawing
     area). Each name is measured once; the spots are tried arithmetically."""
+    from matplotlib.transforms import Bbox
+
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     degree = snapshot.degree
     px_per_pt = fig.dpi / 72
@@ -544,6 +557,8 @@ def _place_labels(
 
 
 def _legends(fig: Figure, entities: list[Entity], rels: list[Relationship], families: list[Family]) -> None:
+    from matplotlib.lines import Line2D
+
     kinds = Counter(e.kind for e in entities)
     kind_handles = [
         Line2D([], [], marker="o", linestyle="", markersize=6, markerfacecolor=KIND_COLOURS[k],
@@ -572,6 +587,8 @@ def _legends(fig: Figure, entities: list[Entity], rels: list[Relationship], fami
 
 def image_bytes(snapshot: Snapshot, options: FigureOptions, fmt: str) -> bytes:
     """PNG or SVG bytes with no date, software version or random id in them."""
+    import matplotlib
+
     fig = draw(snapshot, options)
     buffer = io.BytesIO()
     if fmt == "svg":
