@@ -203,6 +203,14 @@ class Settings(BaseSettings):
         "with the metrics (both groupings), so `/brokerage` without a window or entity answers from them for any "
         "`limit` up to this (0: none; a larger `limit` is ranked on request).",
     )
+    broker_bitset_bytes: int = Field(
+        32 * 1024 * 1024,
+        ge=64 * 1024,
+        le=1024**3,
+        description="Bytes of bitsets one brokerage count holds at once (its neighbour pairs that share another "
+        "neighbour, about k²/8 bytes for k neighbours: 66 MB for a hub of 23k); a larger neighbourhood is counted "
+        "in blocks of rows, each dropped before the next (slower, same answer).",
+    )
     prepare_time_budget: float = Field(
         600.0, gt=0, le=3600, description="Seconds the background preparation of those rankings may take."
     )

@@ -384,7 +384,7 @@ class CityGraph:
         """One broker, counted from its neighbourhood as the store answers it (both backends),
         bounded by the request's time: an incomplete count is marked."""
         notes: list[str] = []
-        ego = broker_counts.count_ego(self._broker_store, entity.id, rel_filter)
+        ego = broker_counts.count_ego(self._broker_store, entity.id, rel_filter, self.settings.broker_bitset_bytes)
         s = broker_counts.summary(ego, grouping, entity.country, entity.kind.value)
         bridged, whole = ego.bridged(limit, deadline.current())
         approximate = not ego.complete
@@ -464,10 +464,7 @@ class CityGraph:
         return self.store
 
     def _top_brokers(self, rel_filter: RelFilter, limit: int) -> broker_counts.Ranking:
-        by_id = self.lookup()  # fetches each candidate examined as it comes
-        return broker_counts.top_brokers(
-            self._broker_store, rel_filter, limit, lambda i: (by_id[i].country, by_id[i].kind.value)
-        )
+        return broker_counts.top_brokers(self._broker_store, rel_filter, limit, self.settings.broker_bitset_bytes)
 
     def stats(self) -> dict[str, Any]:
         # A function of the dataset alone: counted (or read from the load's record) once per version.

@@ -19,8 +19,9 @@ cut short, it says how many of its leading rows are proven (`Ranking.proven`).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Generator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,9 +30,14 @@ from app import deadline
 from app.analysis.brokerage import GROUP_OF_RECORD, ROLES, role
 from app.errors import QueryTimeout
 from app.filters import RelFilter
-from app.stores.base import BrokerageStore, BrokerNeighbour, BrokerTies
+from app.stores.base import TIE_IN, TIE_OUT, BrokerageStore, BrokerCandidate, BrokerNeighbour, BrokerTies
 
 GROUPINGS = tuple(GROUP_OF_RECORD)  # a ranking carries the roles of each
+
+
+def row_bytes(k: int) -> int:
+    """Bytes of one bitset row over `k` neighbours (a Python int: 30 bits a 4-byte digit)."""
+    return 4 * (k // 30 + 1) + 32
 
 
 @dataclass
@@ -39,22 +45,30 @@ class EgoCount:
     """Pairs, exclusive pairs and directed chains around one broker, filled in batches.
 
     Neighbours are numbered in id order. Pairs of them tied to each other are kept as
-    `i * k + j` (i < j); the pairs with a common neighbour besides the broker as bitsets, one
-    Python int per neighbour (`settle`): a hub's millions of such pairs are then a few
-    thousand big-int ORs, not millions of set insertions.
+    `i * k + j` (i < j); each other entity's members (the neighbours tied to it) as a list.
+    The pairs with a common neighbour besides the broker are bitsets, one Python int per
+    neighbour (`settle`): a hub's millions of such pairs are a few thousand big-int ORs, not
+    millions of set insertions. The bitsets of k neighbours take about k²/8 bytes (66 MB for
+    the 23k neighbours of the largest hub at 1M relationships): at most `max_bytes` of them
+    are held at once, in blocks of rows, each counted and dropped (the members are read again
+    per block, and the rows kept only when one block holds them all).
     """
 
     neighbours: list[BrokerNeighbour]
+    max_bytes: int  # bitset rows held at once (`Settings.broker_bitset_bytes`)
     read: int = 0  # neighbours whose ties have been read
     tied: set[int] = field(default_factory=set)  # pairs of neighbours tied to each other
     directed: set[int] = field(default_factory=set)  # i → j ties among neighbours, as i * k + j
-    settled: bool = False  # `shared` holds every pair the ties read so far share
-    _members: dict[str, list[int]] = field(default_factory=dict)  # other entity → neighbours tied to it
-    _shared: list[int] = field(default_factory=list)  # bit j of [i]: i and j share another neighbour
+    settled: bool = False  # every pair the ties read so far share is counted (`_shared_open`)
+    _members: dict[int, list[int]] = field(default_factory=dict)  # other entity's key → neighbours tied to it
+    _shared_open: int = 0  # open pairs with a common neighbour besides the broker
+    _rows: list[int] | None = None  # every bitset row, when one block held them
 
     def __post_init__(self) -> None:
         self.k = len(self.neighbours)
         self.index = {n.id: i for i, n in enumerate(self.neighbours)}
+        self.by_key = {n.key: i for i, n in enumerate(self.neighbours)}
+        self.block = max(1, self.max_bytes // row_bytes(self.k))  # rows held at once
 
     @property
     def complete(self) -> bool:
@@ -65,54 +79,74 @@ class EgoCount:
 
     def add(self, ties: list[BrokerTies], limit: deadline.Deadline) -> bool:
         """Count one batch's ties; False if the deadline cut it (the counts then stay partial)."""
-        k = self.k
+        k, members, by_key = self.k, self._members, self.by_key
         for n, t in enumerate(ties):
             if n % 256 == 0 and limit.expired:
                 return False
-            new = [self.index[m] for m in t.members]
-            self._members.setdefault(t.other, []).extend(new)
-            w = self.index.get(t.other)
-            if w is not None:  # the other end is a neighbour too: a tie among neighbours
-                for a, out, inn in zip(new, t.outs, t.ins, strict=True):
+            a = self.index[t.member]
+            for code in t.ties:
+                key = code >> 2
+                found = members.get(key)
+                if found is None:
+                    members[key] = [a]
+                else:
+                    found.append(a)
+                w = by_key.get(key)
+                if w is not None:  # the other end is a neighbour too: a tie among neighbours
                     self.tied.add(self._pair(a, w))
-                    if out:
+                    if code & TIE_OUT:
                         self.directed.add(a * k + w)
-                    if inn:
+                    if code & TIE_IN:
                         self.directed.add(w * k + a)
         return True
 
-    def settle(self, limit: deadline.Deadline) -> bool:
-        """Mark, for each neighbour, the neighbours it shares another common neighbour with.
-
-        False if the deadline cut it: nothing is then marked, so exclusive pairs count as
-        the pairs (their upper bound) and the count is not `complete`.
-        """
-        shared = [0] * self.k
+    def _block_rows(self, lo: int, hi: int, limit: deadline.Deadline) -> list[int] | None:
+        """Rows lo…hi-1: bit j of row i, neighbours i and j share another common neighbour
+        (None if the deadline cut it). Members lists are ascending (read in neighbour order)."""
+        rows = [0] * (hi - lo)
+        whole = lo == 0 and hi == self.k
         for n, members in enumerate(self._members.values()):
-            if n % 256 == 0 and limit.expired:
-                self._shared, self.settled = [0] * self.k, False
-                return False
+            if n % 1024 == 0 and limit.expired:
+                return None
             if len(members) < 2:
+                continue
+            inside = members if whole else members[bisect_left(members, lo) : bisect_left(members, hi)]
+            if not inside:
                 continue
             mask = 0
             for j in members:
                 mask |= 1 << j
-            for i in members:
-                shared[i] |= mask
-        self._shared, self.settled = shared, True
-        return True
+            for i in inside:
+                rows[i - lo] |= mask
+        return rows
 
-    def _shared_rows(self) -> list[int]:
-        return self._shared if len(self._shared) == self.k else [0] * self.k
+    def settle(self, limit: deadline.Deadline) -> bool:
+        """Count the open pairs that share another common neighbour, block by block.
+
+        False if the deadline cut it: none are then counted, so exclusive pairs count as the
+        pairs (their upper bound) and the count is not `complete`.
+        """
+        k, tied = self.k, sorted(self.tied)
+        shared_open = 0
+        for lo in range(0, k, self.block):
+            hi = min(lo + self.block, k)
+            rows = self._block_rows(lo, hi, limit)
+            if rows is None:
+                self._shared_open, self._rows, self.settled = 0, None, False
+                return False
+            shared = sum((row >> (i + 1)).bit_count() for i, row in enumerate(rows, lo))
+            inside = tied[bisect_left(tied, lo * k) : bisect_left(tied, hi * k)]
+            shared_open += shared - sum(1 for key in inside if rows[key // k - lo] >> (key % k) & 1)
+            if hi - lo == k:
+                self._rows = rows
+        self._shared_open, self.settled = shared_open, True
+        return True
 
     def pairs(self) -> int:
         return self.k * (self.k - 1) // 2 - len(self.tied)
 
     def exclusive_pairs(self) -> int:
-        rows = self._shared_rows()
-        shared = sum((row >> (i + 1)).bit_count() for i, row in enumerate(rows))
-        shared_and_tied = sum(1 for key in self.tied if rows[key // self.k] >> (key % self.k) & 1)
-        return self.pairs() - (shared - shared_and_tied)
+        return self.pairs() - (self._shared_open if self.settled else 0)
 
     def roles(self, grouping: str, country: str | None, kind: str) -> dict[str, int]:
         """Chains a → v → b with a ≠ b and no tie a → b, counted by Gould–Fernandez role."""
@@ -135,37 +169,59 @@ class EgoCount:
             counts[role(ga, gv, gb)] += n
         return {r: counts.get(r, 0) for r in ROLES}
 
+    def _each_row(self, clock: deadline.Deadline) -> Iterator[tuple[int, int]]:
+        """(i, row i) in order: the kept rows, else block by block; stops early if the deadline
+        cuts a block (or, unsettled, yields empty rows: nothing is known shared)."""
+        if not self.settled:
+            yield from ((i, 0) for i in range(self.k))
+            return
+        if self._rows is not None:
+            yield from enumerate(self._rows)
+            return
+        for lo in range(0, self.k, self.block):
+            rows = self._block_rows(lo, min(lo + self.block, self.k), clock)
+            if rows is None:
+                return
+            yield from enumerate(rows, lo)
+
     def bridged(self, limit: int, clock: deadline.Deadline) -> tuple[list[tuple[str, str, bool]], bool]:
         """The first `limit` open pairs, those only the broker connects first, each by (a, b) id;
-        and whether the listing is whole (False: the deadline cut the search for exclusive ones)."""
+        and whether the listing is whole (False: the deadline cut the search)."""
         k, ids = self.k, [n.id for n in self.neighbours]
-        rows, tied = self._shared_rows(), [0] * k
-        for key in self.tied:
-            i, j = divmod(key, k)
-            tied[i] |= 1 << j
+        tied = sorted(self.tied)
         everyone = (1 << k) - 1
         out: list[tuple[str, str, bool]] = []
         whole = True
         for only_through in (True, False):  # the exclusive pairs first, then the shared ones
-            for i in range(k):
+            last = -1
+            for i, row in self._each_row(clock):
+                last = i
                 if len(out) >= limit:
                     break
                 if only_through and clock.expired:
                     whole = False
                     break
+                closed = 0
+                for key in tied[bisect_left(tied, i * k) : bisect_left(tied, (i + 1) * k)]:
+                    closed |= 1 << (key % k)
                 above = everyone ^ ((1 << (i + 1)) - 1)
-                partners = (~rows[i] if only_through else rows[i]) & ~tied[i] & above
+                partners = (~row if only_through else row) & ~closed & above
                 while partners and len(out) < limit:
                     low = partners & -partners
                     out.append((ids[i], ids[low.bit_length() - 1], only_through))
                     partners ^= low
+            if len(out) < limit and last < k - 1:  # the rows stopped early: cut by the deadline
+                whole = False
+            if not whole:
+                break
         return out, whole
 
 
-def count_ego(store: BrokerageStore, entity_id: str, rel_filter: RelFilter) -> EgoCount:
-    """Read one broker's neighbourhood in batches until done or the request's time is up."""
+def count_ego(store: BrokerageStore, entity_id: str, rel_filter: RelFilter, max_bytes: int) -> EgoCount:
+    """Read one broker's neighbourhood in batches until done or the request's time is up;
+    `max_bytes` bounds the bitsets its exclusive pairs are counted with (`EgoCount`)."""
     limit = deadline.current()
-    ego = EgoCount(store.broker_neighbours(entity_id, rel_filter))
+    ego = EgoCount(store.broker_neighbours(entity_id, rel_filter), max_bytes)
     ids = [n.id for n in ego.neighbours]
     batch = store.ties_batch
     for start in range(0, ego.k, batch):
@@ -176,7 +232,8 @@ def count_ego(store: BrokerageStore, entity_id: str, rel_filter: RelFilter) -> E
         if not ego.add(ties, limit):
             break
         ego.read = min(start + batch, ego.k)
-    ego.settle(limit)
+    if ego.read >= ego.k:  # a partial read settles nothing: its exclusive pairs stay the pairs
+        ego.settle(limit)
     if limit.cancelled:  # the client left: no answer to give
         limit.check("the brokerage count")
     return ego
@@ -213,17 +270,13 @@ class Ranking:
         return rows, self.truncated and limit > self.proven
 
 
-def top_brokers(
-    store: BrokerageStore,
-    rel_filter: RelFilter,
-    limit: int,
-    record: Callable[[str], tuple[str | None, str]],
-) -> Ranking:
+def top_brokers(store: BrokerageStore, rel_filter: RelFilter, limit: int, max_bytes: int) -> Ranking:
     """The `limit` strongest brokers by (exclusive pairs, pairs, id), exact unless `truncated`.
 
     Candidates come by pairs, most first; a candidate's exclusive pairs are at most its pairs,
     so once the next candidate's pairs cannot beat the last row kept, neither can any after it.
-    `record` gives an entity's (country, kind), which decide its groups.
+    Each candidate is counted alone (`count_ego`, bitsets within `max_bytes`) and dropped
+    before the next, so the search holds one neighbourhood at a time.
     """
     clock = deadline.current()
     kept: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
@@ -231,19 +284,19 @@ def top_brokers(
     truncated = False
     with closing(_candidates(store, rel_filter)) as candidates:
         try:
-            for entity_id, pairs in candidates:
+            for entity_id, pairs, country, kind in candidates:
                 if len(kept) >= limit and (-pairs, -pairs, entity_id) > kept[limit - 1][0]:
                     break
                 if clock.expired:
                     truncated, bound = True, (-pairs, -pairs, entity_id)
                     break
-                ego = count_ego(store, entity_id, rel_filter)
+                ego = count_ego(store, entity_id, rel_filter, max_bytes)
                 if not ego.complete:
                     truncated, bound = True, (-pairs, -pairs, entity_id)
                     break
-                country, kind = record(entity_id)
                 s = summary(ego, GROUPINGS[0], country, kind)
                 s["roles"] = {g: ego.roles(g, country, kind) for g in GROUPINGS}
+                del ego  # one neighbourhood at a time
                 kept.append(((-s["exclusive_pairs"], -s["pairs"], entity_id), s))
                 kept.sort(key=lambda row: row[0])
                 del kept[limit:]
@@ -256,5 +309,5 @@ def top_brokers(
     return Ranking([(key[2], s) for key, s in kept], truncated, proven)
 
 
-def _candidates(store: BrokerageStore, rel_filter: RelFilter) -> Generator[tuple[str, int]]:
+def _candidates(store: BrokerageStore, rel_filter: RelFilter) -> Generator[BrokerCandidate]:
     yield from store.broker_candidates(rel_filter)

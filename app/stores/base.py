@@ -16,7 +16,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, NamedTuple, Protocol, runtime_checkable
 
 from app.errors import InvalidParameter
 from app.filters import RelFilter
@@ -257,25 +257,39 @@ class GraphStore(LookupStore, TraversalStore, ExportStore, Protocol):
 
 @dataclass(frozen=True)
 class BrokerNeighbour:
-    """A neighbour of a broker in a window: what decides its group, and the direction of its
-    ties (`pred`: it acts on the broker, a → v; `succ`: the broker on it, v → a)."""
+    """A neighbour of a broker in a window: what decides its group, the direction of its
+    ties (`pred`: it acts on the broker, a → v; `succ`: the broker on it, v → a), and the
+    store's key for it in `BrokerTies.ties` (how a tie among neighbours is recognised)."""
 
     id: str
     country: str | None
     kind: str
     pred: bool
     succ: bool
+    key: int
+
+
+class BrokerCandidate(NamedTuple):
+    """An entity with open neighbour pairs, and what decides its groups."""
+
+    id: str
+    pairs: int
+    country: str | None
+    kind: str
+
+
+TIE_OUT, TIE_IN = 1, 2  # direction bits of a `BrokerTies.ties` code
 
 
 @dataclass(frozen=True)
 class BrokerTies:
-    """An entity `other` (not the broker) and the broker's neighbours tied to it, each with
-    the direction of its tie: `outs[i]` member → other, `ins[i]` other → member."""
+    """One neighbour `member` of a broker and every other entity tied to it (the broker left
+    out), each as one int, `key * 4 + direction` (`TIE_OUT`: member → it, `TIE_IN`: it →
+    member). Keys are the store's own (`BrokerNeighbour.key`), stable while one count reads:
+    ints travel and are held at a fraction of the cost of ids."""
 
-    other: str
-    members: tuple[str, ...]
-    outs: tuple[bool, ...]
-    ins: tuple[bool, ...]
+    member: str
+    ties: Sequence[int]
 
 
 @runtime_checkable
@@ -292,12 +306,14 @@ class BrokerageStore(Protocol):
         ...
 
     def broker_ties(self, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
-        """For the neighbours in `batch`: each entity other than `entity_id` tied to any of them."""
+        """For each neighbour in `batch`: the entities other than `entity_id` tied to it. A store
+        may leave out those that cannot close a pair (tied to one neighbour only, when `batch` is
+        the whole neighbourhood)."""
         ...
 
-    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
+    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[BrokerCandidate]:
         """The entities of the window with open neighbour pairs (pairs of neighbours not tied to
-        each other), as (id, pairs), most pairs first, ties by id; read lazily (close it when done)."""
+        each other), most pairs first, ties by id; read lazily (close it when done)."""
         ...
 
 

@@ -21,7 +21,7 @@ from app.dates import DAY_MAX, DAY_MIN
 from app.filters import RelFilter
 from app.model import Dataset, Entity, Hop, Path, Relationship
 from app.stores import memory_brokerage
-from app.stores.base import BrokerNeighbour, BrokerTies, SegmentQuery, SegmentResult
+from app.stores.base import BrokerCandidate, BrokerNeighbour, BrokerTies, SegmentQuery, SegmentResult
 from app.temporal import advance
 
 
@@ -151,8 +151,8 @@ class MemoryStore:
     def broker_ties(self, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
         return memory_brokerage.broker_ties(self._window_ties(rel_filter), entity_id, batch)
 
-    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
-        return memory_brokerage.broker_candidates(self._window_ties(rel_filter))
+    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[BrokerCandidate]:
+        return memory_brokerage.broker_candidates(self._window_ties(rel_filter), self._entities)
 
     def close(self) -> None:
         return None

@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from app.filters import RelFilter
-from app.stores.base import BrokerNeighbour, BrokerTies, CentralityPlan, Scores
+from app.stores.base import BrokerCandidate, BrokerNeighbour, BrokerTies, CentralityPlan, Scores
 from app.stores.gds_projections import Projection, drop
 from app.vocabulary import CENTRALITY_METRICS, STRUCTURAL_TYPES, SYMMETRIC_TYPES
 
@@ -134,19 +134,21 @@ def eigenvector(read: Read, lease: Lease, rel_filter: RelFilter, scored: ReadSco
 def broker_neighbours(read: Read, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:
     """One broker's neighbours in the window, by id, with the direction of their ties."""
     rows = read("broker_neighbours", id=entity_id, **_broker_params(rel_filter))
-    return [BrokerNeighbour(r["id"], r["country"], r["kind"], bool(r["pred"]), bool(r["succ"])) for r in rows]
+    return [
+        BrokerNeighbour(r["id"], r["country"], r["kind"], bool(r["pred"]), bool(r["succ"]), int(r["key"])) for r in rows
+    ]
 
 
 def broker_ties(read: Read, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
-    """The entities tied to the neighbours in `batch` (the broker left out), with those members."""
+    """For each neighbour in `batch`: the entities tied to it (the broker left out), as codes."""
     rows = read("broker_ties", id=entity_id, batch=batch, **_broker_params(rel_filter))
-    return [BrokerTies(r["other"], tuple(r["members"]), tuple(r["outs"]), tuple(r["ins"])) for r in rows]
+    return [BrokerTies(r["member"], r["ties"]) for r in rows]
 
 
-def broker_candidates(read: Read, lease: Lease, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
-    """Every entity of the window with open neighbour pairs, as (id, pairs), most pairs first
-    (ties by id): C(k, 2) minus triangles, from GDS. Read in pages while the caller iterates;
-    the projection is held until the caller closes the iterator."""
+def broker_candidates(read: Read, lease: Lease, rel_filter: RelFilter) -> Iterator[BrokerCandidate]:
+    """Every entity of the window with open neighbour pairs, most pairs first (ties by id):
+    C(k, 2) minus triangles, from GDS. Read in pages while the caller iterates; the
+    projection is held until the caller closes the iterator."""
     with lease(rel_filter, "gds_project") as projection:
         graph = projection.name
         if projection.nodes == 0:
@@ -158,7 +160,7 @@ def broker_candidates(read: Read, lease: Lease, rel_filter: RelFilter) -> Iterat
                 "gds_broker_candidates", graph=graph, below_pairs=below[0], after_id=below[1], count=CANDIDATE_PAGE
             )
             for row in rows:
-                yield row["id"], int(row["pairs"])
+                yield BrokerCandidate(row["id"], int(row["pairs"]), row["country"], row["kind"])
             if len(rows) < CANDIDATE_PAGE:
                 return
             below = (int(rows[-1]["pairs"]), rows[-1]["id"])

@@ -41,6 +41,7 @@ from app.search_keys import KEY_SEPARATOR, fulltext_query
 from app.stores import neo4j_analytics
 from app.stores.base import (
     NOT_LOADED,
+    BrokerCandidate,
     BrokerNeighbour,
     BrokerTies,
     CentralityPlan,
@@ -398,7 +399,7 @@ class Neo4jStore:
     def broker_ties(self, entity_id: str, batch: list[str], rel_filter: RelFilter) -> list[BrokerTies]:
         return neo4j_analytics.broker_ties(self._read, entity_id, batch, rel_filter)
 
-    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[tuple[str, int]]:
+    def broker_candidates(self, rel_filter: RelFilter) -> Iterator[BrokerCandidate]:
         return neo4j_analytics.broker_candidates(self._read, self._lease, rel_filter)
 
     def prepare_windows(self) -> None:

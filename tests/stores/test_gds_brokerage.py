@@ -24,6 +24,7 @@ from tests.scale_graph import scale_dataset
 
 pytestmark = pytest.mark.neo4j
 
+ONE_BLOCK = Settings().broker_bitset_bytes  # the default: a 10k graph's hubs fit in one block
 WINDOWS = [RelFilter(), RelFilter.build(as_of="2001"), RelFilter.build(start="1990", end="2005", types=["PARTNER_OF", "COOPERATED_WITH", "HOSTED"])]  # fmt: skip
 
 
@@ -61,7 +62,7 @@ def test_one_broker_equals_networkx(scale: tuple[Dataset, BrokerageStore], windo
     hubs = sorted(g, key=lambda v: (-g.degree(v), v))[:3]
     for v in [*hubs, sorted(g)[len(g) // 2], sorted(g)[-1]]:
         expected = brokerage_summary(g, dg, v, by_id, grouping)
-        ego = broker_counts.count_ego(store, v, rel_filter)
+        ego = broker_counts.count_ego(store, v, rel_filter, ONE_BLOCK)
         assert ego.complete
         assert broker_counts.summary(ego, grouping, *record(dataset)(v)) == {
             k: expected[k] for k in ("pairs", "exclusive_pairs", "open_share", "roles")
@@ -76,10 +77,52 @@ def test_top_brokers_equal_networkx(scale: tuple[Dataset, BrokerageStore], windo
     """The top 20 by (exclusive pairs, pairs, id), with every number, equal the oracle's full ranking's."""
     dataset, store = scale
     rel_filter = WINDOWS[window]
-    found = broker_counts.top_brokers(store, rel_filter, 20, record(dataset))
+    found = broker_counts.top_brokers(store, rel_filter, 20, ONE_BLOCK)
     assert not found.truncated and found.proven == 20
     for grouping in ("place", "sector"):
         assert found.top(grouping, 20) == (oracle_ranking(dataset, rel_filter, grouping)[:20], False)
+
+
+def test_a_count_within_a_small_bitset_budget_holds_blocks_and_gives_the_same_answer(
+    scale: tuple[Dataset, BrokerageStore],
+) -> None:
+    """With `max_bytes` for a few rows, a hub is counted block by block: never more rows held
+    than the budget allows, and every number and pair listed as with one block (the oracle's)."""
+    dataset, store = scale
+    rel_filter = WINDOWS[1]
+    g, dg = oracle(dataset, rel_filter)
+    hub = max(g, key=lambda v: (g.degree(v), v))
+    k = g.degree(hub)
+    budget = 7 * broker_counts.row_bytes(k) + 5  # 7 rows a block
+    held: list[int] = []
+    rows_of = broker_counts.EgoCount._block_rows
+
+    def recording(ego: broker_counts.EgoCount, lo: int, hi: int, limit: deadline.Deadline) -> list[int] | None:
+        found = rows_of(ego, lo, hi, limit)
+        held.append(sum(broker_counts.row_bytes(k) for _ in found or []))
+        return found
+
+    broker_counts.EgoCount._block_rows = recording  # type: ignore[method-assign]
+    try:
+        ego = broker_counts.count_ego(store, hub, rel_filter, budget)
+        listed = ego.bridged(10**6, deadline.current())
+    finally:
+        broker_counts.EgoCount._block_rows = rows_of  # type: ignore[method-assign]
+    assert ego.complete and ego.block == 7 and len(held) >= 3 * (k // 7)  # settled, then listed twice
+    assert max(held) <= budget
+    expected = brokerage_summary(g, dg, hub, {e.id: e for e in dataset.entities}, "sector")
+    assert broker_counts.summary(ego, "sector", *record(dataset)(hub)) == {
+        key: expected[key] for key in ("pairs", "exclusive_pairs", "open_share", "roles")
+    }
+    assert listed == (sorted(expected["bridged"], key=lambda p: (not p[2], p[0], p[1])), True)
+    assert 0 < expected["exclusive_pairs"] < expected["pairs"]  # both kinds of pair are listed
+
+
+def test_a_ranking_within_a_small_bitset_budget_equals_networkx(scale: tuple[Dataset, BrokerageStore]) -> None:
+    """The top 10 counted in blocks of 3 rows are the oracle's (exact, not truncated)."""
+    dataset, store = scale
+    found = broker_counts.top_brokers(store, RelFilter(), 10, 3 * broker_counts.row_bytes(1000))
+    assert not found.truncated and found.top("place", 10) == (oracle_ranking(dataset, RelFilter(), "place")[:10], False)
 
 
 def test_a_count_cut_by_the_deadline_is_marked_and_bounds_the_truth(scale: tuple[Dataset, BrokerageStore]) -> None:
@@ -103,7 +146,7 @@ def test_a_count_cut_by_the_deadline_is_marked_and_bounds_the_truth(scale: tuple
     store.ties_batch = 50
     try:
         with deadline.within(clock):
-            ego = broker_counts.count_ego(store, hub, RelFilter())
+            ego = broker_counts.count_ego(store, hub, RelFilter(), ONE_BLOCK)
     finally:
         del store.broker_ties, store.ties_batch
     assert not ego.complete and ego.read == 50 < ego.k
@@ -129,7 +172,7 @@ def test_a_ranking_cut_by_the_deadline_is_marked(scale: tuple[Dataset, Brokerage
     broker_counts.count_ego = count_then_expire  # type: ignore[assignment]
     try:
         with deadline.within(clock):
-            found = broker_counts.top_brokers(store, RelFilter(), 10, record(dataset))
+            found = broker_counts.top_brokers(store, RelFilter(), 10, ONE_BLOCK)
     finally:
         broker_counts.count_ego = counting  # type: ignore[assignment]
     assert found.truncated and len(found.rows) == 1
