@@ -9,8 +9,9 @@ Each `.cypher` file holds named blocks, aiosql-style::
 Values always travel as parameters (`$id`). Three placeholders are filled when the
 registry loads, never from a request: `{{type}}` with each relationship type of the
 vocabulary (block `x` becomes `x:TYPE`), `{{kind}}` with each entity kind, and
-`{{max_hops}}` with 1…8 (block `x` becomes `x:N`), because Cypher takes neither a label
-nor a quantifier bound as a parameter.
+`{{max_hops}}` with 1…8 (block `x` becomes `x:N`; in such a block `{{left_hops}}` and
+`{{right_hops}}` become the halves of N that a search from both ends takes), because Cypher
+takes neither a label nor a quantifier bound as a parameter.
 """
 
 from __future__ import annotations
@@ -43,13 +44,24 @@ class NamedQuery:
     doc: str = ""  # the block's own comment lines, without `//` (the Browser guide shows them)
 
 
+def _hops(text: str, n: int) -> str:
+    """The query for paths of up to `n` links; a search from both ends takes half from each
+    (Cypher refuses a quantifier bounded by 0, so the target's half is at least 1: the query
+    keeps only the splits that add up to `n` or less)."""
+    return (
+        text.replace("{{max_hops}}", str(n))
+        .replace("{{left_hops}}", str((n + 1) // 2))
+        .replace("{{right_hops}}", str(max(1, n // 2)))
+    )
+
+
 def _expand(name: str, text: str) -> dict[str, str]:
     if "{{type}}" in text:
         return {f"{name}:{t}": text.replace("{{type}}", t) for t in REL_TYPE_NAMES}
     if "{{kind}}" in text:
         return {f"{name}:{k.value}": text.replace("{{kind}}", k.value) for k in Kind}
     if "{{max_hops}}" in text:
-        return {f"{name}:{n}": text.replace("{{max_hops}}", str(n)) for n in range(1, MAX_HOPS_CEILING + 1)}
+        return {f"{name}:{n}": _hops(text, n) for n in range(1, MAX_HOPS_CEILING + 1)}
     return {name: text}
 
 
@@ -71,9 +83,7 @@ def parse_file(path: Path) -> dict[str, NamedQuery]:
         doc = "\n".join(ln.lstrip()[2:].strip() for ln in lines if ln.lstrip().startswith("//"))
         if not body:
             raise CypherLoadError(f"{path.name}: query {m.group(1)!r} is empty")
-        leftover = re.findall(
-            r"\{\{[^}]*\}\}", body.replace("{{type}}", "").replace("{{kind}}", "").replace("{{max_hops}}", "")
-        )
+        leftover = re.findall(r"\{\{[^}]*\}\}", _hops(body.replace("{{type}}", "").replace("{{kind}}", ""), 0))
         if leftover:
             raise CypherLoadError(f"{path.name}: query {m.group(1)!r} has unknown placeholder(s) {leftover}")
         for name, expanded in _expand(m.group(1), body).items():

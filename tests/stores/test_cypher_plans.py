@@ -54,24 +54,24 @@ def test_shortest_inlines_date_and_type_filters(loaded: None, neo4j_driver: Driv
 
 
 @pytest.mark.parametrize("name", ["paths_all:3", "paths_temporal:3"])
-def test_all_and_temporal_filter_each_step_inside_the_repeat(loaded: None, neo4j_driver: Driver, name: str) -> None:
-    """Inside Repeat(Trail), the date/type Filter sits directly on the Expand of each step."""
+def test_all_and_temporal_search_from_both_ends_filtering_each_step(
+    loaded: None, neo4j_driver: Driver, name: str
+) -> None:
+    """Two expansions from the seeked ends meet in a NodeHashJoin; each prunes by date and type
+    as it expands (the predicates are the VarLengthExpand's own), none in a Filter above."""
     plan = profile(neo4j_driver, CypherRegistry()[name])
-    repeat = next(i for i, (_, op, _) in enumerate(plan) if op.startswith("Repeat"))
-    depth = plan[repeat][0]
-    inside = []
-    for row in plan[repeat + 1 :]:
-        if row[0] <= depth:
-            break
-        inside.append(row)
-    step_filter = [
-        i for i, (_, op, d) in enumerate(inside) if op == "Filter" and "r.first <= $last" in d and "$types" in d
-    ]
-    assert step_filter, inside
-    below = inside[step_filter[0] + 1]
-    assert below[1] == "Expand(All)"
-    above_repeat = plan[:repeat]
-    assert not any("r.first" in d for _, op, d in above_repeat if op == "Filter")
+    names = [op for _, op, _ in plan]
+    join = next(i for i, (_, op, _) in enumerate(plan) if op == "NodeHashJoin")
+    assert plan[join][2] == "m"
+    below = [row for row in plan[join + 1 :] if row[0] > plan[join][0]]
+    expands = [d for _, op, d in below if op.startswith("VarLengthExpand")]
+    assert len(expands) == 2, names
+    assert sorted(d.split(" = ")[1][:3] for d in expands) == ["(a)", "(b)"]
+    for details in expands:
+        for predicate in (".first <= $last", ".last >= $first", "$types IS NULL"):
+            assert predicate in details, details
+    assert [op for _, op, _ in below].count("NodeUniqueIndexSeek") == 2
+    assert not any(op == "Filter" and ".first <= $last" in d for _, op, d in plan)
 
 
 def test_counts_come_from_the_count_store(loaded: None, neo4j_driver: Driver) -> None:

@@ -20,7 +20,11 @@ def test_placeholders_expand_from_the_vocabulary() -> None:
         assert f":{t} {{id: row.id}}" in registry[f"load_relationships:{t}"]
     for k in Kind:
         assert f"e:{k.value}" in registry[f"load_entities:{k.value}"]
-    assert "{1,6}" in registry["paths_all:6"]
+    assert "{1,6}" in registry["paths_shortest:6"]
+    # a search from both ends: half the bound from each, the splits kept if they add up
+    assert "{1,3}" in registry["paths_all:5"] and "{0,2}" in registry["paths_all:5"]
+    assert "left + right <= 5" in registry["paths_all:5"]
+    assert "{1,1}" in registry["paths_temporal:1"] and "{0,1}" in registry["paths_temporal:1"]
     assert not any("{{" in q.text for q in registry.queries.values())
 
 
