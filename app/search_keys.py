@@ -23,6 +23,7 @@ from app.model import Entity
 _SPECIAL = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "ß": "ss", "ł": "l", "đ": "d", "ı": "i"})
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 KEY_SEPARATOR = "|"  # never in a folded key, so `search_text` CONTAINS "|q" means "a key starts with q"
+MAX_WORD_EDITS = 2  # the most edits `word_edits` allows any word
 MAX_FULLTEXT_TERMS = 8  # words of a query sent to the full-text index (each expands to at most 50 terms)
 
 
@@ -74,7 +75,7 @@ def query_words(query: str) -> list[str]:
 def word_edits(word: str) -> int:
     """How many edits a word may be off and still find a candidate: none below three
     letters (a prefix only), one up to five, two from six."""
-    return 0 if len(word) < 3 else 1 if len(word) < 6 else 2
+    return 0 if len(word) < 3 else 1 if len(word) < 6 else MAX_WORD_EDITS
 
 
 def near_word(word: str, token: str) -> bool:

@@ -11,16 +11,20 @@ the same function (`StoreNames`), so on the same data both answer alike.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
+from app.analysis.name_postings import GRAM, Postings, deletions, trigrams
 from app.errors import AmbiguousEntity, EntityNotFound
 from app.model import Entity
-from app.search_keys import entity_keys, fold, near_word, query_words
+from app.search_keys import MAX_WORD_EDITS, entity_keys, fold, near_word, query_words, word_edits
 from app.stores.base import NameSearchStore
 
 __all__ = ["EntityIndex", "Hit", "Names", "StoreNames", "entity_keys", "fold", "match_score", "summary"]
@@ -126,14 +130,21 @@ class Names(ABC):
 
 
 class EntityIndex(Names):
-    """Every entity's keys in memory (the embedded backend), scored in one batch per search.
+    """Every entity's keys in memory (the embedded backend), found through posting lists.
 
-    The match rules are a containment test per key (C speed) and the rule score where it
-    holds. Fuzzy scores come from one `rapidfuzz.process.extract` over all keys, which skips
-    any key whose length alone rules out the cutoff; only the few keys that pass are then
-    checked for a word near a query word (`fuzzy_candidate`). The best `limit` are picked
-    with a heap, so a one-letter query over every entity sorts no more than it returns.
+    A query of three letters or more reads the keys posted under its rarest trigram
+    (`name_postings`) and keeps those containing it; a shorter one tests every key (a
+    containment test per key, at C speed). Fuzzy candidates are the entities with a word
+    near a query word (`near_word`): the words it starts (a range of the sorted words) and
+    those within its edits (their deletion variants' postings); their keys are then scored
+    by rapidfuzz's `ratio`. Fuzzy hits rank below every rule hit, so they are looked for
+    only when the rule hits do not fill the answer; when a query word is so short that its
+    candidates are a large share of all entities, one `rapidfuzz.process.extract` over all
+    keys is cheaper and gives the same hits. The best `limit` are picked with a heap.
+    Built once per dataset version (at load, `CityGraph.prepare`).
     """
+
+    SCAN_SHARE = 8  # fuzzy candidates above 1/SCAN_SHARE of the entities: score every key at once instead
 
     def __init__(self, entities: Iterable[Entity], degree: dict[str, int] | None = None):
         self.entities = sorted(entities, key=lambda e: e.id)
@@ -143,36 +154,87 @@ class EntityIndex(Names):
         self.by_key: dict[str, list[Entity]] = {}
         self._flat: list[str] = []  # every entity's keys, one after another
         self._owner: list[int] = []  # the position in `entities` of each key's entity
+        words: dict[str, set[int]] = {}  # each word of a key → the entities whose keys hold it
         for i, e in enumerate(self.entities):
             for k in self.keys[e.id]:
                 self.by_key.setdefault(k, []).append(e)
                 self._flat.append(k)
                 self._owner.append(i)
+                for word in k.split():
+                    words.setdefault(word, set()).add(i)
         self._degrees = [self.degree.get(e.id, 0) for e in self.entities]
         self._kinds = [e.kind.value for e in self.entities]
+        self._grams = Postings.of(enumerate(map(trigrams, self._flat)))
+        self._words = sorted(words)
+        self._word_owners = [sorted(words[w]) for w in self._words]
+        self._word_lengths = np.array([len(w) for w in self._words], dtype=np.int32)
+        self._longest_word = max(map(len, self._words), default=0)
+        self._variants = Postings.of(
+            (i, deletions(w, MAX_WORD_EDITS if len(w) > 3 else 1)) for i, w in enumerate(self._words)
+        )
 
     def exact(self, key: str) -> list[Entity]:
         return self.by_key.get(key, [])
+
+    def _containing(self, query: str) -> list[int]:
+        """The positions in `_flat` of the keys containing `query`."""
+        flat = self._flat
+        if len(query) < GRAM:
+            return [i for i, key in enumerate(flat) if query in key]
+        grams = trigrams(query)
+        rarest = min(grams, key=self._grams.count)
+        return [i for i in self._grams.ids([rarest]).tolist() if query in flat[i]]
+
+    def _near_entities(self, query: str) -> set[int]:
+        """The entities with a word near a word of `query` (`near_word`)."""
+        words, found = self._words, set()
+        for w in query_words(query):
+            lo = bisect.bisect_left(words, w)
+            hi = bisect.bisect_left(words, w + "{", lo)  # "{" sorts after every folded character
+            near = set(range(lo, hi))
+            edits = word_edits(w)
+            if edits and len(w) - edits <= self._longest_word:  # a longer word is more than its edits from every word
+                posted = self._variants.ids(deletions(w, edits))
+                posted = posted[np.abs(self._word_lengths[posted] - len(w)) <= edits].tolist()
+                near.update(posted[j] for *_, j in process.extract(
+                    w, [words[i] for i in posted], scorer=OSA.distance, score_cutoff=edits, limit=None
+                ))  # fmt: skip
+            for i in near:
+                found.update(self._word_owners[i])
+        return found
+
+    def _fuzzy(self, query: str, best: dict[int, float], floor: float) -> None:
+        """Add the fuzzy hits of `query` to `best` (entity position → score)."""
+        cutoff = _cutoff(floor)
+        near = self._near_entities(query)
+        if len(near) * self.SCAN_SHARE <= len(self.entities):
+            for e in near:
+                if e not in best:
+                    keys = self.keys[self.entities[e].id]
+                    ratio = max(fuzz.ratio(query, key, score_cutoff=cutoff) for key in keys)
+                    if ratio:
+                        best[e] = fuzzy_score(ratio)
+            return
+        flat, owner = self._flat, self._owner
+        for _, ratio, i in process.extract(query, flat, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
+            score, e = fuzzy_score(ratio), owner[i]
+            if score > best.get(e, 0.0) and e in near:
+                best[e] = score
 
     def search(self, q: str, kind: str | None = None, limit: int = 10, floor: float = SEARCH_FLOOR) -> list[Hit]:
         query = fold(q)
         if not query:
             return []
-        flat, owner = self._flat, self._owner
+        flat, owner, kinds = self._flat, self._owner, self._kinds
         best: dict[int, float] = {}
-        for i in [i for i, key in enumerate(flat) if query in key]:
+        for i in self._containing(query):
             score = rule_score(flat[i], query)
             if score > best.get(owner[i], 0.0):
                 best[owner[i]] = score
-        near: dict[int, bool] = {}  # fuzzy candidacy, decided once per entity
-        for _, ratio, i in process.extract(query, flat, scorer=fuzz.ratio, score_cutoff=_cutoff(floor), limit=None):
-            score, e = fuzzy_score(ratio), owner[i]
-            if score > best.get(e, 0.0):
-                if e not in near:
-                    near[e] = fuzzy_candidate(self.keys[self.entities[e].id], query)
-                if near[e]:
-                    best[e] = score
-        degrees, kinds, entities = self._degrees, self._kinds, self.entities
+        # Every rule score is above every floor and every fuzzy score: enough of them settle the answer.
+        if sum(1 for i in best if kind is None or kinds[i] == kind) < limit:
+            self._fuzzy(query, best, floor)
+        degrees, entities = self._degrees, self.entities
         found = [
             (round(score, 4), i) for i, score in best.items() if score >= floor and (kind is None or kinds[i] == kind)
         ]

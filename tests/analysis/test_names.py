@@ -3,13 +3,18 @@ one-entity score it is built from."""
 
 from __future__ import annotations
 
-import pytest
+import random
 
-from app.analysis import names
+import pytest
+from rapidfuzz.distance import OSA
+
+from app.analysis import name_postings, names
 from app.analysis.names import EntityIndex, fold
 from app.errors import AmbiguousEntity, EntityNotFound
 from app.model import Dataset, Entity
+from app.stores.memory import MemoryStore
 from app.vocabulary import Kind
+from seed.synth import synthetic_dataset
 
 QUERIES = (
     "aarhus", "Århus", "amt", "Viborg Komune", "Marijampole", "sister city of harbin", "xq",
@@ -103,3 +108,48 @@ def test_long_unknown_name_is_refused_without_suggestions(seed_dataset: Dataset)
     with pytest.raises(EntityNotFound) as missing:
         index.resolve("Aarhus" * 2500)
     assert missing.value.details["suggestions"] == []
+
+
+def _typos(word: str, rng: random.Random) -> list[str]:
+    """A word with a letter dropped, doubled, swapped with its neighbour and replaced."""
+    i = rng.randrange(max(len(word) - 1, 1))
+    return [
+        word[:i] + word[i + 1 :], word[:i] + word[i] + word[i:], word[:i] + word[i + 1 : i + 2] + word[i] + word[i + 2 :],
+        word[:i] + "q" + word[i + 1 :],
+    ]  # fmt: skip
+
+
+def test_posted_search_equals_scoring_one_by_one_on_synthetic_names() -> None:
+    """On a synthetic graph (names alike but for a number, so many near misses) the posting
+    lists find exactly what scoring every entity finds, at any limit: prefixes, typos of one
+    and two edits, several words, one or two letters (the scan), and rule hits that fill the
+    answer (no fuzzy search needed)."""
+    dataset = synthetic_dataset(3000)
+    index = EntityIndex(dataset.entities, MemoryStore(dataset).degrees())
+    rng = random.Random(8)
+    queries = ["e1", "mu", "7", "municipality", "region 3", "mun12 kommune"]
+    for e in rng.sample(index.entities, 25):
+        queries += [e.id[:4], e.name, e.name[:-1] + "x", *_typos(fold(e.name).split()[0], rng), *_typos(e.id, rng)]
+    scanned = posted = 0
+    for q in queries:
+        for floor in (names.SEARCH_FLOOR, names.SUGGEST_FLOOR):
+            want = oracle(index, q, None, floor)
+            for limit in (1, 5, 1000):
+                got = [(h.entity.id, h.score, h.degree) for h in index.search(q, None, limit=limit, floor=floor)]
+                assert got == want[:limit], (q, floor, limit)
+        near = index._near_entities(fold(q)) if fold(q) else set()
+        scanned += len(near) * index.SCAN_SHARE > len(index.entities)
+        posted += 0 < len(near) * index.SCAN_SHARE <= len(index.entities)
+    assert scanned and posted  # both ways of finding fuzzy candidates were checked
+    assert index.search("Municipalty 12", limit=3)  # a typo still finds something
+
+
+@pytest.mark.parametrize(
+    ("word", "other"), [("viborg", "vibrog"), ("odense", "odnse"), ("aarhus", "arhsu"), ("ab", "ba")]
+)
+def test_words_within_their_edits_share_a_deletion_variant(word: str, other: str) -> None:
+    """The symmetric-deletion rule the typo postings rest on: within k edits (a swap of
+    neighbours is one), some string is reached from both by at most k deletions."""
+    k = 2
+    assert OSA.distance(word, other) <= k
+    assert name_postings.deletions(word, k) & name_postings.deletions(other, k)
