@@ -7,6 +7,7 @@ commands only translate; tests call these functions directly.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from functools import partial
@@ -79,8 +80,11 @@ class CityGraph:
         self.preparer = Preparer(steps, settings.prepare_time_budget)
 
     def prepare(self) -> None:
-        """Compute the default rankings of the loaded version in the background (`app.prepare`)."""
+        """Compute the default rankings of the loaded version in the background (`app.prepare`);
+        an embedded store's name index is built now, so no search waits for it."""
         if self.store.version != NOT_LOADED:
+            if not isinstance(self.store, NameSearchStore):
+                _ = self.names
             self.preparer.start(self.store.version)
 
     # -- entities ----------------------------------------------------------------------
@@ -330,7 +334,8 @@ class CityGraph:
         budget = deadline.current()
         page = limit if wanted is None else max(limit, RANKING_PAGE)
         for start in range(0, len(ranking) if wanted else min(limit, len(ranking)), page):
-            budget.check("the ranking's entities")
+            if start:  # the first page is named even when computing the ranking used up the time
+                budget.check("the ranking's entities")
             chunk = ranking.rows(start, start + page)
             by_id = self.lookup(node for node, _, _ in chunk)
             rows += [
@@ -353,20 +358,32 @@ class CityGraph:
         points: list[dict[str, Any]] = []
         years = range(first, last + 1, step)
         limit = deadline.current()
+        longest = 0.0  # the slowest year so far (on the deadline's clock)
+        sampled: list[int] = []
         for year in years:
+            before = limit.remaining()
             try:
+                if points and limit.remaining() < longest and not isinstance(self.store, AnalyticsStore):
+                    break  # in process a year cannot be stopped; the database stops a query at the deadline
                 limit.check("the centrality history")
-                ranking, _ = self._scores(metric, RelFilter.build(as_of=str(year)))
+                ranking, found = self._scores(metric, RelFilter.build(as_of=str(year)))
             except QueryTimeout:
                 if not points:  # nothing found: a 504, not an empty success
                     raise
                 break
+            if not math.isinf(before):
+                longest = max(longest, before - limit.remaining())
+            sampled += [year] if found.approximate else []
             hit = ranking.find(entity.id)
             points.append(
                 {"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(ranking)}
             )
         truncated = len(points) < len(years)
         notes = [f"the time budget ran out after {points[-1]['year']}: later years are missing"] if truncated else []
+        if sampled:
+            notes.append(
+                f"{metric} was estimated from a sample of sources (approximate) in {', '.join(map(str, sampled))}"
+            )
         return {"entity": summary(entity), "metric": metric, "history": points, "truncated": truncated, "notes": notes}
 
     def brokerage(

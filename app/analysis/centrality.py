@@ -7,11 +7,10 @@ from typing import Any
 
 import networkx as nx
 
+from app.analysis import betweenness
 from app.analysis.ranking import Ranking
 from app.stores.base import CentralityPlan, Scores
 from app.vocabulary import CENTRALITY_METRICS
-
-SAMPLING_SEED = 1  # sampled betweenness starts from the same sources each time
 
 
 def eigenvector(graph: nx.Graph) -> dict[Any, float]:
@@ -68,10 +67,9 @@ def compute(graph: nx.Graph, metric: str, plan: CentralityPlan | None = None) ->
     nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
     if nodes == 0:
         return Scores({})
-    if metric == "betweenness" and plan.betweenness_sampled(nodes, edges):
-        k = plan.betweenness_sources(nodes, edges)
-        values = nx.betweenness_centrality(graph, k=k, normalized=True, seed=SAMPLING_SEED)
-        return Scores(values, approximate=True, sample_size=k)
+    if metric == "betweenness":
+        # Source by source, so the request's deadline can stop it (marked, with the sources done).
+        return betweenness.betweenness(graph, plan.betweenness_sources(nodes, edges))
     if metric == "closeness":
         plan.check_closeness(nodes, edges)
     return Scores(METRICS[metric](graph))
