@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import networkx as nx
 
+from app import deadline
 from app.analysis import betweenness
 from app.analysis.ranking import Ranking
 from app.stores.base import CentralityPlan, Scores
@@ -89,7 +91,10 @@ def scores(graph: nx.Graph, metric: str, plan: CentralityPlan | None = None) -> 
     >>> scores(g, "betweenness")
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
     """
-    return rounded(compute(graph, metric, plan).values)
+    # The scores alone carry no `approximate` mark: not stopped by the deadline (a cut betweenness
+    # would be a sample, unmarked), only when the client leaves.
+    with deadline.within(deadline.Deadline(math.inf, "the scores", parent=deadline.current())):
+        return rounded(compute(graph, metric, plan).values)
 
 
 def ranking(values: Mapping[str, float]) -> Ranking:

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app import deadline
-from app.analysis import betweenness
+from app.analysis import betweenness, centrality
 from app.api.main import create_app
 from app.config import Settings
 from app.errors import QueryTimeout
@@ -67,3 +67,12 @@ def test_the_embedded_api_answers_within_its_budget_marked() -> None:
     body = r.json()
     assert body["approximate"] and 0 < body["sample_size"] < len({e.id for e in dataset.entities})
     assert len(body["results"]) == 5
+
+
+def test_scores_alone_are_never_a_silent_sample(graph: nx.Graph) -> None:
+    """`centrality.scores` (the report's) has no `approximate` mark to carry, so the request's
+    deadline does not cut it: under the ticking clock above it is still the exact answer."""
+    ticks = itertools.count()
+    with deadline.within(deadline.Deadline(10.0, clock=lambda: float(next(ticks)))):
+        got = centrality.scores(graph, "betweenness")
+    assert got == centrality.rounded(nx.betweenness_centrality(graph, normalized=True))
