@@ -193,10 +193,65 @@ class MemoryStore:
                     queue.append(other)
         return dist
 
+    def _balls(self, query: SegmentQuery) -> tuple[dict[str, int], dict[str, int], int | None]:
+        """Breadth-first from both ends at once, a whole level of the smaller frontier at a
+        time, until they meet: the hop distances found from the source and to the target,
+        and the shortest distance (None: none within `max_hops`). Only passable nodes (and
+        the ends) are expanded, as in `_distances_to_target`."""
+        ends = {query.source, query.target}
+        sides = ({query.source: 0}, {query.target: 0})
+        frontiers = ([query.source], [query.target])
+        depth = [0, 0]
+        while frontiers[0] and frontiers[1] and depth[0] + depth[1] < query.max_hops:
+            i = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+            mine, other = sides[i], sides[1 - i]
+            depth[i] += 1
+            nxt, met = [], None
+            for node in frontiers[i]:
+                if node not in ends and not self._passable(query, node):
+                    continue
+                for neighbour, _ in self._neighbours(query, node):
+                    if neighbour in mine:
+                        continue
+                    mine[neighbour] = depth[i]
+                    nxt.append(neighbour)
+                    if neighbour in other and (neighbour in ends or self._passable(query, neighbour)):
+                        hops = depth[i] + other[neighbour]
+                        met = hops if met is None else min(met, hops)
+            if met is not None:
+                return sides[0], sides[1], met
+            frontiers = (nxt, frontiers[1]) if i == 0 else (frontiers[0], nxt)
+        return sides[0], sides[1], None
+
+    def _shortest_distances(self, query: SegmentQuery) -> dict[str, int]:
+        """Hop distance to the target of every node on a shortest path (others left out, as
+        the walk never takes them): the target's side as found, the source's side by going
+        back level by level from the nodes where a shortest path crosses to the other."""
+        from_source, to_target, hops = self._balls(query)
+        if hops is None:
+            return {}
+        dist = dict(to_target)
+        levels: dict[int, list[str]] = {}
+        for node, d in from_source.items():
+            if node not in dist:
+                levels.setdefault(d, []).append(node)
+        for d in sorted(levels, reverse=True):
+            for node in levels[d]:
+                if node != query.source and not self._passable(query, node):
+                    continue
+                if any(
+                    dist.get(other) == hops - d - 1 and (other == query.target or self._passable(query, other))
+                    for other, _ in self._neighbours(query, node)
+                ):
+                    dist[node] = hops - d
+        return dist
+
     def segment_paths(self, query: SegmentQuery) -> SegmentResult:
-        if query.source not in self.graph or query.target not in self.graph:
+        if query.source not in self.graph or query.target not in self.graph or query.source == query.target:
             return SegmentResult([])
-        dist = self._distances_to_target(query)
+        # Shortest paths meet in the middle (two small balls, not one large); other modes need
+        # every node within `max_hops` of the target.
+        dist = self._shortest_distances(query) if query.mode == "shortest" else self._distances_to_target(query)
         if query.source not in dist or query.source == query.target:
             return SegmentResult([])
         budget = dist[query.source] if query.mode == "shortest" else query.max_hops
