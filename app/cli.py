@@ -26,6 +26,8 @@ app = typer.Typer(
 )
 console = Console()
 err = Console(stderr=True)
+# From this many rows on, a first load through the driver suggests `seed --bulk` (bench/README.md, "Bulk loading").
+BULK_HINT_ROWS = 100_000
 
 BackendOpt = Annotated[
     str | None, typer.Option("--backend", help="memory or neo4j (default: CITYGRAPH_BACKEND, else memory).")
@@ -160,10 +162,22 @@ def seed(
         if reset:
             neo4j_load.reset(driver, registry, settings.neo4j_database)
         total = len(dataset.entities) + len(dataset.relationships)
+        taken: list[str] = []
+
+        def say_route(route: neo4j_load.Route) -> None:
+            taken.append(route)
+            err.print(f"loading {total:,} rows {neo4j_load.ROUTES[route]}")
+            if route == "create" and total >= BULK_HINT_ROWS:
+                err.print(
+                    "hint: for a folder this size, `citygraph seed --bulk` into the local Neo4j (stopped) loads by "
+                    'Neo4j\'s importer, several times faster (bench/README.md, "Bulk loading")'
+                )
+
         with tqdm(total=total, unit="row", desc="loading", disable=None) as bar:
             counters = neo4j_load.load(
-                driver, dataset, registry, settings.neo4j_database, batch_size, bar.update, atomic_limit
-            )
+                driver, dataset, registry, settings.neo4j_database, batch_size, bar.update, atomic_limit,
+                on_route=say_route,
+            )  # fmt: skip
     except AuthError:
         err.print(
             f"[red]error:[/red] Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: check NEO4J_USER and NEO4J_PASSWORD"
@@ -177,7 +191,8 @@ def seed(
     finally:
         driver.close()
     typer.echo(
-        f"loaded dataset {dataset.version}: {len(dataset.entities)} entities, {len(dataset.relationships)} relationships "
+        f"loaded dataset {dataset.version} ({'CREATE into an empty database' if taken == ['create'] else 'MERGE'}): "
+        f"{len(dataset.entities)} entities, {len(dataset.relationships)} relationships "
         f"({counters.get('nodes_created', 0)} nodes and {counters.get('relationships_created', 0)} relationships created, "
         f"{counters.get('nodes_deleted', 0)} nodes and {counters.get('relationships_deleted', 0)} relationships removed)"
     )

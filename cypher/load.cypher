@@ -89,3 +89,10 @@ SET m.version = $version, m.stats = $stats, m.loaded_at = datetime(), m.loading 
 // Remove what this project loaded (its labels only), in batches.
 MATCH (n) WHERE n:Entity OR n:CityGraphMeta
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS
+
+// name: count_everything
+// Every node and relationship, whoever wrote them (count store): `seed --bulk` replaces an
+// existing database only when both are zero.
+CALL () { MATCH (n) RETURN count(n) AS nodes }
+CALL () { MATCH ()-[r]->() RETURN count(r) AS relationships }
+RETURN nodes, relationships

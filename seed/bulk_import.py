@@ -8,8 +8,10 @@ directory, then starts the server there on free loopback ports, builds the schem
 the version mark with its stats (what the importer cannot), and stops it again: the database
 ends exactly as the Cypher loader leaves an empty one.
 
-The importer writes store files directly, so it needs the server stopped and a database
-that does not exist yet; the route refuses otherwise (`ImportRefused`), never overwriting.
+The importer writes store files directly, so it needs the server stopped, and it creates
+databases: an existing one (a first `make neo4j` creates an empty `neo4j`) is replaced only
+when a server started on it finds no node and no relationship in it; anything else is
+refused (`ImportRefused`) and kept as it is.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ Step = Callable[[str], None]
 
 
 class ImportRefused(CityGraphError):
-    """The importer cannot write there: the server runs on that directory, or the database exists."""
+    """The importer cannot write there: the server runs on that directory, or the database holds something."""
 
     status = 409
     code = "import_refused"
@@ -77,8 +79,12 @@ def _locked(path: Path) -> bool:
     return False
 
 
-def check_target(home: Path, database: str) -> None:
-    """Refuse (with what to do instead) unless the importer may create `database` under `home`."""
+def check_target(home: Path, database: str) -> list[Path]:
+    """Refuse (with what to do instead) unless the importer may write `database` under `home`.
+
+    Returns the folders of the database if it exists already (else none): `bulk_seed` replaces
+    it only after a server started on it found it empty (`_replace_if_empty`).
+    """
     databases = home / "data" / "databases"
     if database != "neo4j":
         raise ImportRefused(
@@ -92,15 +98,42 @@ def check_target(home: Path, database: str) -> None:
             "`citygraph seed --bulk` again, or load into the running server with `citygraph seed` (without --bulk)",
             data_dir=str(home),
         )
-    held = [p for p in (databases / database, home / "data" / "transactions" / database) if p.exists()]
-    if held:
+    return [p for p in (databases / database, home / "data" / "transactions" / database) if p.exists()]
+
+
+def _replace_if_empty(
+    home: Path, database: str, held: list[Path], password: str, heap: str, registry: CypherRegistry
+) -> None:
+    """Remove the existing database `held` if it holds no node and no relationship at all (as after a
+    first `make neo4j`), counted by a server started on it; else refuse, keeping it as it is."""
+    delete = f"delete {' and '.join(str(p) for p in held)} and run `citygraph seed --bulk` again"
+    server = LocalNeo4j(home, heap=heap, password=password)
+    try:
+        server.start()
+    except RuntimeError as exc:
         raise ImportRefused(
-            f"the database {database!r} already exists in {home} and the importer only creates new ones: "
-            "load into it with `citygraph seed` (without --bulk; a reload is idempotent), or, if nothing in it "
-            f"is needed, delete {' and '.join(str(p) for p in held)} and run `citygraph seed --bulk` again",
-            data_dir=str(home),
-            existing=[str(p) for p in held],
-        )
+            f"the database {database!r} already exists in {home} and the local Neo4j did not start on it to "
+            f"check that it is empty: if nothing in it is needed, {delete}",
+            data_dir=str(home), existing=[str(p) for p in held], output=str(exc)[-4000:],
+        ) from None  # fmt: skip
+    try:
+        with (
+            GraphDatabase.driver(server.uri, auth=("neo4j", password)) as driver,
+            driver.session(database=database) as session,
+        ):
+            record = session.run(registry["count_everything"]).single(strict=True)
+    finally:
+        server.stop()
+    nodes, relationships = int(record["nodes"]), int(record["relationships"])
+    if nodes or relationships:
+        raise ImportRefused(
+            f"the database {database!r} in {home} holds {nodes:,} nodes and {relationships:,} relationships, and "
+            "the importer replaces only an empty one: load into it with `citygraph seed` (without --bulk, the "
+            f"server running; a reload is idempotent), or, if nothing in it is needed, {delete}",
+            data_dir=str(home), existing=[str(p) for p in held], nodes=nodes, relationships=relationships,
+        )  # fmt: skip
+    for path in held:
+        shutil.rmtree(path)
 
 
 @contextmanager
@@ -150,9 +183,12 @@ def bulk_seed(
     half-made database is removed again, so the next attempt (or `citygraph seed`) starts clean.
     """
     registry = registry or CypherRegistry()
-    check_target(home, database)
-    home.mkdir(parents=True, exist_ok=True)
+    held = check_target(home, database)
     result = BulkResult(0, 0)
+    if held:
+        with _timed(result.seconds, "check that the existing database is empty", step):
+            _replace_if_empty(home, database, held, password, heap, registry)
+    home.mkdir(parents=True, exist_ok=True)
     created = [home / "data" / "databases" / database, home / "data" / "transactions" / database]
     with tempfile.TemporaryDirectory(prefix="citygraph-import-") as tmp:
         try:

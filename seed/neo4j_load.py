@@ -11,7 +11,7 @@ rows from `app.stores.neo4j_records.load_rows`):
   loading; until the last step clears the mark, `meta` reports no version, so `/health`
   answers 503 `not_loaded` rather than serving a half-replaced graph as if it were whole.
 - **Into an empty database**: the same, with `CREATE` instead of `MERGE` (no lookup, no
-  lock: the bulk path), the indexes (all but the unique constraint the lookups use) built
+  lock: the fast path), the indexes (all but the unique constraint the lookups use) built
   once after the data, and no version mark until the end.
 
 Everything written is tagged with the dataset version; what carries another tag (or none)
@@ -40,6 +40,14 @@ ATOMIC_LIMIT = 50_000  # rows; one transaction's state grows with it, and the he
 STALE_BATCH = 10_000
 INDEX_WAIT_S = 1800  # populating the full-text index over a million rows takes minutes on a busy machine
 SchemaPart = Literal["all", "constraints", "indexes"]
+Route = Literal["create", "atomic", "marked"]
+# What each route does, for `citygraph seed` to say which one it took (see the module docstring).
+ROUTES: dict[Route, str] = {
+    "create": "into an empty database: CREATE in batches, the indexes built once the data is in, "
+    "not loaded until the end",
+    "atomic": "into a loaded database: idempotent MERGE in one transaction (all or nothing)",
+    "marked": "into a loaded database: idempotent MERGE in batches, marked as loading until the end",
+}
 COUNTERS = ("nodes_created", "relationships_created", "nodes_deleted", "relationships_deleted", "properties_set")
 
 
@@ -152,9 +160,11 @@ def load(
     progress: Progress | None = None,
     atomic_limit: int = ATOMIC_LIMIT,
     between_batches: Callable[[], None] | None = None,
+    on_route: Callable[[Route], None] | None = None,
 ) -> dict[str, int]:
     """Make the database hold `dataset` and nothing else of ours; returns Neo4j's counters.
 
+    `on_route` is told the route (`ROUTES`) once it is chosen, before anything is written;
     `between_batches` is called after every batch (tests use it to fail a load midway).
     A second load of the same data creates and deletes nothing.
     """
@@ -163,6 +173,8 @@ def load(
     size = len(dataset.entities) + len(dataset.relationships)
     with driver.session(database=database) as session:
         empty = not session.execute_read(lambda tx: loader.run(tx, "has_entities")[0]["loaded"])
+        if on_route:
+            on_route("create" if empty else "atomic" if size <= atomic_limit else "marked")
         if not empty:
             create_schema(driver, registry, database, "indexes")
         if not empty and size <= atomic_limit:

@@ -1,4 +1,4 @@
-"""`citygraph seed --bulk`: the importer route gives the graph the Cypher loader gives, or refuses.
+"""`citygraph seed --bulk`: the importer route gives the graph both Cypher paths give, or refuses.
 
 Real parts: Neo4j's importer from Maven Central (`neo4j-local/import.sh`) and the local
 server, started by the route on the store the importer wrote.
@@ -11,13 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from neo4j import Driver
+from neo4j import Driver, GraphDatabase
 from typer.testing import CliRunner
 
 from app.cli import app
 from app.config import get_settings
+from app.cypher_registry import CypherRegistry
 from app.model import Dataset
 from app.stores.neo4j_store import Neo4jStore
+from seed import neo4j_load
 from seed.bulk_import import ImportRefused, bulk_seed, check_target
 from seed.loader import load_dataset
 from seed.synth import synthesize
@@ -61,7 +63,20 @@ def bulk_graph(dataset: Dataset, home: Path) -> Graph:
 
 
 def cypher_graph(dataset: Dataset, neo4j_loader: Callable[[Dataset], Neo4jStore], driver: Driver) -> Graph:
-    neo4j_loader(dataset)  # the Cypher loader, into the session's (reset, so empty) server
+    """The Cypher loader's CREATE path, into the session's (reset, so empty) server."""
+    neo4j_loader(dataset)
+    return graph_of(driver)
+
+
+def merge_graph(dataset: Dataset, driver: Driver) -> Graph:
+    """The Cypher loader's MERGE path: over another version (one entity of the data, under another
+    version), so the load is a reload, batched and marked, that replaces it."""
+    registry = CypherRegistry()
+    neo4j_load.reset(driver, registry, "neo4j")
+    routes: list[str] = []
+    neo4j_load.load(driver, Dataset(dataset.entities[:1], (), "another-version"), registry, on_route=routes.append)
+    neo4j_load.load(driver, dataset, registry, batch_size=500, atomic_limit=0, on_route=routes.append)
+    assert routes == ["create", "marked"]
     return graph_of(driver)
 
 
@@ -78,8 +93,11 @@ def assert_same(bulk: Graph, cypher: Graph) -> None:
 def test_bulk_route_gives_the_cypher_loaders_graph_on_the_seed(
     tmp_path: Path, seed_dataset: Dataset, neo4j_loader: Callable[[Dataset], Neo4jStore], neo4j_driver: Driver
 ) -> None:
-    """Seed data (quotes, aliases, partial dates, coordinates, empty lists): every property equal."""
-    assert_same(bulk_graph(seed_dataset, tmp_path / "home"), cypher_graph(seed_dataset, neo4j_loader, neo4j_driver))
+    """Seed data (quotes, aliases, partial dates, coordinates, empty lists): every property equal,
+    whether imported, CREATEd into an empty database or MERGEd over another version."""
+    created = cypher_graph(seed_dataset, neo4j_loader, neo4j_driver)
+    assert_same(bulk_graph(seed_dataset, tmp_path / "home"), created)
+    assert_same(merge_graph(seed_dataset, neo4j_driver), created)
 
 
 def test_bulk_route_gives_the_cypher_loaders_graph_on_synthetic_data(
@@ -88,7 +106,9 @@ def test_bulk_route_gives_the_cypher_loaders_graph_on_synthetic_data(
     """A small synthetic folder (CSV input, dataset records with URLs, undated and parallel links)."""
     synthesize(1500, 3, tmp_path / "data")
     dataset = load_dataset(tmp_path / "data")
-    assert_same(bulk_graph(dataset, tmp_path / "home"), cypher_graph(dataset, neo4j_loader, neo4j_driver))
+    created = cypher_graph(dataset, neo4j_loader, neo4j_driver)
+    assert_same(bulk_graph(dataset, tmp_path / "home"), created)
+    assert_same(merge_graph(dataset, neo4j_driver), created)
 
 
 def test_refuses_a_directory_a_server_runs_on(neo4j_server: LocalNeo4j, seed_dataset: Dataset) -> None:
@@ -98,12 +118,35 @@ def test_refuses_a_directory_a_server_runs_on(neo4j_server: LocalNeo4j, seed_dat
     assert refused.value.to_dict()["error"]["code"] == "import_refused"
 
 
-def test_refuses_an_existing_database(tmp_path: Path) -> None:
-    """A stopped server's database is never overwritten: the message says what to do instead."""
-    (tmp_path / "data" / "databases" / "neo4j").mkdir(parents=True)
-    with pytest.raises(ImportRefused, match=r"already exists .*citygraph seed` \(without --bulk.*delete") as refused:
-        check_target(tmp_path, "neo4j")
-    assert refused.value.details["existing"] == [str(tmp_path / "data" / "databases" / "neo4j")]
+def test_replaces_an_existing_empty_database_and_refuses_one_that_holds_data(
+    tmp_path: Path, seed_dataset: Dataset
+) -> None:
+    """As after a first `make neo4j`: the server created an empty `neo4j`, then stopped. `--bulk`
+    checks it is empty and imports; a second `--bulk` finds the data there and keeps it."""
+    home = tmp_path / "home"
+    server = LocalNeo4j(home)
+    server.start()
+    server.stop()
+    assert check_target(home, "neo4j") == [
+        home / "data" / "databases" / "neo4j",
+        home / "data" / "transactions" / "neo4j",
+    ]
+    steps: list[str] = []
+    result = bulk_seed(seed_dataset, home, PASSWORD, step=steps.append)
+    assert steps[0] == "check that the existing database is empty" and "neo4j-admin import" in steps
+    assert (result.nodes, result.relationships) == (len(seed_dataset.entities), len(seed_dataset.relationships))
+    with pytest.raises(ImportRefused, match=r"holds .* nodes .*citygraph seed` \(without --bulk.*delete") as refused:
+        bulk_seed(seed_dataset, home, PASSWORD)
+    assert refused.value.details["nodes"] == len(seed_dataset.entities) + 1  # and the version mark
+    assert refused.value.details["relationships"] == len(seed_dataset.relationships)
+    server.start()  # the refused attempt left the loaded database as it was
+    try:
+        with GraphDatabase.driver(server.uri, auth=("neo4j", PASSWORD)) as driver, driver.session() as s:
+            meta = s.run("MATCH (m:CityGraphMeta) RETURN m.version AS v").value()
+            assert meta == [seed_dataset.version]
+            assert s.run("MATCH (e:Entity) RETURN count(e) AS n").single(strict=True)["n"] == len(seed_dataset.entities)
+    finally:
+        server.stop()
 
 
 @pytest.fixture
@@ -116,12 +159,13 @@ def bulk_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     get_settings.cache_clear()
 
 
-def test_cli_refusal_is_one_line_and_writes_nothing(bulk_env: Path, tmp_path: Path) -> None:
-    (bulk_env / "data" / "transactions" / "neo4j").mkdir(parents=True)
+def test_cli_refusal_is_one_line_and_writes_nothing(bulk_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_DATABASE", "other")
+    get_settings.cache_clear()
     result = runner.invoke(app, ["seed", "--bulk"])
     assert result.exit_code == 1
-    assert "error: the database 'neo4j' already exists" in result.output
-    assert not (bulk_env / "data" / "databases").exists()
+    assert "error: the bulk import writes the local server's default database 'neo4j', not 'other'" in result.output
+    assert not bulk_env.exists()
 
 
 def test_cli_bad_folder_names_file_row_column_before_anything(
