@@ -39,13 +39,26 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, neo4j_server: LocalNeo4j) -> Iterat
     get_settings.cache_clear()
 
 
-def test_seed_twice_changes_nothing(cli_env: None, neo4j_driver: Driver, neo4j_loader, seed_dataset: Dataset) -> None:  # type: ignore[no-untyped-def]
-    """A second `citygraph seed` creates nothing and leaves every property as it was."""
+def test_seed_twice_changes_nothing(  # type: ignore[no-untyped-def]
+    cli_env: None, neo4j_driver: Driver, neo4j_loader, seed_dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`citygraph seed` into an emptied database takes the CREATE path and says so (with the hint to
+    `--bulk` from its size on); a second one says MERGE, creates nothing and leaves every property as it was."""
     neo4j_loader(seed_dataset)
     before = graph_dump(neo4j_driver)
+    monkeypatch.setattr("app.cli.BULK_HINT_ROWS", len(seed_dataset.entities))  # the seed, as if it were big
+    first = runner.invoke(app, ["seed", "--reset"])
+    assert first.exit_code == 0, first.output
+    said = " ".join(first.output.split())  # rich wraps long lines
+    assert "rows into an empty database: CREATE in batches" in said and "(CREATE into an empty database)" in said
+    assert "hint: for a folder this size, `citygraph seed --bulk`" in said
+    assert graph_dump(neo4j_driver) == before
     result = runner.invoke(app, ["seed"])
     assert result.exit_code == 0, result.output
-    assert "(0 nodes and 0 relationships created, 0 nodes and 0 relationships removed)" in result.output
+    said = " ".join(result.output.split())
+    assert "into a loaded database: idempotent MERGE in one transaction" in said and "--bulk" not in said
+    assert "(MERGE): " in said
+    assert "(0 nodes and 0 relationships created, 0 nodes and 0 relationships removed)" in said
     assert graph_dump(neo4j_driver) == before
     assert len(before[0]) == len(seed_dataset.entities)
     assert len(before[1]) == len(seed_dataset.relationships)
