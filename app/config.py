@@ -62,7 +62,8 @@ class Settings(BaseSettings):
         2000,
         ge=1,
         le=100_000,
-        description="Entities per page when an export reads the store (a page holds their outgoing relationships).",
+        description="Rows per page when an export reads the store: entities (by id) or relationships (by source id, "
+        "then id), however many relationships one entity has.",
     )
     export_figure_max_entities: int = Field(
         5000,

@@ -113,16 +113,39 @@ ORDER BY e.id
 LIMIT $limit
 
 // name: relationships_page
-// Keyset paging for exports: the outgoing relationships (in the window, of the types) of the
-// next $limit source entities after $after, seeking the entities by the unique id index; a
-// source without any still gives a row (type null) so the caller knows how far the page went.
+// Keyset paging for exports: the next $limit relationships (in the window, of the types, with
+// both ends of $kinds unless it is null) after the cursor ($after_source, $after_id), by source
+// id then relationship id. The sources are sought in id order by the unique id index and the
+// sort is partial (within one source), so the query stops after $limit rows: a page is
+// bounded in rows however many relationships one hub has, and no page sorts the graph.
 MATCH (a:Entity)
-WHERE a.id > $after
-WITH a ORDER BY a.id LIMIT $limit
-OPTIONAL MATCH (a)-[r]->(b:Entity)
-WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
-WITH a, r, b ORDER BY a.id, r.id
-RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props, a.id AS last_source
+WHERE a.id >= $after_source
+WITH a ORDER BY a.id
+MATCH (a)-[r]->(b:Entity)
+WHERE (a.id > $after_source OR r.id > $after_id)
+  AND r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+  AND ($kinds IS NULL OR (a.kind IN $kinds AND b.kind IN $kinds))
+WITH a, r, b ORDER BY a.id, r.id LIMIT $limit
+RETURN a.id AS source, type(r) AS type, b.id AS target, properties(r) AS props
+
+// name: export_nodes_page
+// Keyset paging of an export's nodes: the next $limit entities (of $kinds unless it is null)
+// after $after by the unique id index, each with what the formats write beside it, counted
+// over its kept relationships (either direction, in the window, of the types, the other end
+// of $kinds): its degree, and the distinct periods (first and last day) it has them in, or
+// null when one of them is undated (the entity is then there at all times; a hub has one
+// and so sends no list).
+MATCH (e:Entity)
+WHERE e.id > $after AND ($kinds IS NULL OR e.kind IN $kinds)
+WITH e ORDER BY e.id LIMIT $limit
+CALL (e) {
+  OPTIONAL MATCH (e)-[r]-(o:Entity)
+  WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+    AND ($kinds IS NULL OR o.kind IN $kinds)
+  WITH count(r) AS degree, collect(DISTINCT CASE WHEN r IS NOT NULL THEN [r.first, r.last] END) AS periods
+  RETURN degree, CASE WHEN [$day_min, $day_max] IN periods THEN null ELSE periods END AS periods
+}
+RETURN properties(e) AS e, degree, periods
 
 // name: export_relationship_counts
 // What an export's manifest counts of its relationships, aggregated where they are (no row
@@ -167,6 +190,24 @@ WITH DISTINCT e
 RETURN e.kind AS kind,
        coalesce(e.source_documents, CASE WHEN e.source_quote_document IS NULL THEN [] ELSE [''] END) AS documents,
        count(*) AS count
+
+// name: export_touched_entities_at_most
+// How many entities a filtered export keeps, counted no further than $cap: what refuses a
+// figure above its limit, which stops at the first $cap entities instead of counting them all.
+MATCH ()-[r]->()
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+UNWIND [startNode(r), endNode(r)] AS e
+WITH DISTINCT e LIMIT $cap
+RETURN count(e) AS entities
+
+// name: export_touched_entities_at_most_of_kinds
+// As export_touched_entities_at_most, for relationships whose ends are both of a kind in $kinds.
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+  AND a.kind IN $kinds AND b.kind IN $kinds
+UNWIND [a, b] AS e
+WITH DISTINCT e LIMIT $cap
+RETURN count(e) AS entities
 
 // name: export_entity_counts
 // Every entity (an unfiltered export keeps them all), by kind and by the documents each cites.

@@ -117,13 +117,10 @@ def tables(snapshot: Snapshot) -> dict[str, Member]:
 
 def _nodes(snapshot: Snapshot) -> Iterator[bytes]:
     labels = unique_labels(snapshot)
-    spans = snapshot.node_spells()
-    degree = snapshot.degree
     nodes = (
         [e.id, labels[e.id], e.kind.value, e.name_en, "; ".join(e.aliases), e.country, _num(e.lat), _num(e.lon),
-         e.description, "; ".join(dict.fromkeys(s.document for s in e.sources)), degree[e.id],
-         gephi_interval_set(spans.get(e.id))]
-        for e in snapshot.entities
+         e.description, "; ".join(dict.fromkeys(s.document for s in e.sources)), degree, gephi_interval_set(spells)]
+        for e, degree, spells in snapshot.nodes()
     )  # fmt: skip
     return table_chunks(NODE_COLUMNS, nodes)
 

@@ -65,9 +65,8 @@ def pieces(snapshot: Snapshot, layout: str = "spring") -> Iterator[str]:
     yield f'{{"format_version": "1.0", "generated_by": {dump(snapshot.manifest["generator"])}, '
     yield f'"data": {dump({"name": snapshot.title, "layout": placed, "manifest": snapshot.manifest})},\n'
     yield '"elements": {"nodes": [\n'
-    degree = snapshot.degree
-    for i, e in enumerate(snapshot.entities):
-        yield ("" if i == 0 else ",\n") + dump(node_element(e, degree[e.id], pos.get(e.id)))
+    for i, (e, degree, _) in enumerate(snapshot.nodes(spells=False)):
+        yield ("" if i == 0 else ",\n") + dump(node_element(e, degree, pos.get(e.id)))
     yield '\n], "edges": [\n'
     for i, r in enumerate(snapshot.relationships):
         yield ("" if i == 0 else ",\n") + dump(edge_element(r))

@@ -10,8 +10,9 @@ from app.errors import InvalidParameter, TooLarge
 from app.export import csv_zip, cypher_script, cytoscape, gexf, graphml, node_link, report
 from app.export.figure import FigureOptions, image_bytes
 from app.export.snapshot import Snapshot, SnapshotFilters, build_snapshot
-from app.filters import split_values
+from app.filters import RelFilter, parse_kinds, split_values
 from app.service import CityGraph
+from app.stores.base import ExportCountStore
 
 Render = Callable[[Snapshot, FigureOptions], Iterator[bytes]]
 
@@ -102,17 +103,27 @@ def prepare(
     limit = graph.settings.export_figure_max_entities
     if chosen.name in DRAWN and filters.unfiltered:  # every entity: the store's count says, before any read
         check_drawable(filters, graph.store.counts()[0], chosen.name, limit)
+    elif chosen.name in DRAWN and not filters.around and isinstance(graph.store, ExportCountStore):
+        check_drawable(filters, _touched_at_most(graph.store, filters, limit + 1), chosen.name, limit, capped=True)
     snapshot = build_snapshot(graph, filters, exported_at)
     if chosen.name in DRAWN:
         check_drawable(filters, len(snapshot.entities), chosen.name, limit)
     return Export(chosen, snapshot, options)
 
 
-def check_drawable(f: SnapshotFilters, count: int, fmt: str, limit: int) -> None:
+def _touched_at_most(store: ExportCountStore, filters: SnapshotFilters, cap: int) -> int:
+    """The entities a filtered snapshot keeps, counted in the store up to `cap`: a refusal that does not wait
+    for the manifest's full counts."""
+    rel_filter = RelFilter.build(filters.as_of, filters.start, filters.end, list(filters.types) or None)
+    return store.touched_entities_at_most(rel_filter, parse_kinds(list(filters.kinds) or None), cap)
+
+
+def check_drawable(f: SnapshotFilters, count: int, fmt: str, limit: int, capped: bool = False) -> None:
     """Refuse a figure or report of `count` entities above `limit`, naming the filters that would shrink it.
 
     A figure draws at most 400 entities and the report ranks by betweenness, both over the
-    snapshot held in memory; the other formats stream at any size.
+    snapshot held in memory; the other formats stream at any size. With `capped`, `count` was
+    counted no further than `limit + 1`: the error then says "at least" (`entities_at_least`).
     """
     if count <= limit:
         return
@@ -122,12 +133,13 @@ def check_drawable(f: SnapshotFilters, count: int, fmt: str, limit: int) -> None
         "kinds",
         "types",
     ]  # fmt: skip
+    has = f"at least {count}" if capped else f"{count}"
     raise TooLarge(
         f"format: a {fmt} draws a snapshot of at most {limit} entities (CITYGRAPH_EXPORT_FIGURE_MAX_ENTITIES) and "
-        f"this one has {count}; narrow it with {', '.join(narrow_with)}, or choose gexf, graphml, csv, json or "
+        f"this one has {has}; narrow it with {', '.join(narrow_with)}, or choose gexf, graphml, csv, json or "
         "cypher, which stream at any size",
         field="format",
-        entities=count,
+        **({"entities_at_least": count} if capped else {"entities": count}),
         limit=limit,
         narrow_with=narrow_with,
     )

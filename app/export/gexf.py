@@ -81,17 +81,15 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
     yield '  <graph mode="dynamic" timeformat="date" timerepresentation="interval" idtype="string">\n'
     yield _declare("node", NODE_ATTRIBUTES)
     yield _declare("edge", EDGE_ATTRIBUTES)
-    yield FLUSH  # the header goes out before the pass over the relationships that the nodes' spells need
-    spans = snapshot.node_spells()
-    degree = snapshot.degree
+    yield FLUSH  # the header goes out before the nodes, which may need a pass over the relationships first
     yield f'    <nodes count="{len(snapshot.entities)}">\n'
-    for e in snapshot.entities:
+    for e, degree, spells in snapshot.nodes():
         values: list[tuple[str, object]] = [
             ("kind", e.kind.value), ("name_en", e.name_en), ("aliases", "; ".join(e.aliases)), ("country", e.country),
             ("lat", e.lat), ("lon", e.lon), ("description", e.description),
-            ("sources", "; ".join(dict.fromkeys(s.document for s in e.sources))), ("degree", degree[e.id]),
+            ("sources", "; ".join(dict.fromkeys(s.document for s in e.sources))), ("degree", degree),
         ]  # fmt: skip
-        body = _attvalues(values, "        ") + _spells(spans.get(e.id), "        ")
+        body = _attvalues(values, "        ") + _spells(spells, "        ")
         yield f"      <node id={attr(e.id)} label={attr(e.name)}>\n{body}      </node>\n"
     yield "    </nodes>\n"
     yield f'    <edges count="{len(snapshot.relationships)}">\n'

@@ -63,13 +63,12 @@ def pieces(snapshot: Snapshot) -> Iterator[str]:
         ("exported_at", m["exported_at"]), ("manifest", snapshot.manifest_json()),
     ]  # fmt: skip
     yield _data("graph", graph_values, "    ")
-    yield FLUSH  # the header goes out before the pass over the relationships that the degrees need
-    degree = snapshot.degree
-    for e in snapshot.entities:
+    yield FLUSH  # the header goes out before the nodes, which may need a pass over the relationships first
+    for e, degree, _ in snapshot.nodes(spells=False):
         values = [
             ("label", e.name), ("kind", e.kind.value), ("name_en", e.name_en), ("aliases", "; ".join(e.aliases)),
             ("country", e.country), ("lat", e.lat), ("lon", e.lon), ("description", e.description),
-            ("sources", "; ".join(dict.fromkeys(s.document for s in e.sources))), ("degree", degree[e.id]),
+            ("sources", "; ".join(dict.fromkeys(s.document for s in e.sources))), ("degree", degree),
         ]  # fmt: skip
         yield f"    <node id={attr(e.id)}>\n{_data('node', values, '      ')}    </node>\n"
     for i, (r, kind) in enumerate(snapshot.with_kinds()):

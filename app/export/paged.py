@@ -1,7 +1,8 @@
 """Reading a store in pages: exports write as they read, so their memory does not grow with the graph.
 
-`entity_pages` and `relationship_pages` walk the store's keyset pages (by entity id; a
-relationship page holds the outgoing relationships of a page of source entities). `Paged`
+`entity_pages`, `node_pages` and `relationship_pages` walk the store's keyset pages: entities
+by id, relationships by (source id, id), each page at most `page_size` rows, however many
+relationships one hub has. `Paged`
 is a sequence an export can iterate as often as it needs, each time reading the pages again,
 with its length known from a first counting pass.
 
@@ -18,7 +19,8 @@ from typing import Generic, TypeVar
 from app import deadline
 from app.filters import RelFilter
 from app.model import Entity, Relationship
-from app.stores.base import GraphStore
+from app.stores.base import START, ExportNodeStore, GraphStore, NodeRow
+from app.vocabulary import Kind
 
 T = TypeVar("T")
 
@@ -36,14 +38,34 @@ def entity_pages(store: GraphStore, page_size: int) -> Iterator[Entity]:
         after = page[-1].id
 
 
-def relationship_pages(store: GraphStore, rel_filter: RelFilter, page_size: int) -> Iterator[Relationship]:
-    """Every relationship passing the filter, by source id then id, `page_size` source entities at a time."""
-    after: str | None = ""
-    while after is not None:
+def node_pages(
+    store: ExportNodeStore, rel_filter: RelFilter, kinds: frozenset[Kind] | None, page_size: int
+) -> Iterator[NodeRow]:
+    """Every entity (of `kinds`) in id order with its degree and periods under the filter, `page_size` at a time."""
+    after = ""
+    while True:
+        deadline.current().progress("writing the entities")
+        page = store.export_nodes_page(rel_filter, kinds, after, page_size)
+        deadline.current().progress("reading the entities")
+        yield from page
+        if len(page) < page_size:
+            return
+        after = page[-1][0].id
+
+
+def relationship_pages(
+    store: GraphStore, rel_filter: RelFilter, page_size: int, kinds: frozenset[Kind] | None = None
+) -> Iterator[Relationship]:
+    """Every relationship passing the filter (both ends of `kinds`), by source id then id, `page_size` at a time."""
+    after = START
+    while True:
         deadline.current().progress("writing the relationships")
-        page, after = store.relationships_page(rel_filter, after, page_size)
+        page = store.relationships_page(rel_filter, kinds, after, page_size)
         deadline.current().progress("reading the relationships")
         yield from page
+        if len(page) < page_size:
+            return
+        after = (page[-1].source, page[-1].id)
 
 
 class Paged(Generic[T]):

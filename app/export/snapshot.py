@@ -19,12 +19,12 @@ from typing import Any
 from app import __version__
 from app.errors import EmptyResult, TooLarge
 from app.export.edge_kind import with_gephi_kinds
-from app.export.paged import Paged, entity_pages, relationship_pages
-from app.export.spells import Interval, node_intervals
+from app.export.paged import Paged, entity_pages, node_pages, relationship_pages
+from app.export.spells import Interval, merge, node_intervals
 from app.filters import RelFilter, check_range, parse_kinds
 from app.model import Entity, Relationship
 from app.service import CityGraph
-from app.stores.base import ExportCounts, ExportCountStore
+from app.stores.base import ExportCounts, ExportCountStore, ExportNodeStore, NodeRow
 from app.vocabulary import HUB_KINDS, Kind
 
 RADIUS_MAX = 4
@@ -93,6 +93,25 @@ class Snapshot:
     filters: SnapshotFilters = field(default_factory=SnapshotFilters)
     center: str | None = None
     degrees: Degrees | None = None
+    node_rows: Callable[[], Iterator[NodeRow]] | None = None  # the store's node pages, where it has them
+
+    def nodes(self, spells: bool = True) -> Iterator[tuple[Entity, int, list[Interval] | None]]:
+        """Each entity with its degree and (with `spells`) its spells, in export order.
+
+        From the store's node pages where it has them (counted in the database page by page:
+        nothing is held across pages, and the first node is written at once); else from a
+        pass over the relationships, held per entity (`degree`, `node_spells`).
+        """
+        if self.node_rows is not None:
+            every = self.filters.unfiltered  # else only the entities a kept relationship touches
+            for e, degree, periods in self.node_rows():
+                if degree or every:
+                    yield e, degree, (None if periods is None else merge(periods)) if spells else None
+            return
+        spans = self.node_spells() if spells else {}
+        degrees = self.degree
+        for e in self.entities:
+            yield e, degrees[e.id], spans.get(e.id)
 
     @property
     def degree(self) -> Counter[str]:
@@ -188,8 +207,6 @@ def build_snapshot(
     rel_filter = RelFilter.build(filters.as_of, filters.start, filters.end, list(filters.types) or None)
     wanted = parse_kinds(list(filters.kinds) or None)
     center = graph.resolve(filters.around, "around") if filters.around else None
-    dated = filters.as_of or filters.start or filters.end  # an open window lies outside nothing
-    outside = window_note(rel_filter, graph.store.dated_span()) if dated else None
 
     if center is not None and wanted is not None and center.kind not in wanted:
         raise EmptyResult(
@@ -197,19 +214,23 @@ def build_snapshot(
         )
     entities: list[Entity] | Paged[Entity]
     rels: list[Relationship] | Paged[Relationship]
+    node_rows = None
     if center is not None:  # an ego network is found by walking the graph, so it is gathered in memory
         entities, rels = _ego_network(graph, rel_filter, wanted, center, filters.radius)
     else:  # everything else streams: the formats read the store's pages as they write
-        entities, rels = _paged(graph, rel_filter, wanted, page_size)
+        entities, rels, node_rows = _paged(graph, rel_filter, wanted, filters.unfiltered, page_size)
     store = graph.store
     if isinstance(rels, Paged) and isinstance(store, ExportCountStore):  # counted in the database, not read
         counts, degree = store.export_counts(rel_filter, wanted, filters.unfiltered), Degrees(rels)
     else:
         counts, degree = _count_pass(entities, rels, wanted, filters.unfiltered)
+    dated = filters.as_of or filters.start or filters.end  # an open window lies outside nothing
+    outside = window_note(rel_filter, graph.store.dated_span()) if dated else None  # after the counts started
     if isinstance(rels, Paged):
         rels = rels.counted(counts.by_type.total())
     if isinstance(entities, Paged):
-        entities = entities.keeping(_entity_filter(wanted, None if filters.unfiltered else degree))
+        if node_rows is None:
+            entities = entities.keeping(_entity_filter(wanted, None if filters.unfiltered else degree))
         entities = entities.counted(counts.by_kind.total())
     if not rels and (not entities or not filters.unfiltered):
         raise EmptyResult(
@@ -239,7 +260,7 @@ def build_snapshot(
         "warnings": [outside] if outside else [],
     }
     slug = _slug(filters, rel_filter, center)
-    return Snapshot(entities, rels, manifest, title, slug, filters, center.id if center else None, degree)
+    return Snapshot(entities, rels, manifest, title, slug, filters, center.id if center else None, degree, node_rows)
 
 
 def _count_pass(
@@ -276,22 +297,25 @@ def _entity_filter(wanted: frozenset[Kind] | None, touched: Degrees | None) -> C
 
 
 def _paged(
-    graph: CityGraph, rel_filter: RelFilter, wanted: frozenset[Kind] | None, page_size: int
-) -> tuple[Paged[Entity], Paged[Relationship]]:
-    """The snapshot as views of the store's pages (kinds are checked against an id → kind map)."""
+    graph: CityGraph, rel_filter: RelFilter, wanted: frozenset[Kind] | None, unfiltered: bool, page_size: int
+) -> tuple[Paged[Entity], Paged[Relationship], Callable[[], Iterator[NodeRow]] | None]:
+    """The snapshot as views of the store's pages, and its node pages where the store has them.
+
+    A store with node pages (Neo4j) gives a filtered snapshot's entities from them (those with
+    a kept relationship); others check kinds against an id → kind map.
+    """
     store = graph.store
-    keep_rel: Callable[[Relationship], bool] | None = None
-    if wanted is not None:
-        kind_of: dict[str, Kind] = {}  # read with the first relationship, so after an export's first byte
+    rels = Paged(lambda: relationship_pages(store, rel_filter, page_size, wanted), None)
+    if not isinstance(store, ExportNodeStore):
+        return Paged(lambda: entity_pages(store, page_size), _entity_filter(wanted, None)), rels, None
+    node_store = store
 
-        def keep_rel(r: Relationship) -> bool:
-            if not kind_of:
-                kind_of.update((e.id, e.kind) for e in entity_pages(store, page_size))
-            return kind_of[r.source] in wanted and kind_of[r.target] in wanted
+    def node_rows() -> Iterator[NodeRow]:
+        return node_pages(node_store, rel_filter, wanted, page_size)
 
-    entities = Paged(lambda: entity_pages(store, page_size), _entity_filter(wanted, None))
-    rels = Paged(lambda: relationship_pages(store, rel_filter, page_size), keep_rel)
-    return entities, rels
+    if unfiltered:
+        return Paged(lambda: entity_pages(store, page_size), None), rels, node_rows
+    return Paged(lambda: (e for e, degree, _ in node_rows() if degree), None), rels, node_rows
 
 
 def _ego_network(

@@ -26,6 +26,12 @@ from app.vocabulary import CENTRALITY_METRICS, HUB_KINDS, Kind
 PathMode = Literal["shortest", "all", "temporal"]
 
 
+# An export's place in the relationships: the (source id, id) of the last one read; START to begin.
+RelCursor = tuple[str, str]
+START: RelCursor = ("", "")
+# An entity of an export, its degree there, and its relationships' periods (None: one is undated).
+NodeRow = tuple[Entity, int, list[tuple[dt.date, dt.date]] | None]
+
 # The version a store reports when no dataset is (completely) loaded.
 NOT_LOADED = "not-loaded"
 
@@ -216,15 +222,31 @@ class ExportStore(Protocol):
         ...
 
     def relationships_page(
-        self, rel_filter: RelFilter, after: str, limit: int
-    ) -> tuple[list[Relationship], str | None]:
-        """The relationships passing the filter whose source is one of the `limit` entities after `after`
-        ("" to start), ordered by source id, then id; and the last of those entities (None: no more)."""
+        self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, after: RelCursor, limit: int
+    ) -> list[Relationship]:
+        """Up to `limit` relationships passing the filter, with both ends of `kinds` (None: any), that come
+        after `after` in export order (source id, then id; `START` to begin): keyset paging, bounded in
+        rows however many relationships one entity has. Fewer than `limit`: there are no more."""
         ...
 
     def dated_span(self) -> tuple[dt.date, dt.date] | None:
         """The earliest and latest day any relationship's period names (open ends left out);
         None when nothing is dated. O(m), once per dataset version."""
+        ...
+
+
+@runtime_checkable
+class ExportNodeStore(Protocol):
+    """A store that gives an export's nodes with their degree and periods, counted where the
+    records are (Neo4j: per page of entities), so a format writes its nodes without a pass over
+    the relationships and holds nothing per entity across pages."""
+
+    def export_nodes_page(
+        self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, after: str, limit: int
+    ) -> list[NodeRow]:
+        """Up to `limit` entities (of `kinds`; None: any) with ids after `after`, in id order, each
+        with its number of relationships passing the filter whose other end is of `kinds`, and their
+        distinct periods (first and last day), or None when one of them is undated."""
         ...
 
 
@@ -248,6 +270,11 @@ class ExportCountStore(Protocol):
         """The counts of the relationships passing `rel_filter` whose ends are both of `kinds`
         (None: any), and of the entities: all of them when `every_entity`, else those such a
         relationship touches. O(m) in the database; no relationship is sent."""
+        ...
+
+    def touched_entities_at_most(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, cap: int) -> int:
+        """How many entities the relationships passing `rel_filter` (both ends of `kinds`) touch, counted
+        no further than `cap`: a figure's refusal, which stops early however large the export."""
         ...
 
 

@@ -21,8 +21,9 @@ from app.dates import DAY_MAX, DAY_MIN
 from app.filters import RelFilter
 from app.model import Dataset, Entity, Hop, Path, Relationship
 from app.stores import memory_brokerage
-from app.stores.base import BrokerCandidate, BrokerNeighbour, BrokerTies, SegmentQuery, SegmentResult
+from app.stores.base import BrokerCandidate, BrokerNeighbour, BrokerTies, RelCursor, SegmentQuery, SegmentResult
 from app.temporal import advance
+from app.vocabulary import Kind
 
 
 class MemoryStore:
@@ -102,16 +103,22 @@ class MemoryStore:
         return [self.graph.nodes[n]["entity"] for n in self._ids[start : start + limit]]
 
     def relationships_page(
-        self, rel_filter: RelFilter, after: str, limit: int
-    ) -> tuple[list[Relationship], str | None]:
-        start = bisect.bisect_right(self._ids, after)
-        sources = self._ids[start : start + limit]
-        rels = [
-            rel for node in sources
-            for _, _, rel in sorted(self.graph.out_edges(node, data="rel"), key=lambda edge: edge[2].id)
-            if rel_filter.admits(rel)
-        ]  # fmt: skip
-        return rels, (sources[-1] if sources else None)
+        self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, after: RelCursor, limit: int
+    ) -> list[Relationship]:
+        page: list[Relationship] = []
+        for i in range(bisect.bisect_left(self._ids, after[0]), len(self._ids)):
+            for _, target, rel in sorted(self.graph.out_edges(self._ids[i], data="rel"), key=lambda edge: edge[2].id):
+                if (rel.source, rel.id) <= after or not rel_filter.admits(rel):
+                    continue
+                if kinds is not None and not (self._kind(rel.source) in kinds and self._kind(target) in kinds):
+                    continue
+                page.append(rel)
+                if len(page) == limit:
+                    return page
+        return page
+
+    def _kind(self, node: str) -> Kind:
+        return self.graph.nodes[node]["entity"].kind  # type: ignore[no-any-return]
 
     @cached_property
     def _dated_span(self) -> tuple[dt.date, dt.date] | None:

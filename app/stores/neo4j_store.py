@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager, suppress
@@ -46,6 +46,8 @@ from app.stores.base import (
     BrokerTies,
     CentralityPlan,
     ExportCounts,
+    NodeRow,
+    RelCursor,
     Scores,
     SegmentQuery,
     SegmentResult,
@@ -55,6 +57,7 @@ from app.stores.neo4j_records import entity_from, relationship_bytes, relationsh
 from app.vocabulary import Kind
 
 T = TypeVar("T")
+JOBS_KEPT = 32  # export counts kept per version (a few KB each), the most recently asked
 
 
 def _timed_out(exc: Neo4jError) -> bool:
@@ -97,6 +100,14 @@ def _limit_setting(seconds: float, timeout: float, limit: deadline.Deadline) -> 
     return "neo4j_timeout" if capped_by_timeout else limit.setting
 
 
+def _kind_names(kinds: frozenset[Kind] | None) -> list[str] | None:
+    return None if kinds is None else sorted(k.value for k in kinds)
+
+
+def _periods(periods: list[list[Any]] | None) -> list[tuple[dt.date, dt.date]] | None:
+    return None if periods is None else [(first.to_native(), last.to_native()) for first, last in periods]
+
+
 class Neo4jStore:
     """A `GraphStore` over a Neo4j database loaded by `citygraph seed`."""
 
@@ -113,9 +124,9 @@ class Neo4jStore:
         self.projections = ProjectionCache(self._read, settings.gds_projections, settings.gds_projection_bytes)
         # Relationships of path answers by id, bounded in bytes, forgotten when the version changes.
         self._rels: ByteBudgetCache[Relationship] = ByteBudgetCache(settings.entity_cache_bytes)
-        self._span: tuple[str | None, tuple[dt.date, dt.date] | None] = (None, None)  # (version, dated span)
-        self._whole_counts: tuple[str | None, Future[ExportCounts]] = (None, Future())  # (version, its counting)
-        self._whole_counts_lock = threading.Lock()
+        # Counts and scans for exports, by what they count, for one version (`_job`).
+        self._jobs: tuple[str | None, OrderedDict[tuple[Any, ...], Future[Any]]] = (None, OrderedDict())
+        self._jobs_lock = threading.Lock()
 
     @classmethod
     def connect(cls, settings: Settings, attempts: int = 10, wait: float = 1.0) -> Neo4jStore:
@@ -291,55 +302,91 @@ class Neo4jStore:
         return [entity_from(row["e"]) for row in self._read("entities_page", after=after, limit=limit)]
 
     def relationships_page(
-        self, rel_filter: RelFilter, after: str, limit: int
-    ) -> tuple[list[Relationship], str | None]:
-        rows = self._read("relationships_page", after=after, limit=limit, **self._window(rel_filter))
-        if not rows:
-            return [], None
-        rels = [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows if r["type"]]
-        return rels, rows[-1]["last_source"]
+        self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, after: RelCursor, limit: int
+    ) -> list[Relationship]:
+        rows = self._read(
+            "relationships_page", after_source=after[0], after_id=after[1], limit=limit,
+            kinds=_kind_names(kinds), **self._window(rel_filter),
+        )  # fmt: skip
+        return [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows]
+
+    def export_nodes_page(
+        self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, after: str, limit: int
+    ) -> list[NodeRow]:
+        rows = self._read(
+            "export_nodes_page", after=after, limit=limit, kinds=_kind_names(kinds),
+            day_min=DAY_MIN, day_max=DAY_MAX, **self._window(rel_filter),
+        )  # fmt: skip
+        return [(entity_from(row["e"]), row["degree"], _periods(row["periods"])) for row in rows]
 
     def export_counts(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool) -> ExportCounts:
-        """Filtered counts are counted in the request. The whole network's are counted once per
-        version in a thread of their own, however many requests wait: at 1M relationships that
-        takes about the export budget, so a request out of time gets its 504 while the
-        counting goes on, and the next finds the counts ready."""
-        if not every_entity:
-            return self._count_export(rel_filter, kinds, every_entity)
-        with self._whole_counts_lock:
-            version, counting = self._whole_counts
-            if version != self.version or (counting.done() and counting.exception() is not None):
-                counting = Future()
-                self._whole_counts = (self.version, counting)
-                threading.Thread(target=self._count_whole, args=(counting,), daemon=True).start()
-        limit = deadline.current()
-        left = limit.remaining()
-        try:
-            return counting.result(timeout=None if math.isinf(left) else left)
-        except TimeoutError:
-            raise QueryTimeout(
-                f"counting the whole network for its manifest took more than the {limit.seconds:g} s budget "
-                f"({limit.setting}); the count goes on, so try again in a minute, or narrow the export (a date "
-                "window, kinds or types), or use `citygraph export`",
-                budget_seconds=limit.seconds,
-                setting=limit.setting,
-            ) from None
+        """Counted once per version and filter in a thread of its own, however many requests wait
+        (`_job`): at 1M relationships a count takes a good part of the export budget, so a request
+        out of time gets its 504 while the counting goes on, and the next finds the counts ready.
+        A dated export's manifest also needs the dated span (a scan of its own): both start at once."""
+        if rel_filter.first != DAY_MIN or rel_filter.last != DAY_MAX:
+            self._job(("dated_span",), self._scan_dated_span)
+        types = tuple(sorted(rel_filter.types)) if rel_filter.types is not None else None
+        key = ("export_counts", rel_filter.first, rel_filter.last, types, _kind_names(kinds), every_entity)
+        counting = self._job(key, lambda: self._count_export(rel_filter, kinds, every_entity))
+        what = "the whole network" if every_entity else "this export"
+        counts: ExportCounts = self._wait(counting, f"counting {what} for its manifest", "the count goes on")
+        return counts
 
-    def _count_whole(self, counting: Future[ExportCounts]) -> None:
-        """Count the whole network under the background budget (`prepare_time_budget`), not a request's."""
+    def touched_entities_at_most(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, cap: int) -> int:
+        of_kinds = "" if kinds is None else "_of_kinds"
+        rows = self._read(
+            f"export_touched_entities_at_most{of_kinds}", cap=cap, kinds=_kind_names(kinds), **self._window(rel_filter)
+        )
+        return int(rows[0]["entities"])
+
+    def _job(self, key: tuple[Any, ...], work: Callable[[], Any]) -> Future[Any]:
+        """The running or finished work of `key` for this version, else `work` started in a thread under the
+        background budget (`prepare_time_budget`), not a request's. A failed one starts again; the last
+        `JOBS_KEPT` are kept (their answers are small: counts)."""
+        with self._jobs_lock:
+            version, jobs = self._jobs
+            if version != self.version:
+                jobs = OrderedDict()
+                self._jobs = (self.version, jobs)
+            job = jobs.get(key)
+            if job is not None and not (job.done() and job.exception() is not None):
+                jobs.move_to_end(key)
+                return job
+            job = jobs[key] = Future()
+            while len(jobs) > JOBS_KEPT:
+                jobs.popitem(last=False)
+        threading.Thread(target=self._run_job, args=(job, work), daemon=True).start()
+        return job
+
+    def _run_job(self, job: Future[Any], work: Callable[[], Any]) -> None:
         budget = self.settings.prepare_time_budget
         try:
             with deadline.within(deadline.Deadline(budget, "prepare_time_budget", query_cap=budget)):
-                counting.set_result(self._count_export(RelFilter(), None, True))
+                job.set_result(work())
         except Exception as exc:  # handed to the requests waiting, and the next starts again
-            counting.set_exception(exc)
+            job.set_exception(exc)
+
+    @staticmethod
+    def _wait(job: Future[T], what: str, goes_on: str) -> T:
+        limit = deadline.current()
+        left = limit.remaining()
+        try:
+            return job.result(timeout=None if math.isinf(left) else max(left, 0.0))
+        except TimeoutError:
+            raise QueryTimeout(
+                f"{what} took more than the {limit.seconds:g} s budget ({limit.setting}); {goes_on}, so try "
+                "again in a minute, or narrow the export (a date window, kinds or types), or use `citygraph export`",
+                budget_seconds=limit.seconds,
+                setting=limit.setting,
+            ) from None
 
     def _count_export(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool) -> ExportCounts:
         window = self._window(rel_filter)
         # Without kinds, a scan of the relationships; with them, each entity's relationships.
         of_kinds = "" if kinds is None else "_of_kinds"
         if kinds is not None:
-            window["kinds"] = sorted(k.value for k in kinds)
+            window["kinds"] = _kind_names(kinds)
         by_type: Counter[str] = Counter()
         rel_documents: Counter[str] = Counter()
         for row in self._read(f"export_relationship_counts{of_kinds}", **window):
@@ -357,11 +404,15 @@ class Neo4jStore:
         return ExportCounts(by_type, rel_documents, by_kind, entity_documents)
 
     def dated_span(self) -> tuple[dt.date, dt.date] | None:
-        if self._span[0] != self.version:  # a scan of every relationship: once per dataset version
-            row = self._read("dated_span", day_min=DAY_MIN, day_max=DAY_MAX)[0]
-            span = None if row["first"] is None else (row["first"].to_native(), row["last"].to_native())
-            self._span = (self.version, span)
-        return self._span[1]
+        """A scan of every relationship: once per dataset version, in a thread of its own (`_job`)."""
+        span: tuple[dt.date, dt.date] | None = self._wait(
+            self._job(("dated_span",), self._scan_dated_span), "finding the data's dates", "the scan goes on"
+        )
+        return span
+
+    def _scan_dated_span(self) -> tuple[dt.date, dt.date] | None:
+        row = self._read("dated_span", day_min=DAY_MIN, day_max=DAY_MAX)[0]
+        return None if row["first"] is None else (row["first"].to_native(), row["last"].to_native())
 
     def segment_paths(self, query: SegmentQuery) -> SegmentResult:
         rows = self._read(

@@ -150,10 +150,10 @@ def test_a_stream_cut_by_an_error_is_not_a_whole_file(
     the client sees an incomplete read, never a clean end of a short file."""
     read = seed_store.relationships_page
 
-    def failing(rel_filter: Any, after: str, limit: int) -> Any:
-        if deadline.current().streaming and after:  # the second page of the stream
+    def failing(rel_filter: Any, kinds: Any, after: tuple[str, str], limit: int) -> Any:
+        if deadline.current().streaming and after[0]:  # the second page of the stream
             raise RuntimeError("the disk went away")
-        return read(rel_filter, after, limit)
+        return read(rel_filter, kinds, after, limit)
 
     monkeypatch.setattr(seed_store, "relationships_page", failing)
     app = create_app(settings.model_copy(update={"export_page_size": PAGE}), seed_store)
@@ -208,3 +208,60 @@ def test_whole_network_counts_go_on_after_a_timeout(
     assert counts.by_kind.total() == len(seed_dataset.entities)
     assert counts.by_type.total() == len(seed_dataset.relationships)
     assert len(calls) == 1
+
+
+@pytest.mark.neo4j
+def test_filtered_counts_go_on_after_a_timeout(
+    neo4j_loader: Any, neo4j_settings: Settings, seed_dataset: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filtered export's counts are made once per version and filter in a thread of their own, as the
+    whole network's: a request out of time gets a 504 saying the count goes on, the next one (same filters)
+    gets that count; other filters are counted anew, and each count is right."""
+    neo4j_loader(seed_dataset)
+    store = Neo4jStore.connect(neo4j_settings)
+    release = threading.Event()
+    calls: list[tuple[Any, ...]] = []
+    count = store._count_export
+
+    def held(*args: Any) -> Any:
+        calls.append(args)
+        release.wait(120)
+        return count(*args)
+
+    monkeypatch.setattr(store, "_count_export", held)
+    in_2016 = RelFilter.build(as_of="2016")
+    try:
+        limit = deadline.Deadline(0.05, "export_time_budget")
+        with deadline.within(limit), pytest.raises(QueryTimeout, match="the count goes on"):
+            store.export_counts(in_2016, None, False)
+        release.set()
+        counts = store.export_counts(in_2016, None, False)
+        twinned = store.export_counts(RelFilter.build(types=["TWINNED_WITH"]), None, False)
+    finally:
+        release.set()
+        store.close()
+    kept = [r for r in seed_dataset.relationships if in_2016.admits(r)]
+    assert counts.by_type.total() == len(kept)
+    assert counts.by_kind.total() == len({n for r in kept for n in (r.source, r.target)})
+    assert twinned.by_type == {"TWINNED_WITH": sum(r.type == "TWINNED_WITH" for r in seed_dataset.relationships)}
+    assert len(calls) == 2  # 2016 once, however many asked; twinning once
+
+
+@pytest.mark.neo4j
+def test_a_filtered_figure_is_refused_without_the_full_count(
+    neo4j_loader: Any, neo4j_settings: Settings, seed_dataset: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A filtered figure or report above the limit is refused (422, naming the filters) from a count that
+    stops at the limit, before the manifest's counts or any page is read."""
+    store = neo4j_loader(seed_dataset)
+    read: list[str] = []
+    for name in ("export_counts", "relationships_page", "export_nodes_page", "entities_page"):
+        monkeypatch.setattr(store, name, lambda *a, name=name: read.append(name))
+    small = settings.model_copy(update={"export_figure_max_entities": 10})
+    with TestClient(create_app(small, store), raise_server_exceptions=False) as client:
+        for params in ({"as_of": "2016"}, {"kinds": "Municipality,ForeignCity"}, {"types": "LOCATED_IN"}):
+            for fmt in ("png", "report"):
+                error = assert_error_shape(client.get("/snapshot", params={"format": fmt, **params}), 422)
+                assert error["code"] == "too_large" and error["details"]["entities_at_least"] == 11
+                assert "around" in error["details"]["narrow_with"][0]
+    assert read == []
