@@ -327,7 +327,8 @@ class Neo4jStore:
         if rel_filter.first != DAY_MIN or rel_filter.last != DAY_MAX:
             self._job(("dated_span",), self._scan_dated_span)
         types = tuple(sorted(rel_filter.types)) if rel_filter.types is not None else None
-        key = ("export_counts", rel_filter.first, rel_filter.last, types, _kind_names(kinds), every_entity)
+        names = tuple(_kind_names(kinds) or ()) if kinds is not None else None
+        key = ("export_counts", rel_filter.first, rel_filter.last, types, names, every_entity)
         counting = self._job(key, lambda: self._count_export(rel_filter, kinds, every_entity))
         what = "the whole network" if every_entity else "this export"
         counts: ExportCounts = self._wait(counting, f"counting {what} for its manifest", "the count goes on")
