@@ -373,7 +373,9 @@ class Neo4jStore:
         limit = deadline.current()
         left = limit.remaining()
         try:
-            return job.result(timeout=None if math.isinf(left) else max(left, 0.0))
+            answer = job.result(timeout=None if math.isinf(left) else max(left, 0.0))
+            limit.check(what)  # a request already out of time stops here, as a query of its own would
+            return answer
         except TimeoutError:
             raise QueryTimeout(
                 f"{what} took more than the {limit.seconds:g} s budget ({limit.setting}); {goes_on}, so try "
