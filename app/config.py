@@ -189,7 +189,8 @@ class Settings(BaseSettings):
     prepare_metrics: list[str] = Field(
         default_factory=lambda: ["degree", "pagerank", "betweenness", "eigenvector"],
         description="Neo4j backend: centrality metrics ranked over the whole dataset in the background when the "
-        "service starts and after each reload, so the first request finds them ready (JSON list; [] for none).",
+        "service starts and after each reload, so the first request finds them ready (JSON list; [] for none); with "
+        "degree, every entity's degree is also counted year by year, which degree histories read.",
     )
     prepare_windows: bool = Field(
         True,

@@ -17,6 +17,7 @@ import networkx as nx
 
 from app import deadline
 from app.analysis import broker_counts, brokerage, centrality
+from app.analysis.degree_years import DegreeYears
 from app.analysis.lookup import EntityCache, EntityLookup
 from app.analysis.names import EntityIndex, Names, StoreNames, summary
 from app.analysis.narrative import LANGS, Lang, relationship_sentence
@@ -41,10 +42,8 @@ from app.stores.base import (
     PathMode,
     Scores,
 )
-from app.vocabulary import Kind
 
 HISTORY_STEP_MAX = 50  # years between two points of a history: a shape of the question, not a cost
-RANKING_PAGE = 1000  # entities looked up per query when a ranking is filtered by kind
 PREPARED_BROKERS = "prepared-brokers"  # the cache key of the whole dataset's prepared broker ranking
 
 
@@ -67,6 +66,7 @@ class CityGraph:
         )
         # Snapshot graphs, score rankings and broker rankings, by dataset version, in one byte budget.
         self._cache: ByteBudgetCache[Any] = ByteBudgetCache(settings.analytics_cache_bytes)
+        self._degree_table: tuple[str, DegreeYears] | None = None  # (dataset version, its degree counts)
         unknown = [m for m in settings.prepare_metrics if m not in centrality.METRICS]
         if unknown:
             raise ValueError(f"CITYGRAPH_PREPARE_METRICS: unknown metrics {unknown}; use {list(centrality.METRICS)}")
@@ -75,6 +75,8 @@ class CityGraph:
             if settings.prepare_windows:
                 steps["projection:windows"] = store.prepare_windows  # first: the rankings below are filtered from it
             steps |= {f"centrality:{m}": partial(self._scores, m, RelFilter()) for m in settings.prepare_metrics}
+            if "degree" in settings.prepare_metrics:  # and the degree history's counts with it
+                steps["history:degree"] = self._degree_years
             if settings.prepare_brokers:
                 steps["brokerage"] = self._prepare_brokers
         self.preparer = Preparer(steps, settings.prepare_time_budget)
@@ -299,11 +301,13 @@ class CityGraph:
         """Ranked scores, and how they were found (in the database where the store can)."""
         if isinstance(self.store, AnalyticsStore):
             found = self.store.centrality(metric, rel_filter, self.plan)
+            kinds = found.kinds
         else:
-            graph, _, _ = self._graphs(rel_filter)
+            graph, _, entities = self._graphs(rel_filter)
             found = centrality.compute(graph, metric, self.plan)
+            kinds = {entity.id: entity.kind.value for entity in entities}
         # Cached as the compact ranking alone (`app.analysis.ranking`): the scores by id would double it.
-        return centrality.ranking(found.values), dataclasses.replace(found, values={})
+        return centrality.ranking(found.values, kinds), dataclasses.replace(found, values={}, kinds={})
 
     def _check_metric(self, metric: str) -> None:
         if metric not in centrality.METRICS:
@@ -316,34 +320,20 @@ class CityGraph:
         check_range("limit", limit, 1, self.settings.max_results)
         wanted = parse_kinds(kinds)
         ranking, found = self._scores(metric, rel_filter)
-        rows = self._ranked_rows(ranking, wanted, limit)
+        if wanted is None:
+            chosen, count = ranking.rows(0, limit), len(ranking)
+        else:  # the ranking of the whole window, its rows of these kinds: a mask, no lookups
+            chosen, count = ranking.of_kinds({kind.value for kind in wanted}, limit)
+        by_id = self.lookup(node for node, _, _ in chosen)
         return {
             "metric": metric,
             "about": centrality.METRIC_HELP[metric],
             "window": _window(rel_filter),
             "approximate": found.approximate,
             "sample_size": found.sample_size,
-            "count": len(rows) if wanted else len(ranking),
-            "results": rows[:limit],
+            "count": count,
+            "results": [{"entity": summary(by_id[node]), "score": score, "rank": rank} for node, score, rank in chosen],
         }
-
-    def _ranked_rows(self, ranking: Ranking, wanted: frozenset[Kind] | None, limit: int) -> list[dict[str, Any]]:
-        """The rows of a ranking's entities of the wanted kinds (all of them; without kinds,
-        the first `limit`), their entities looked up a page at a time, not all at once."""
-        rows: list[dict[str, Any]] = []
-        budget = deadline.current()
-        page = limit if wanted is None else max(limit, RANKING_PAGE)
-        for start in range(0, len(ranking) if wanted else min(limit, len(ranking)), page):
-            if start:  # the first page is named even when computing the ranking used up the time
-                budget.check("the ranking's entities")
-            chunk = ranking.rows(start, start + page)
-            by_id = self.lookup(node for node, _, _ in chunk)
-            rows += [
-                {"entity": summary(by_id[node]), "score": score, "rank": rank}
-                for node, score, rank in chunk
-                if wanted is None or by_id[node].kind in wanted
-            ]
-        return rows
 
     def centrality_history(self, ref: str, metric: str, start: str, end: str, step: int = 1) -> dict[str, Any]:
         self._check_metric(metric)
@@ -355,11 +345,26 @@ class CityGraph:
         if (last - first) // step > self.settings.max_history_points:
             cap = self.settings.max_history_points
             raise InvalidParameter("step", f"at most {cap} points (max_history_points); raise step or narrow the years")
-        points: list[dict[str, Any]] = []
         years = range(first, last + 1, step)
+        sampled: list[int] = []
+        if metric == "degree" and isinstance(self.store, AnalyticsStore):
+            points = self._degree_history(entity.id, years)  # counted once per version: every year at once
+        else:
+            points = self._history_by_window(entity.id, metric, years, sampled)
+        truncated = len(points) < len(years)
+        notes = [f"the time budget ran out after {points[-1]['year']}: later years are missing"] if truncated else []
+        if sampled:
+            notes.append(
+                f"{metric} was estimated from a sample of sources (approximate) in {', '.join(map(str, sampled))}"
+            )
+        return {"entity": summary(entity), "metric": metric, "history": points, "truncated": truncated, "notes": notes}
+
+    def _history_by_window(self, entity_id: str, metric: str, years: range, sampled: list[int]) -> list[dict[str, Any]]:
+        """Each year's point from that year's ranking, until the request's budget ends; the
+        years whose scores were estimated from a sample are added to `sampled`."""
+        points: list[dict[str, Any]] = []
         limit = deadline.current()
         longest = 0.0  # the slowest year so far (on the deadline's clock)
-        sampled: list[int] = []
         for year in years:
             before = limit.remaining()
             try:
@@ -374,17 +379,35 @@ class CityGraph:
             if not math.isinf(before):
                 longest = max(longest, before - limit.remaining())
             sampled += [year] if found.approximate else []
-            hit = ranking.find(entity.id)
+            hit = ranking.find(entity_id)
             points.append(
                 {"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(ranking)}
             )
-        truncated = len(points) < len(years)
-        notes = [f"the time budget ran out after {points[-1]['year']}: later years are missing"] if truncated else []
-        if sampled:
-            notes.append(
-                f"{metric} was estimated from a sample of sources (approximate) in {', '.join(map(str, sampled))}"
-            )
-        return {"entity": summary(entity), "metric": metric, "history": points, "truncated": truncated, "notes": notes}
+        return points
+
+    def _degree_history(self, entity_id: str, years: range) -> list[dict[str, Any]]:
+        """Degree points from the version's degree counts (`app.analysis.degree_years`), the same
+        as each year's ranking gives them, and the entity's own neighbours year by year."""
+        assert isinstance(self.store, AnalyticsStore)
+        table = self._degree_years()
+        degrees = self.store.degree_by_year(entity_id, years)
+        points = []
+        for year in years:
+            score, rank, ranked = table.point(year, degrees[year])
+            points.append({"year": year, "score": score, "rank": rank, "of": ranked})
+        return points
+
+    def _degree_years(self) -> DegreeYears:
+        """The version's degree counts year by year, counted by the store once per version.
+
+        Held apart from the analytics cache: a few kilobytes, which windows' rankings must not
+        evict, as counting again takes minutes at a million relationships."""
+        store, held = self.store, self._degree_table
+        assert isinstance(store, AnalyticsStore)
+        version = store.version
+        if held is None or held[0] != version:
+            held = self._degree_table = (version, DegreeYears(store.degree_year_counts()))
+        return held[1]
 
     def brokerage(
         self, rel_filter: RelFilter, ref: str | None = None, grouping: str = "place", limit: int = 20

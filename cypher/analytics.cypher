@@ -93,20 +93,24 @@ RETURN nodeCount AS nodes, relationshipCount / 2 AS links
 
 // name: gds_degree
 CALL gds.degree.stream($graph) YIELD nodeId, score
-RETURN gds.util.asNode(nodeId).id AS id, score
+WITH gds.util.asNode(nodeId) AS node, score
+RETURN node.id AS id, score, node.kind AS kind
 
 // name: gds_betweenness
 // $config: {} for exact, {samplingSize, samplingSeed} for the sampled estimate.
 CALL gds.betweenness.stream($graph, $config) YIELD nodeId, score
-RETURN gds.util.asNode(nodeId).id AS id, score
+WITH gds.util.asNode(nodeId) AS node, score
+RETURN node.id AS id, score, node.kind AS kind
 
 // name: gds_closeness
 CALL gds.closeness.stream($graph, {useWassermanFaust: true}) YIELD nodeId, score
-RETURN gds.util.asNode(nodeId).id AS id, score
+WITH gds.util.asNode(nodeId) AS node, score
+RETURN node.id AS id, score, node.kind AS kind
 
 // name: gds_pagerank
 CALL gds.pageRank.stream($graph, $config) YIELD nodeId, score
-RETURN gds.util.asNode(nodeId).id AS id, score
+WITH gds.util.asNode(nodeId) AS node, score
+RETURN node.id AS id, score, node.kind AS kind
 
 // name: gds_components_prepare
 // Weakly connected components written into the graph as node property `component`.
@@ -129,11 +133,56 @@ RETURN nodeCount
 
 // name: gds_eigenvector
 CALL gds.eigenvector.stream($graph, $config) YIELD nodeId, score
-RETURN gds.util.asNode(nodeId).id AS id, score
+WITH gds.util.asNode(nodeId) AS node, score
+RETURN node.id AS id, score, node.kind AS kind
 
 // name: gds_eigenvector_iterations
 CALL gds.eigenvector.stats($graph, $config) YIELD ranIterations
 RETURN ranIterations
+
+// name: history_degree_counts
+// Every entity's degree year by year, as counts: how many entities had `degree` distinct
+// neighbours in each year from `from` to `to`. A pair is linked in a year when one of its
+// relationships holds on some day of it (year(first) <= year <= year(last)), as `as_of=year`
+// admits it (gds_project); each pair's spans are merged so it counts once. Per entity, the
+// years where its degree changes (one pass over the relationships: the degree history of
+// every entity without a projection per year, see app/analysis/degree_years.py).
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.first IS NOT NULL AND r.last IS NOT NULL AND NOT type(r) IN $structural
+WITH CASE WHEN a.id < b.id THEN a ELSE b END AS s, CASE WHEN a.id < b.id THEN b ELSE a END AS t,
+     r.first.year AS y0, r.last.year AS y1
+ORDER BY y0
+WITH s, t, collect([y0, y1]) AS spans
+WITH s, t, reduce(merged = [], span IN spans |
+       CASE WHEN size(merged) > 0 AND span[0] <= merged[-1][1]
+            THEN merged[..-1] + [[merged[-1][0], CASE WHEN span[1] > merged[-1][1] THEN span[1] ELSE merged[-1][1] END]]
+            ELSE merged + [span] END) AS merged
+UNWIND merged AS span
+UNWIND [s, t] AS node
+UNWIND [[span[0], 1], [span[1] + 1, -1]] AS step
+WITH node, step[0] AS year, sum(step[1]) AS change
+ORDER BY year
+WITH node, collect([year, change]) AS changes
+UNWIND range(0, size(changes) - 2) AS i
+WITH changes[i][0] AS from, changes[i + 1][0] - 1 AS to, reduce(d = 0, c IN changes[..i + 1] | d + c[1]) AS degree
+WHERE degree > 0
+RETURN from, to, degree, count(*) AS entities
+
+// name: history_degree_of
+// One entity's degree as history_degree_counts counts it: the years where it changes, and by
+// how much (each neighbour's spans merged: +1 from its first year, -1 after its last).
+MATCH (e:Entity {id: $id})-[r]-(b:Entity)
+WHERE b <> e AND r.first IS NOT NULL AND r.last IS NOT NULL AND NOT type(r) IN $structural
+WITH b, r.first.year AS y0, r.last.year AS y1
+ORDER BY y0
+WITH b, collect([y0, y1]) AS spans
+WITH reduce(merged = [], span IN spans |
+       CASE WHEN size(merged) > 0 AND span[0] <= merged[-1][1]
+            THEN merged[..-1] + [[merged[-1][0], CASE WHEN span[1] > merged[-1][1] THEN span[1] ELSE merged[-1][1] END]]
+            ELSE merged + [span] END) AS merged
+UNWIND merged AS span
+UNWIND [[span[0], 1], [span[1] + 1, -1]] AS step
+RETURN step[0] AS year, sum(step[1]) AS change
 
 // name: stats_recorded
 // The counts the loader recorded with the loaded version (null: a load older than that record).

@@ -50,7 +50,8 @@ def test_default_rankings_are_prepared_then_served_from_the_cache(
         with TestClient(create_app(settings, store)) as client:
             analytics = wait_for(client, {"ready", "failed"})
             assert analytics["state"] == "ready", analytics
-            assert analytics["prepared"] == ["projection:windows", "centrality:degree", "centrality:pagerank"]
+            prepared = ["projection:windows", "centrality:degree", "centrality:pagerank", "history:degree"]
+            assert analytics["prepared"] == prepared
             assert store.projections.base is not None  # the rankings and other windows are filtered from it
             assert analytics["seconds"] is not None and analytics["problem"] is None
             assert calls == ["degree", "pagerank"]
@@ -59,6 +60,15 @@ def test_default_rankings_are_prepared_then_served_from_the_cache(
             client.get("/centrality", params={"metric": "degree", "as_of": "2010"})
             assert calls[-1] == "degree" and len(calls) == 3  # another window is computed on request
             assert len(store.projections.names) == 3  # the base and two windows filtered from it
+            # A degree history is read from the prepared counts: no window, no count again.
+            counted = store.degree_year_counts
+            store.degree_year_counts = lambda: pytest.fail("counted again")  # type: ignore[method-assign]
+            try:
+                history = client.get("/centrality/history", params={"entity": "Viborg", "from": "1990", "to": "2018"})
+                assert history.status_code == 200 and len(history.json()["history"]) == 29
+                assert len(calls) == 3 and not history.json()["truncated"]
+            finally:
+                store.degree_year_counts = counted  # type: ignore[method-assign]
     finally:
         store.centrality = compute  # type: ignore[method-assign]
 

@@ -97,10 +97,11 @@ def scores(graph: nx.Graph, metric: str, plan: CentralityPlan | None = None) -> 
         return rounded(compute(graph, metric, plan).values)
 
 
-def ranking(values: Mapping[str, float]) -> Ranking:
+def ranking(values: Mapping[str, float], kinds: Mapping[str, str] | None = None) -> Ranking:
     """The ranking of scores as the service answers and keeps it: rounded to `PRECISION`,
-    by score descending; ties share a rank and are ordered by id."""
-    return Ranking.of(values, PRECISION)
+    by score descending; ties share a rank and are ordered by id; with the entities'
+    `kinds` (id → kind) to filter it by kind."""
+    return Ranking.of(values, PRECISION, kinds)
 
 
 def ranked(values: dict[str, float]) -> list[tuple[str, float, int]]:

@@ -116,11 +116,14 @@ def _search_cost(nodes: int, edges: int) -> int:
 
 @dataclass(frozen=True)
 class Scores:
-    """Normalised centrality scores by entity id; `approximate` when sampled."""
+    """Normalised centrality scores by entity id; `approximate` when sampled; the kind of
+    each scored entity by id where the store read it with the scores (`?kinds=` filters
+    the ranking by it)."""
 
     values: dict[str, float]
     approximate: bool = False
     sample_size: int | None = None
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 class LookupStore(Protocol):
@@ -350,6 +353,16 @@ class AnalyticsStore(BrokerageStore, Protocol):
 
     def centrality(self, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
         """Normalised scores of every entity with a non-structural link in the window."""
+        ...
+
+    def degree_year_counts(self) -> list[tuple[int, int, int, int]]:
+        """Every entity's degree year by year as `(from year, to year, degree, entities)`: so many
+        entities had that many neighbours linked (non-structural) in each of those years."""
+        ...
+
+    def degree_by_year(self, entity_id: str, years: Sequence[int]) -> dict[int, int]:
+        """One entity's degree (neighbours linked, non-structural) in each of `years`, as
+        `degree_year_counts` counts it. Neo4j: one pass over the entity's relationships."""
         ...
 
     def prepare_windows(self) -> None:

@@ -16,8 +16,10 @@ Scores come back normalised as networkx normalises them, so both backends rank a
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -27,7 +29,8 @@ from app.stores.gds_projections import Projection, drop
 from app.vocabulary import CENTRALITY_METRICS, STRUCTURAL_TYPES, SYMMETRIC_TYPES
 
 Read = Callable[..., list[dict[str, Any]]]
-# A query's `(id, score)` rows as a dict, built as they stream (`Neo4jStore._read_scores`).
+# A query's `(id, score, kind)` rows: the scores by id, built as they stream, and each id's
+# kind put in the dict given as `kinds` (`Neo4jStore._read_scores`).
 ReadScores = Callable[..., dict[str, float]]
 # A projection of a window by a named query, held for the block (`ProjectionCache.lease`).
 Lease = Callable[[RelFilter, str], AbstractContextManager[Projection]]
@@ -50,8 +53,15 @@ def _broker_params(rel_filter: RelFilter) -> dict[str, Any]:
     return {**params(rel_filter), "symmetric": sorted(SYMMETRIC_TYPES)}
 
 
-def _scores(rows: list[dict[str, Any]], scale: float = 1.0) -> dict[str, float]:
-    return {row["id"]: float(row["score"]) * scale for row in rows}
+def _rows_scored(read: Read) -> ReadScores:
+    """A `ReadScores` over `read`'s rows (all in memory at once: for tests and small graphs)."""
+
+    def scored(name: str, kinds: dict[str, str], **p: Any) -> dict[str, float]:
+        rows = read(name, **p)
+        kinds.update((row["id"], row["kind"]) for row in rows)
+        return {row["id"]: float(row["score"]) for row in rows}
+
+    return scored
 
 
 def _scaled(values: dict[str, float], scale: float) -> dict[str, float]:
@@ -69,11 +79,13 @@ def centrality(
     plan: CentralityPlan,
     read_scores: ReadScores | None = None,
 ) -> Scores:
-    """Normalised scores of every linked entity of the window for `metric`; the scores are
-    read by `read_scores` where given (streamed into a dict), else from `read`'s rows."""
-    scored: ReadScores = read_scores or (lambda name, **p: _scores(read(name, **p)))
+    """Normalised scores of every linked entity of the window for `metric`, with their kinds;
+    the scores are read by `read_scores` where given (streamed into a dict), else from
+    `read`'s rows."""
+    scored = read_scores or _rows_scored(read)
+    kinds: dict[str, str] = {}
     if metric == "eigenvector":
-        return Scores(eigenvector(read, lease, rel_filter, scored))
+        return Scores(eigenvector(read, lease, rel_filter, scored, kinds), kinds=kinds)
     if metric not in CENTRALITY_METRICS:  # eigenvector has returned above
         raise ValueError(f"unknown metric {metric!r}")
     with lease(rel_filter, "gds_project") as projection:
@@ -81,38 +93,47 @@ def centrality(
         if n == 0:
             return Scores({})
         if metric == "degree":
-            return Scores(_scaled(scored("gds_degree", graph=graph), 1 / (n - 1) if n > 1 else 0.0))
+            values = _scaled(scored("gds_degree", kinds, graph=graph), 1 / (n - 1) if n > 1 else 0.0)
+            return Scores(values, kinds=kinds)
         if metric == "betweenness":
             sampled = plan.betweenness_sampled(n)
             config = {"samplingSize": plan.samples, "samplingSeed": SAMPLING_SEED} if sampled else {}
             scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-            values = _scaled(scored("gds_betweenness", graph=graph, config=config), scale)
-            return Scores(values, approximate=sampled, sample_size=plan.samples if sampled else None)
+            values = _scaled(scored("gds_betweenness", kinds, graph=graph, config=config), scale)
+            return Scores(values, sampled, plan.samples if sampled else None, kinds)
         if metric == "closeness":
             counts = read("gds_graph_counts", graph=graph)[0]
             plan.check_closeness(int(counts["nodes"]), int(counts["links"]))  # past it: a sure 504, so refused
-            return Scores(scored("gds_closeness", graph=graph))
+            return Scores(scored("gds_closeness", kinds, graph=graph), kinds=kinds)
         if metric == "pagerank":
-            values = scored("gds_pagerank", graph=graph, config=PAGERANK)
+            values = scored("gds_pagerank", kinds, graph=graph, config=PAGERANK)
             total = sum(values.values())
             for node, value in values.items():  # in place, as `_scaled`, but divided as before
                 values[node] = value / total
-            return Scores(values)
+            return Scores(values, kinds=kinds)
     raise ValueError(f"unknown metric {metric!r}")
 
 
-def eigenvector(read: Read, lease: Lease, rel_filter: RelFilter, scored: ReadScores | None = None) -> dict[str, float]:
-    """Eigenvector centrality of the largest component (A + I, see `gds_project_with_loops`).
+def eigenvector(
+    read: Read,
+    lease: Lease,
+    rel_filter: RelFilter,
+    scored: ReadScores | None = None,
+    kinds: dict[str, str] | None = None,
+) -> dict[str, float]:
+    """Eigenvector centrality of the largest component (A + I, see `gds_project_with_loops`);
+    every linked entity's kind put in `kinds` where given.
 
     GDS 2.13.9 returns all zeros when its power iteration lands exactly on a fixed point
     (seen on trees); then the run is repeated one iteration short of that point.
     """
-    scored = scored or (lambda name, **p: _scores(read(name, **p)))
+    scored = scored or _rows_scored(read)
+    kinds = {} if kinds is None else kinds
     with lease(rel_filter, "gds_project_with_loops") as projection:
         graph, n = projection.name, projection.nodes
         if n == 0:
             return {}
-        values = dict.fromkeys(scored("gds_degree", graph=graph), 0.0)
+        values = dict.fromkeys(scored("gds_degree", kinds, graph=graph), 0.0)
         projection.prepare("components", lambda: read("gds_components_prepare", graph=graph))
         giant = read("gds_largest_component", graph=graph)[0]
         if int(giant["size"]) < 2:
@@ -120,15 +141,41 @@ def eigenvector(read: Read, lease: Lease, rel_filter: RelFilter, scored: ReadSco
         sub = f"{graph}-giant-{uuid.uuid4().hex}"  # one per request: the projection may be shared
         read("gds_filter_component", subgraph=sub, graph=graph, component=giant["component"])
         try:
-            found = scored("gds_eigenvector", graph=sub, config=EIGENVECTOR)
+            found = scored("gds_eigenvector", {}, graph=sub, config=EIGENVECTOR)
             if not any(found.values()):
                 ran = int(read("gds_eigenvector_iterations", graph=sub, config=EIGENVECTOR)[0]["ranIterations"])
                 shorter = {**EIGENVECTOR, "maxIterations": max(ran - 1, 1)}
-                found = scored("gds_eigenvector", graph=sub, config=shorter)
+                found = scored("gds_eigenvector", {}, graph=sub, config=shorter)
             values.update(found)
         finally:
             drop(read, sub)
     return values
+
+
+def degree_year_counts(read: Read) -> list[tuple[int, int, int, int]]:
+    """Every entity's degree year by year, counted (`history_degree_counts`)."""
+    rows = read("history_degree_counts", structural=sorted(STRUCTURAL_TYPES))
+    return [(int(r["from"]), int(r["to"]), int(r["degree"]), int(r["entities"])) for r in rows]
+
+
+def degree_by_year(read: Read, entity_id: str, years: Sequence[int]) -> dict[int, int]:
+    """One entity's degree in each of `years`, from the years where it changes (`history_degree_of`)."""
+    rows = read("history_degree_of", id=entity_id, structural=sorted(STRUCTURAL_TYPES))
+    return degrees_at([(int(r["year"]), int(r["change"])) for r in rows], years)
+
+
+def degrees_at(changes: list[tuple[int, int]], years: Sequence[int]) -> dict[int, int]:
+    """The degree in each of `years` given the `(year, change)` steps of it (0 before the first).
+
+    Examples
+    --------
+    >>> degrees_at([(1995, -1), (1990, 2), (2000, -1)], [1989, 1990, 1999, 2000])
+    {1989: 0, 1990: 2, 1999: 1, 2000: 0}
+    """
+    steps = sorted(changes)
+    starts = [year for year, _ in steps]
+    totals = list(itertools.accumulate(change for _, change in steps))
+    return {year: totals[k - 1] if (k := bisect.bisect_right(starts, year)) else 0 for year in years}
 
 
 def broker_neighbours(read: Read, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:

@@ -169,15 +169,18 @@ class Neo4jStore:
         """
         return self._fold(name, params, list, lambda rows, record: rows.append(record.data()))
 
-    def _read_scores(self, name: str, **params: Any) -> dict[str, float]:
-        """A query's `(id, score)` rows as one dict, filled as they stream in, as `_read` runs it.
+    def _read_scores(self, name: str, kinds: dict[str, str], **params: Any) -> dict[str, float]:
+        """A query's `(id, score, kind)` rows as one dict of scores, filled as they stream in,
+        as `_read` runs it; each id's kind is put in `kinds` (one string object per kind).
 
         A GDS stream at a million relationships has ~200k rows: read as a list of row dicts
         first they held ~50 MB of the API's memory at once, the dict alone ~12 MB.
         """
+        names: dict[str, str] = {}
 
         def add(values: dict[str, float], record: neo4j.Record) -> None:
             values[record[0]] = float(record[1])
+            kinds[record[0]] = names.setdefault(record[2], record[2])
 
         return self._fold(name, params, dict, add)
 
@@ -455,6 +458,12 @@ class Neo4jStore:
 
     def broker_candidates(self, rel_filter: RelFilter) -> Iterator[BrokerCandidate]:
         return neo4j_analytics.broker_candidates(self._read, self._lease, rel_filter)
+
+    def degree_year_counts(self) -> list[tuple[int, int, int, int]]:
+        return neo4j_analytics.degree_year_counts(self._read)
+
+    def degree_by_year(self, entity_id: str, years: Sequence[int]) -> dict[int, int]:
+        return neo4j_analytics.degree_by_year(self._read, entity_id, years)
 
     def prepare_windows(self) -> None:
         """Project the all-time base that windows are filtered from (`gds_projections`)."""

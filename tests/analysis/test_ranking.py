@@ -81,6 +81,23 @@ def test_empty_and_random_ties() -> None:
     assert_same({f"e{rng.randrange(10**6)}-{i}": rng.choice([0.0, 0.1, 0.25, 1 / 3]) for i in range(3000)})
 
 
+def test_rows_of_kinds_are_the_list_filtered() -> None:
+    """`of_kinds`: the list's rows of those kinds in order, with their ranks in the whole
+    ranking, and their count; ids without a kind are never picked."""
+    rng = random.Random(7)
+    kinds = ["Municipality", "Company", "ForeignCity", "Person"]
+    values = {f"e{i}": rng.choice([0.0, 0.1, 0.25, rng.random()]) for i in range(3000)}
+    kind_of = {node: rng.choice(kinds) for node in values if node != "e5"}  # e5: kind not known
+    r = ranking(values, kind_of)
+    for wanted in ({"Company"}, {"Municipality", "Person"}, set(kinds), {"Region"}, set()):
+        expected = [row for row in list_ranking(values) if kind_of.get(row[0]) in wanted]
+        for limit in (0, 1, 20, 5000):
+            assert r.of_kinds(wanted, limit) == (expected[:limit], len(expected))
+    assert all(node != "e5" for node, _, _ in r.of_kinds(set(kinds), 5000)[0])
+    with pytest.raises(ValueError, match="without the entities' kinds"):
+        ranking(values).of_kinds({"Company"}, 5)
+
+
 def held_bytes(build: object) -> int:
     """Bytes still allocated after `build()` returned, while its result is held (tracemalloc)."""
     gc.collect()

@@ -116,6 +116,13 @@ def test_centrality_as_of_and_kinds(client: TestClient) -> None:
     after = ok(client, "/centrality", metric="degree", as_of="2016", limit=500)
     assert before["window"] == {"from": "2005-01-01", "to": "2005-12-31"}
     assert after["count"] > 0
+    # kinds picks from the ranking of the whole window: same scores and ranks, count of those kinds.
+    whole = ok(client, "/centrality", metric="degree", as_of="2005", limit=500)
+    wanted = {"Municipality", "Company"}
+    both = ok(client, "/centrality", metric="degree", as_of="2005", kinds="Municipality,Company", limit=3)
+    expected = [r for r in whole["results"] if r["entity"]["kind"] in wanted]
+    assert both["results"] == expected[:3] and both["count"] == len(expected) > 3
+    assert before["count"] == len([r for r in whole["results"] if r["entity"]["kind"] == "Municipality"]) > 0
 
 
 def test_centrality_history(client: TestClient) -> None:

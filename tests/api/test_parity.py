@@ -35,6 +35,7 @@ REQUESTS = [
     "/centrality?metric=eigenvector&limit=50",
     "/centrality?metric=pagerank&from=1990&to=2006&limit=50",
     "/centrality/history?entity=Viborg&metric=betweenness&from=2000&to=2018&step=3",
+    "/centrality/history?entity=Viborg&metric=degree&from=1940&to=2025",
     "/brokerage?entity=Viborg&as_of=2016&limit=500",
     "/brokerage?as_of=2013&groups=sector&limit=30",
     "/entities/Nowhere-at-all",

@@ -16,7 +16,8 @@ import pytest
 from neo4j import Driver
 from scipy.stats import spearmanr
 
-from app.analysis.centrality import compute
+from app.analysis.centrality import compute, ranking
+from app.analysis.degree_years import DegreeYears
 from app.analysis.snapshot_graph import undirected
 from app.dates import PartialDate
 from app.errors import InvalidParameter, QueryTimeout
@@ -67,6 +68,41 @@ def test_gds_equals_networkx(scale: tuple[Dataset, Neo4jStore], metric: str, tol
     g = oracle_graph(dataset, rel_filter)
     assert g.number_of_nodes() > 100  # the window is not trivially small
     close(store.centrality(metric, rel_filter, EXACT).values, compute(g, metric, EXACT).values, tol)
+
+
+@pytest.mark.parametrize("metric", ["degree", "pagerank", "eigenvector", "betweenness", "closeness"])
+def test_scores_come_with_the_entities_kinds(scale: tuple[Dataset, Neo4jStore], metric: str) -> None:
+    """Every score stream gives each scored entity's kind (what `?kinds=` filters by)."""
+    dataset, store = scale
+    kind_of = {e.id: e.kind.value for e in dataset.entities}
+    found = store.centrality(metric, WINDOWS[1], CentralityPlan(exact_max_nodes=100, samples=50))
+    assert len(found.values) > 100 and found.kinds == {node: kind_of[node] for node in found.values}
+    assert len(set(found.kinds.values())) > 3
+
+
+def test_degree_history_counts_equal_each_years_ranking(scale: tuple[Dataset, Neo4jStore]) -> None:
+    """The degree counts of every year at once (`history_degree_counts`) give each year's
+    score, rank and number ranked as that year's own ranking does: for the best-linked
+    entity, one of few links and one without links in early years; before any data too."""
+    _, store = scale
+    table = DegreeYears(store.degree_year_counts())
+    whole = ranking(store.centrality("degree", RelFilter(), EXACT).values)
+    picked = [
+        whole.rows(0, 1)[0][0],
+        whole.rows(len(whole) // 2, len(whole) // 2 + 1)[0][0],
+        whole.rows(len(whole) - 1, len(whole))[0][0],
+    ]
+    years = range(1930, 2031, 5)
+    degrees = {node: store.degree_by_year(node, years) for node in picked}
+    seen_unlinked = seen_linked = 0
+    for year in years:
+        yearly = ranking(store.centrality("degree", RelFilter.build(as_of=str(year)), EXACT).values)
+        for node in picked:
+            hit = yearly.find(node)
+            assert table.point(year, degrees[node][year]) == (*(hit or (0.0, None)), len(yearly)), (year, node)
+            seen_linked += hit is not None
+            seen_unlinked += hit is None and len(yearly) > 0
+    assert seen_linked > 10 and seen_unlinked > 0
 
 
 def test_closeness_equals_the_oracle(scale: tuple[Dataset, Neo4jStore]) -> None:
