@@ -3,11 +3,12 @@
 On a large graph in Neo4j the first centrality of a window pays for projecting it (tens of
 seconds at a million relationships), far past a request's budget. The window everyone asks
 for first is the whole dataset, so the service computes its rankings (the metrics in
-`CITYGRAPH_PREPARE_METRICS`) when it starts and after each reload, under a budget of its own
-(`CITYGRAPH_PREPARE_TIME_BUDGET`), into the same byte-bounded cache requests read; likewise
-the whole dataset's strongest brokers (`CITYGRAPH_PREPARE_BROKERS`). Until it is done a
-request computes as before (and may time out); `/health` says how far it got, and which step
-the budget cut after keeping what it found (`partial`: a broker ranking with its proven rows).
+`CITYGRAPH_PREPARE_METRICS`) when it starts and after each reload, each step under a budget
+of its own (`CITYGRAPH_PREPARE_TIME_BUDGET`), into the same byte-bounded cache requests read;
+likewise the whole dataset's strongest brokers (`CITYGRAPH_PREPARE_BROKERS`). Until a step is
+done a request computes as before (and may time out); `/health` says how far it got, which
+step the budget cut after keeping what it found (`partial`: a broker ranking with its proven
+rows), and which steps failed (`problem`; the steps after a failed one still run).
 Only stores that compute analytics where the data is (Neo4j) are prepared: in memory the
 work would hold the API's own interpreter.
 """
@@ -80,24 +81,29 @@ class Preparer:
 
     def _run(self, run: Preparation) -> None:
         t0 = time.monotonic()
+        problems: list[str] = []
         try:
-            # No request waits on it: one query may use the whole budget, not just `neo4j_timeout`.
-            budget = deadline.Deadline(self.budget, "prepare_time_budget", query_cap=self.budget)
-            with deadline.within(budget):
-                for name, step in self.steps.items():
-                    if self.current is not run:  # a newer version superseded this one
-                        return
-                    started = time.monotonic()
-                    found = step()
+            for name, step in self.steps.items():
+                if self.current is not run:  # a newer version superseded this one
+                    return
+                # Each step has the whole budget: a slow one (betweenness at a million) must not
+                # leave the steps after it none. No request waits on them: one query may use all of it.
+                budget = deadline.Deadline(self.budget, "prepare_time_budget", query_cap=self.budget)
+                started = time.monotonic()
+                try:
+                    with deadline.within(budget):
+                        found = step()
+                except CityGraphError as exc:  # a timeout, the store gone: requests compute as before
+                    problems.append(f"{name}: {exc.message}")
+                    log.warning("preparing %s of %s stopped: %s", name, run.version, exc.message)
+                    continue
+                finally:
                     run.took[name] = round(time.monotonic() - started, 3)
-                    if isinstance(found, Partial):  # kept, but not whole: not listed as prepared
-                        run.partial[name] = found.note
-                    else:
-                        run.done.append(name)
-            run.state = "ready"
-        except CityGraphError as exc:  # a timeout, the store gone: requests compute as before
-            run.state, run.problem = "failed", exc.message
-            log.warning("preparing analytics of %s stopped: %s", run.version, exc.message)
+                if isinstance(found, Partial):  # kept, but not whole: not listed as prepared
+                    run.partial[name] = found.note
+                else:
+                    run.done.append(name)
+            run.state, run.problem = ("failed", "; ".join(problems)) if problems else ("ready", None)
         except Exception as exc:
             run.state, run.problem = "failed", f"{type(exc).__name__}: {exc}"
             log.exception("preparing analytics of %s failed", run.version)

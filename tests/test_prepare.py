@@ -172,3 +172,34 @@ def test_preparation_queries_may_run_past_the_request_query_timeout(settings: Se
     assert preparer.status()["state"] == "ready" and 10.0 < seen[0] <= 300.0
     with deadline.within(deadline.Deadline(60.0)):  # a request keeps the query timeout
         assert query_seconds(deadline.current(), 10.0) == 10.0
+
+
+def _finished(preparer: Any) -> dict[str, Any]:
+    end = time.monotonic() + 30
+    while preparer.status()["state"] == "preparing" and time.monotonic() < end:
+        time.sleep(0.05)
+    status: dict[str, Any] = preparer.status()
+    return status
+
+
+def test_each_step_has_the_whole_budget_and_a_failed_step_does_not_stop_the_rest() -> None:
+    """Two steps of 0.6 s each fit a 1 s budget each (not one budget for both); a step that
+    fails is named in `problem`, and the step after it is still prepared."""
+    from app import deadline
+    from app.errors import QueryTimeout
+    from app.prepare import Preparer
+
+    def slow() -> None:
+        time.sleep(0.6)
+        deadline.current().check("a slow step")  # raises if the budget were shared
+
+    def failing() -> None:
+        raise QueryTimeout("the store ran past its limit")
+
+    preparer = Preparer({"first": slow, "second": slow, "broken": failing, "last": lambda: None}, budget=1.0)
+    preparer.start("v1")
+    status = _finished(preparer)
+    assert status["state"] == "failed"
+    assert status["prepared"] == ["first", "second", "last"]
+    assert status["problem"] == "broken: the store ran past its limit"
+    assert set(status["step_seconds"]) == {"first", "second", "broken", "last"}
