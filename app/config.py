@@ -214,7 +214,7 @@ class Settings(BaseSettings):
         "in blocks of rows, each dropped before the next (slower, same answer).",
     )
     prepare_time_budget: float = Field(
-        600.0, gt=0, le=3600, description="Seconds each step of the background preparation (a ranking, the brokers) may take."
+        600.0, gt=0, le=3600, description="Seconds each background preparation step (a ranking, the brokers) may take."
     )
     log_level: str = Field("INFO", description="Logging level of the service.")
 
