@@ -285,6 +285,8 @@ class ProjectionCache:
                     drop(self.read, edges)
                 projection = self._kept(key, self._measured(name, int(row["nodes"])))
         except BaseException as exc:
+            with self._lock:  # forgotten before its waiters wake: the next request starts afresh
+                self._pending.pop(key, None)
             job.set_exception(exc)
             return
         finally:
