@@ -29,7 +29,7 @@ from app.stores.gds_projections import Projection, drop
 from app.vocabulary import CENTRALITY_METRICS, STRUCTURAL_TYPES, SYMMETRIC_TYPES
 
 Read = Callable[..., list[dict[str, Any]]]
-# A query's `(id, score, kind)` rows: the scores by id, built as they stream, and each id's
+# A query's chunks of `(ids, scores, kinds)` lists: the scores by id, built as they stream, and each id's
 # kind put in the dict given as `kinds` (`Neo4jStore._read_scores`).
 ReadScores = Callable[..., dict[str, float]]
 # A projection of a window by a named query, held for the block (`ProjectionCache.lease`).
@@ -57,9 +57,12 @@ def _rows_scored(read: Read) -> ReadScores:
     """A `ReadScores` over `read`'s rows (all in memory at once: for tests and small graphs)."""
 
     def scored(name: str, kinds: dict[str, str], **p: Any) -> dict[str, float]:
-        rows = read(name, **p)
-        kinds.update((row["id"], row["kind"]) for row in rows)
-        return {row["id"]: float(row["score"]) for row in rows}
+        values: dict[str, float] = {}
+        for chunk in read(name, **p):
+            for entity, score, kind in zip(chunk["ids"], chunk["scores"], chunk["kinds"], strict=True):
+                values[entity] = float(score)
+                kinds[entity] = kind
+        return values
 
     return scored
 

@@ -170,8 +170,9 @@ class Neo4jStore:
         return self._fold(name, params, list, lambda rows, record: rows.append(record.data()))
 
     def _read_scores(self, name: str, kinds: dict[str, str], **params: Any) -> dict[str, float]:
-        """A query's `(id, score, kind)` rows as one dict of scores, filled as they stream in,
-        as `_read` runs it; each id's kind is put in `kinds` (one string object per kind).
+        """A query's chunks of `(ids, scores, kinds)` lists as one dict of scores, filled as the
+        chunks stream in, as `_read` runs it; each id's kind is put in `kinds` (one string
+        object per kind).
 
         A GDS stream at a million relationships has ~200k rows: read as a list of row dicts
         first they held ~50 MB of the API's memory at once, the dict alone ~12 MB.
@@ -179,8 +180,9 @@ class Neo4jStore:
         names: dict[str, str] = {}
 
         def add(values: dict[str, float], record: neo4j.Record) -> None:
-            values[record[0]] = float(record[1])
-            kinds[record[0]] = names.setdefault(record[2], record[2])
+            for entity, score, kind in zip(record["ids"], record["scores"], record["kinds"], strict=True):
+                values[entity] = float(score)
+                kinds[entity] = names.setdefault(kind, kind)
 
         return self._fold(name, params, dict, add)
 
