@@ -19,53 +19,56 @@ from typing import Generic, TypeVar
 from app import deadline
 from app.filters import RelFilter
 from app.model import Entity, Relationship
-from app.stores.base import START, ExportNodeStore, GraphStore, NodeRow
+from app.stores.base import START, ExportNodeStore, GraphStore, NodeRow, RelCursor
 from app.vocabulary import Kind
 
 T = TypeVar("T")
 
 
-def entity_pages(store: GraphStore, page_size: int) -> Iterator[Entity]:
-    """Every entity, in id order, read `page_size` at a time."""
-    after = ""
+K = TypeVar("K")
+
+
+def _keyset(
+    read: Callable[[K, int], list[T]], start: K, key: Callable[[T], K], page_size: int, what: str
+) -> Iterator[T]:
+    """Every row `read(after, page_size)` gives, page after page from `start`, each page
+    resuming after the `key` of the last row of the one before."""
+    after = start
     while True:
-        deadline.current().progress("writing the entities")  # writing the last page was one step
-        page = store.entities_page(after, page_size)
-        deadline.current().progress("reading the entities")  # reading this one another
+        deadline.current().progress(f"writing the {what}")  # writing the last page was one step
+        page = read(after, page_size)
+        deadline.current().progress(f"reading the {what}")  # reading this one another
         yield from page
         if len(page) < page_size:
             return
-        after = page[-1].id
+        after = key(page[-1])
+
+
+def entity_pages(store: GraphStore, page_size: int) -> Iterator[Entity]:
+    """Every entity, in id order, read `page_size` at a time."""
+    return _keyset(store.entities_page, "", lambda e: e.id, page_size, "entities")
 
 
 def node_pages(
     store: ExportNodeStore, rel_filter: RelFilter, kinds: frozenset[Kind] | None, page_size: int
 ) -> Iterator[NodeRow]:
     """Every entity (of `kinds`) in id order with its degree and periods under the filter, `page_size` at a time."""
-    after = ""
-    while True:
-        deadline.current().progress("writing the entities")
-        page = store.export_nodes_page(rel_filter, kinds, after, page_size)
-        deadline.current().progress("reading the entities")
-        yield from page
-        if len(page) < page_size:
-            return
-        after = page[-1][0].id
+
+    def read(after: str, limit: int) -> list[NodeRow]:
+        return store.export_nodes_page(rel_filter, kinds, after, limit)
+
+    return _keyset(read, "", lambda row: row[0].id, page_size, "entities")
 
 
 def relationship_pages(
     store: GraphStore, rel_filter: RelFilter, page_size: int, kinds: frozenset[Kind] | None = None
 ) -> Iterator[Relationship]:
     """Every relationship passing the filter (both ends of `kinds`), by source id then id, `page_size` at a time."""
-    after = START
-    while True:
-        deadline.current().progress("writing the relationships")
-        page = store.relationships_page(rel_filter, kinds, after, page_size)
-        deadline.current().progress("reading the relationships")
-        yield from page
-        if len(page) < page_size:
-            return
-        after = (page[-1].source, page[-1].id)
+
+    def read(after: RelCursor, limit: int) -> list[Relationship]:
+        return store.relationships_page(rel_filter, kinds, after, limit)
+
+    return _keyset(read, START, lambda r: (r.source, r.id), page_size, "relationships")
 
 
 class Paged(Generic[T]):
