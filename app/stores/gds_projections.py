@@ -36,12 +36,12 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from app import deadline
+from app import background, deadline
+from app.background import SharedRuns
 from app.filters import RelFilter
 
 Read = Callable[..., list[dict[str, Any]]]
@@ -127,7 +127,7 @@ class ProjectionCache:
         self._lock = threading.Lock()
         self._refreshing = False
         self._keeper: threading.Thread | None = None
-        self._pending: dict[Key, Future[Projection]] = {}  # windows being filtered from the base
+        self._filtering: SharedRuns[Projection] = SharedRuns()  # windows being filtered from the base
 
     @property
     def names(self) -> list[str]:
@@ -256,61 +256,49 @@ class ProjectionCache:
     def _derivation(self, key: Key, rel_filter: RelFilter) -> Future[Projection]:
         """The filtering of `key`'s window from the base, started unless under way (call locked).
 
-        It runs in a thread of its own under its own budget: a request that runs out of time
-        waiting leaves it to finish, so the next request (or the next year of a history)
-        finds the window's graph cached."""
-        job = self._pending.get(key)
-        if job is None:
-            base = self.base
-            assert base is not None
+        It runs in a thread of its own under its own budget (`app.background`): a request that
+        runs out of time waiting leaves it to finish, so the next request (or the next year of
+        a history) finds the window's graph cached."""
+        base = self.base
+        assert base is not None
+        budget = deadline.Deadline(STALE_AFTER, "a window's graph, filtered from the base", query_cap=STALE_AFTER)
+        job, started = self._filtering.start(
+            key, lambda: self._derive(key, base, rel_filter), budget, "projection-window"
+        )
+        if started:  # the base is held until the filtering is done (its release waits for this lock)
             base.users += 1
-            job = self._pending[key] = Future()
-            args = (key, base, rel_filter, job)
-            threading.Thread(target=self._derive, args=args, name="projection-window", daemon=True).start()
         return job
 
-    def _derive(self, key: Key, base: Projection, rel_filter: RelFilter, job: Future[Projection]) -> None:
+    def _derive(self, key: Key, base: Projection, rel_filter: RelFilter) -> Projection:
         """Filter the window's graph from `base` (its edges, then the nodes that have one) and cache it."""
         try:
-            budget = deadline.Deadline(STALE_AFTER, "a window's graph, filtered from the base", query_cap=STALE_AFTER)
-            with deadline.within(budget):
-                drop_stale(self.read)
-                name = f"{CACHE_PREFIX}{uuid.uuid4().hex}"
-                edges = f"{name}-edges"
-                window = {"first": day_number(rel_filter.first), "last": day_number(rel_filter.last)}
-                try:
-                    self.read("gds_filter_window", subgraph=edges, graph=base.name, **window)
-                    row = self.read("gds_filter_linked", subgraph=name, graph=edges)[0]
-                finally:
-                    drop(self.read, edges)
-                projection = self._kept(key, self._measured(name, int(row["nodes"])))
-        except BaseException as exc:
-            with self._lock:  # forgotten before its waiters wake: the next request starts afresh
-                self._pending.pop(key, None)
-            job.set_exception(exc)
-            return
+            drop_stale(self.read)
+            name = f"{CACHE_PREFIX}{uuid.uuid4().hex}"
+            edges = f"{name}-edges"
+            window = {"first": day_number(rel_filter.first), "last": day_number(rel_filter.last)}
+            try:
+                self.read("gds_filter_window", subgraph=edges, graph=base.name, **window)
+                row = self.read("gds_filter_linked", subgraph=name, graph=edges)[0]
+            finally:
+                drop(self.read, edges)
+            projection = self._kept(key, self._measured(name, int(row["nodes"])))
         finally:
-            with self._lock:
-                self._pending.pop(key, None)
             try:
                 self._release(base)
             except Exception:  # its drop failed: the sweep frees it; this window is still good
                 log.exception("dropping a replaced base projection failed")
-        job.set_result(projection)
         self._release(projection)  # cached idle for its waiters, or dropped if too large to keep
+        return projection
 
     def _await(self, key: Key, job: Future[Projection], query: str, params: dict[str, Any]) -> Projection:
         """The window's graph once `job` has filtered it, within the request's deadline (a
         `QueryTimeout` past it: the job goes on and caches the graph for the next request)."""
-        budget = deadline.current()
-        while True:
-            budget.check("filtering the window's graph from the base projection")
-            try:
-                job.result(timeout=min(max(budget.remaining(), 0.01), 0.5))
-                break
-            except FutureTimeout:
-                continue
-        mine = job.result()
+        mine = background.wait(
+            job,
+            "filtering the window's graph from the base projection",
+            "it goes on and keeps the graph for the next request, so try again in a moment, or narrow it "
+            "(fewer kinds or types)",
+        )
         with self._lock:
             if self._items.get(key) is mine:
                 mine.users += 1

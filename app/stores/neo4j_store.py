@@ -9,10 +9,8 @@ is back, so the service recovers without a restart.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import AbstractContextManager, suppress
@@ -29,7 +27,8 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from app import deadline, stats
+from app import background, deadline, stats
+from app.background import SharedRuns
 from app.cache import ByteBudgetCache
 from app.config import Settings
 from app.cypher_registry import CypherRegistry
@@ -57,7 +56,7 @@ from app.stores.neo4j_records import entity_from, relationship_bytes, relationsh
 from app.vocabulary import Kind
 
 T = TypeVar("T")
-JOBS_KEPT = 32  # export counts kept per version (a few KB each), the most recently asked
+JOBS_KEPT = 32  # export counts kept (a few KB each), the most recently asked; keyed by version
 
 
 def _timed_out(exc: Neo4jError) -> bool:
@@ -124,9 +123,8 @@ class Neo4jStore:
         self.projections = ProjectionCache(self._read, settings.gds_projections, settings.gds_projection_bytes)
         # Relationships of path answers by id, bounded in bytes, forgotten when the version changes.
         self._rels: ByteBudgetCache[Relationship] = ByteBudgetCache(settings.entity_cache_bytes)
-        # Counts and scans for exports, by what they count, for one version (`_job`).
-        self._jobs: tuple[str | None, OrderedDict[tuple[Any, ...], Future[Any]]] = (None, OrderedDict())
-        self._jobs_lock = threading.Lock()
+        # Counts and scans for exports, by version and what they count (`_job`).
+        self._jobs: SharedRuns[Any] = SharedRuns(kept=JOBS_KEPT)
 
     @classmethod
     def connect(cls, settings: Settings, attempts: int = 10, wait: float = 1.0) -> Neo4jStore:
@@ -348,46 +346,20 @@ class Neo4jStore:
 
     def _job(self, key: tuple[Any, ...], work: Callable[[], Any]) -> Future[Any]:
         """The running or finished work of `key` for this version, else `work` started in a thread under the
-        background budget (`prepare_time_budget`), not a request's. A failed one starts again; the last
-        `JOBS_KEPT` are kept (their answers are small: counts)."""
-        with self._jobs_lock:
-            version, jobs = self._jobs
-            if version != self.version:
-                jobs = OrderedDict()
-                self._jobs = (self.version, jobs)
-            job = jobs.get(key)
-            if job is not None and not (job.done() and job.exception() is not None):
-                jobs.move_to_end(key)
-                return job
-            job = jobs[key] = Future()
-            while len(jobs) > JOBS_KEPT:
-                jobs.popitem(last=False)
-        threading.Thread(target=self._run_job, args=(job, work), daemon=True).start()
-        return job
-
-    def _run_job(self, job: Future[Any], work: Callable[[], Any]) -> None:
+        background budget (`prepare_time_budget`), not a request's (`app.background`)."""
         budget = self.settings.prepare_time_budget
-        try:
-            with deadline.within(deadline.Deadline(budget, "prepare_time_budget", query_cap=budget)):
-                job.set_result(work())
-        except Exception as exc:  # handed to the requests waiting, and the next starts again
-            job.set_exception(exc)
+        limit = deadline.Deadline(budget, "prepare_time_budget", query_cap=budget)
+        job, _ = self._jobs.start((self.version, *key), work, limit, f"export-{key[0]}")
+        return job
 
     @staticmethod
     def _wait(job: Future[T], what: str, goes_on: str) -> T:
-        limit = deadline.current()
-        left = limit.remaining()
-        try:
-            answer = job.result(timeout=None if math.isinf(left) else max(left, 0.0))
-            limit.check(what)  # a request already out of time stops here, as a query of its own would
-            return answer
-        except TimeoutError:
-            raise QueryTimeout(
-                f"{what} took more than the {limit.seconds:g} s budget ({limit.setting}); {goes_on}, so try "
-                "again in a minute, or narrow the export (a date window, kinds or types), or use `citygraph export`",
-                budget_seconds=limit.seconds,
-                setting=limit.setting,
-            ) from None
+        return background.wait(
+            job,
+            what,
+            f"{goes_on}, so try again in a minute, or narrow the export (a date window, kinds or types), or use "
+            "`citygraph export`",
+        )
 
     def _count_export(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool) -> ExportCounts:
         window = self._window(rel_filter)
