@@ -331,6 +331,7 @@ class CityGraph:
             "window": _window(rel_filter),
             "approximate": found.approximate,
             "sample_size": found.sample_size,
+            "iterations": found.iterations,
             "count": count,
             "results": [{"entity": summary(by_id[node]), "score": score, "rank": rank} for node, score, rank in chosen],
         }
@@ -354,9 +355,10 @@ class CityGraph:
         truncated = len(points) < len(years)
         notes = [f"the time budget ran out after {points[-1]['year']}: later years are missing"] if truncated else []
         if sampled:
-            notes.append(
-                f"{metric} was estimated from a sample of sources (approximate) in {', '.join(map(str, sampled))}"
+            how = (
+                "stopped before it converged" if metric in centrality.ITERATED else "estimated from a sample of sources"
             )
+            notes.append(f"{metric} was {how} (approximate) in {', '.join(map(str, sampled))}")
         return {"entity": summary(entity), "metric": metric, "history": points, "truncated": truncated, "notes": notes}
 
     def _history_by_window(self, entity_id: str, metric: str, years: range, sampled: list[int]) -> list[dict[str, Any]]:

@@ -83,8 +83,8 @@ RETURN dropped
 
 // name: gds_graph_size
 // The heap a projection holds, as GDS counts it (bounds the projection cache).
-CALL gds.graph.list($graph) YIELD sizeInBytes
-RETURN sizeInBytes AS bytes
+CALL gds.graph.list($graph) YIELD sizeInBytes, relationshipCount
+RETURN sizeInBytes AS bytes, relationshipCount AS relationships
 
 // name: gds_graph_counts
 // A projection's nodes and links (GDS counts an undirected link once each way).
@@ -112,9 +112,11 @@ WITH gds.util.asNode(nodeId) AS node, score, nodeId / 10000 AS chunk
 RETURN chunk, collect(node.id) AS ids, collect(score) AS scores, collect(coalesce(node.kind, '')) AS kinds
 
 // name: gds_pagerank
-CALL gds.pageRank.stream($graph, $config) YIELD nodeId, score
-WITH gds.util.asNode(nodeId) AS node, score, nodeId / 10000 AS chunk
-RETURN chunk, collect(node.id) AS ids, collect(score) AS scores, collect(coalesce(node.kind, '')) AS kinds
+// PageRank into the node property $property (one per request: the projection may be
+// shared), read by gds_property_scores; how many iterations ran, whether it converged
+// within $config.maxIterations (sized to the request's time left, app/stores/gds_budget.py).
+CALL gds.pageRank.mutate($graph, $config) YIELD ranIterations, didConverge, computeMillis
+RETURN ranIterations, didConverge, computeMillis
 
 // name: gds_components_prepare
 // Weakly connected components written into the graph as node property `component`.
@@ -132,17 +134,24 @@ RETURN component, size
 
 // name: gds_filter_component
 CALL gds.graph.filter($subgraph, $graph, 'n.component = $component', '*', {parameters: {component: $component}})
-YIELD nodeCount
-RETURN nodeCount
+YIELD nodeCount, relationshipCount
+RETURN nodeCount, relationshipCount
 
 // name: gds_eigenvector
-CALL gds.eigenvector.stream($graph, $config) YIELD nodeId, score
-WITH gds.util.asNode(nodeId) AS node, score, nodeId / 10000 AS chunk
+// As gds_pagerank: into $property ($config has mutateProperty), then gds_property_scores.
+CALL gds.eigenvector.mutate($graph, $config) YIELD ranIterations, didConverge, computeMillis
+RETURN ranIterations, didConverge, computeMillis
+
+// name: gds_property_scores
+// A node property's values (gds_pagerank, gds_eigenvector) in chunks, as gds_degree.
+CALL gds.graph.nodeProperty.stream($graph, $property) YIELD nodeId, propertyValue
+WITH gds.util.asNode(nodeId) AS node, propertyValue AS score, nodeId / 10000 AS chunk
 RETURN chunk, collect(node.id) AS ids, collect(score) AS scores, collect(coalesce(node.kind, '')) AS kinds
 
-// name: gds_eigenvector_iterations
-CALL gds.eigenvector.stats($graph, $config) YIELD ranIterations
-RETURN ranIterations
+// name: gds_property_drop
+// A request's node property, dropped from a projection that outlives the request.
+CALL gds.graph.nodeProperties.drop($graph, [$property], {failIfMissing: false}) YIELD propertiesRemoved
+RETURN propertiesRemoved
 
 // name: history_degree_counts
 // Every entity's degree year by year, as counts: how many entities had `degree` distinct

@@ -43,9 +43,12 @@ METRIC_HELP = {
     "betweenness": "share of shortest paths between others that pass through the entity (brokers); "
     "estimated from a sample of sources on large graphs (see `approximate`)",
     "closeness": "how near the entity is to all others it can reach (Wasserman–Faust for split graphs)",
-    "eigenvector": "ties to well-tied entities count more (largest component; others score 0)",
-    "pagerank": "eigenvector-like, with a damping of 0.85",
+    "eigenvector": "ties to well-tied entities count more (largest component; others score 0); on large windows "
+    "stopped at the iterations that fit in the time budget (see `approximate`, `iterations`)",
+    "pagerank": "eigenvector-like, with a damping of 0.85; on large windows stopped at the iterations that fit in "
+    "the time budget (see `approximate`, `iterations`)",
 }
+ITERATED = ("eigenvector", "pagerank")  # power iterations, which the database stops where the budget ends
 # Scores are rounded before ranking, so float noise cannot reorder ties, and the two
 # backends (networkx here, GDS in Neo4j: both converge far below this) print alike.
 PRECISION = 8

@@ -253,9 +253,16 @@ class CentralityAnswer(Record):
     results: list[Ranked]
     approximate: bool = Field(
         False,
-        description="True when the scores were estimated from a sample of sources (betweenness on large windows).",
+        description="True when the scores are estimates: betweenness from a sample of sources (large windows, "
+        "or fewer sources where only they fit in the time budget; see `sample_size`), PageRank and eigenvector "
+        "stopped before they converged, at the iterations that fit in the time budget (see `iterations`).",
     )
     sample_size: int | None = Field(None, description="How many sources the estimate sampled, when `approximate`.")
+    iterations: int | None = Field(
+        None,
+        description="PageRank and eigenvector, when `approximate`: the power iterations run before the time "
+        "budget stopped them (not converged); null when they converged.",
+    )
 
 
 class HistoryPoint(Record):

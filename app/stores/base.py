@@ -116,14 +116,17 @@ def _search_cost(nodes: int, edges: int) -> int:
 
 @dataclass(frozen=True)
 class Scores:
-    """Normalised centrality scores by entity id; `approximate` when sampled; the kind of
-    each scored entity by id where the store read it with the scores (`?kinds=` filters
-    the ranking by it)."""
+    """Normalised centrality scores by entity id; `approximate` when sampled or stopped
+    before converging; the kind of each scored entity by id where the store read it with the
+    scores (`?kinds=` filters the ranking by it)."""
 
     values: dict[str, float]
     approximate: bool = False
     sample_size: int | None = None
     kinds: dict[str, str] = field(default_factory=dict)
+    # PageRank and eigenvector stopped before they converged (the request's time budget): the
+    # iterations run; None when they converged.
+    iterations: int | None = None
 
 
 class LookupStore(Protocol):

@@ -76,6 +76,7 @@ class Projection:
     name: str
     nodes: int
     bytes: int = 0
+    relationships: int = 0  # as GDS counts them: an undirected link once each way
     created: float = 0.0
     users: int = 0
     retired: bool = False  # drop when the last user is done
@@ -95,6 +96,12 @@ def drop(read: Read, graph: str) -> None:
     the drop gets a short budget of its own, or the graph would hold heap until swept."""
     with deadline.within(deadline.Deadline(DROP_SECONDS, "the projection's drop")):
         read("gds_drop", graph=graph)
+
+
+def drop_property(read: Read, graph: str, prop: str) -> None:
+    """Drop a request's node property from a projection that outlives it (as `drop`: its own budget)."""
+    with deadline.within(deadline.Deadline(DROP_SECONDS, "the node property's drop")):
+        read("gds_property_drop", graph=graph, property=prop)
 
 
 def drop_stale(read: Read, older_than: float = STALE_AFTER) -> list[str]:
@@ -308,11 +315,11 @@ class ProjectionCache:
     def _measured(self, name: str, nodes: int) -> Projection:
         """A new projection with its heap read from GDS (dropped if that fails)."""
         try:
-            size = int(self.read("gds_graph_size", graph=name)[0]["bytes"])
+            row = self.read("gds_graph_size", graph=name)[0]
         except BaseException:
             drop(self.read, name)
             raise
-        return Projection(name, nodes, size, self.clock())
+        return Projection(name, nodes, int(row["bytes"]), int(row["relationships"]), self.clock())
 
     def _kept(self, key: Key, projection: Projection) -> Projection:
         """Cache a new projection (in use by the caller) if it fits; else it goes after its use."""

@@ -12,12 +12,18 @@ Scores come back normalised as networkx normalises them, so both backends rank a
 - closeness: Wasserman–Faust, as GDS computes it;
 - PageRank: damping 0.85, scaled to sum 1 (no dangling nodes: every node has a link);
 - eigenvector: on the largest component only, others 0, as in `app.analysis.centrality`.
+
+The work is sized to the request's time left (`app.stores.gds_budget`): PageRank and
+eigenvector run at most the iterations that fit (`approximate`, `iterations` when they
+stopped before converging), a sampled betweenness starts from at most the sources that fit
+(`approximate`, `sample_size`).
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -25,7 +31,8 @@ from typing import Any
 
 from app.filters import RelFilter
 from app.stores.base import BrokerCandidate, BrokerNeighbour, BrokerTies, CentralityPlan, Scores
-from app.stores.gds_projections import Projection, drop
+from app.stores.gds_budget import STREAM_SECONDS_PER_NODE, Pace
+from app.stores.gds_projections import Projection, drop, drop_property
 from app.vocabulary import CENTRALITY_METRICS, STRUCTURAL_TYPES, SYMMETRIC_TYPES
 
 Read = Callable[..., list[dict[str, Any]]]
@@ -81,14 +88,16 @@ def centrality(
     rel_filter: RelFilter,
     plan: CentralityPlan,
     read_scores: ReadScores | None = None,
+    pace: Pace | None = None,
 ) -> Scores:
     """Normalised scores of every linked entity of the window for `metric`, with their kinds;
     the scores are read by `read_scores` where given (streamed into a dict), else from
-    `read`'s rows."""
+    `read`'s rows; the work is sized to the time left by `pace` (a new one: first guesses)."""
     scored = read_scores or _rows_scored(read)
+    pace = pace or Pace()
     kinds: dict[str, str] = {}
     if metric == "eigenvector":
-        return Scores(eigenvector(read, lease, rel_filter, scored, kinds), kinds=kinds)
+        return eigenvector(read, lease, rel_filter, scored, kinds, pace)
     if metric not in CENTRALITY_METRICS:  # eigenvector has returned above
         raise ValueError(f"unknown metric {metric!r}")
     with lease(rel_filter, "gds_project") as projection:
@@ -99,60 +108,96 @@ def centrality(
             values = _scaled(scored("gds_degree", kinds, graph=graph), 1 / (n - 1) if n > 1 else 0.0)
             return Scores(values, kinds=kinds)
         if metric == "betweenness":
-            sampled = plan.betweenness_sampled(n)
-            config = {"samplingSize": plan.samples, "samplingSeed": SAMPLING_SEED} if sampled else {}
-            scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-            values = _scaled(scored("gds_betweenness", kinds, graph=graph, config=config), scale)
-            return Scores(values, sampled, plan.samples if sampled else None, kinds)
+            return _betweenness(scored, projection, plan, pace, kinds)
         if metric == "closeness":
             counts = read("gds_graph_counts", graph=graph)[0]
             plan.check_closeness(int(counts["nodes"]), int(counts["links"]))  # past it: a sure 504, so refused
             return Scores(scored("gds_closeness", kinds, graph=graph), kinds=kinds)
         if metric == "pagerank":
-            values = scored("gds_pagerank", kinds, graph=graph, config=PAGERANK)
+            prop = f"pagerank-{uuid.uuid4().hex}"  # one per request: the projection may be shared
+            try:
+                values, ran, converged = _iterated(read, scored, "pagerank", projection, PAGERANK, prop, kinds, pace)
+            finally:
+                drop_property(read, graph, prop)
             total = sum(values.values())
             for node, value in values.items():  # in place, as `_scaled`, but divided as before
                 values[node] = value / total
-            return Scores(values, kinds=kinds)
+            return Scores(values, not converged, kinds=kinds, iterations=None if converged else ran)
     raise ValueError(f"unknown metric {metric!r}")
 
 
-def eigenvector(
+def _betweenness(
+    scored: ReadScores, projection: Projection, plan: CentralityPlan, pace: Pace, kinds: dict[str, str]
+) -> Scores:
+    """Betweenness from every node, or from the sources `plan` samples, or from fewer where
+    only they fit in the time left (then `approximate` as well, with the sources used)."""
+    n, search = projection.nodes, projection.nodes + projection.relationships
+    wanted = plan.betweenness_sources(n)
+    sources = pace.steps("betweenness", n, search, wanted)
+    sampled = sources < n
+    config = {"samplingSize": sources, "samplingSeed": SAMPLING_SEED} if sampled else {}
+    scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    started = time.monotonic()
+    values = _scaled(scored("gds_betweenness", kinds, graph=projection.name, config=config), scale)
+    pace.learn("betweenness", sources * search, time.monotonic() - started - n * STREAM_SECONDS_PER_NODE)
+    return Scores(values, sampled, sources if sampled else None, kinds)
+
+
+def _iterated(
     read: Read,
-    lease: Lease,
-    rel_filter: RelFilter,
-    scored: ReadScores | None = None,
-    kinds: dict[str, str] | None = None,
-) -> dict[str, float]:
+    scored: ReadScores,
+    algorithm: str,
+    projection: Projection,
+    config: dict[str, Any],
+    prop: str,
+    kinds: dict[str, str],
+    pace: Pace,
+) -> tuple[dict[str, float], int, bool]:
+    """Run PageRank or eigenvector (`gds_<algorithm>`) into the node property `prop` for at
+    most the iterations that fit in the time left, and read the scores back; with the
+    iterations run and whether it converged."""
+    most = int(config["maxIterations"])
+    steps = pace.steps(algorithm, projection.nodes, projection.relationships, most)
+    config = {**config, "maxIterations": steps, "mutateProperty": prop}
+    run = read(f"gds_{algorithm}", graph=projection.name, config=config)[0]
+    ran = int(run["ranIterations"])
+    pace.learn(algorithm, ran * projection.relationships, int(run["computeMillis"]) / 1000)
+    values = scored("gds_property_scores", kinds, graph=projection.name, property=prop)
+    return values, ran, bool(run["didConverge"])
+
+
+def eigenvector(
+    read: Read, lease: Lease, rel_filter: RelFilter, scored: ReadScores, kinds: dict[str, str], pace: Pace
+) -> Scores:
     """Eigenvector centrality of the largest component (A + I, see `gds_project_with_loops`);
-    every linked entity's kind put in `kinds` where given.
+    every linked entity's kind put in `kinds`; `approximate` with the iterations run when
+    the time left stopped it before it converged.
 
     GDS 2.13.9 returns all zeros when its power iteration lands exactly on a fixed point
     (seen on trees); then the run is repeated one iteration short of that point.
     """
-    scored = scored or _rows_scored(read)
-    kinds = {} if kinds is None else kinds
     with lease(rel_filter, "gds_project_with_loops") as projection:
         graph, n = projection.name, projection.nodes
         if n == 0:
-            return {}
+            return Scores({})
         values = dict.fromkeys(scored("gds_degree", kinds, graph=graph), 0.0)
         projection.prepare("components", lambda: read("gds_components_prepare", graph=graph))
         giant = read("gds_largest_component", graph=graph)[0]
         if int(giant["size"]) < 2:
-            return values
+            return Scores(values, kinds=kinds)
         sub = f"{graph}-giant-{uuid.uuid4().hex}"  # one per request: the projection may be shared
-        read("gds_filter_component", subgraph=sub, graph=graph, component=giant["component"])
+        row = read("gds_filter_component", subgraph=sub, graph=graph, component=giant["component"])[0]
         try:
-            found = scored("gds_eigenvector", {}, graph=sub, config=EIGENVECTOR)
-            if not any(found.values()):
-                ran = int(read("gds_eigenvector_iterations", graph=sub, config=EIGENVECTOR)[0]["ranIterations"])
-                shorter = {**EIGENVECTOR, "maxIterations": max(ran - 1, 1)}
-                found = scored("gds_eigenvector", {}, graph=sub, config=shorter)
+            part = Projection(sub, int(row["nodeCount"]), relationships=int(row["relationshipCount"]))
+            found, ran, converged = _iterated(read, scored, "eigenvector", part, EIGENVECTOR, "score", {}, pace)
+            if converged and not any(found.values()):
+                short = max(ran - 1, 1)
+                found, ran, _ = _iterated(read, scored, "eigenvector", part, {**EIGENVECTOR, "maxIterations": short}, "shorter", {}, pace)  # fmt: skip
+                converged = ran == short  # else the time left cut it shorter still
             values.update(found)
         finally:
             drop(read, sub)
-    return values
+    return Scores(values, not converged, kinds=kinds, iterations=None if converged else ran)
 
 
 def degree_year_counts(read: Read) -> list[tuple[int, int, int, int]]:

@@ -51,6 +51,7 @@ from app.stores.base import (
     SegmentQuery,
     SegmentResult,
 )
+from app.stores.gds_budget import Pace
 from app.stores.gds_projections import Projection, ProjectionCache
 from app.stores.neo4j_records import entity_from, relationship_bytes, relationship_from
 from app.vocabulary import Kind
@@ -121,6 +122,7 @@ class Neo4jStore:
         self.timeout = settings.neo4j_timeout
         self.version = self.current_version()
         self.projections = ProjectionCache(self._read, settings.gds_projections, settings.gds_projection_bytes)
+        self.pace = Pace()  # how fast GDS has been lately: sizes centrality to a request's time left
         # Relationships of path answers by id, bounded in bytes, forgotten when the version changes.
         self._rels: ByteBudgetCache[Relationship] = ByteBudgetCache(settings.entity_cache_bytes)
         # Counts and scans for exports, by version and what they count (`_job`).
@@ -422,7 +424,9 @@ class Neo4jStore:
     # -- analytics in the database (`AnalyticsStore`) -------------------------------------
 
     def centrality(self, metric: str, rel_filter: RelFilter, plan: CentralityPlan) -> Scores:
-        return neo4j_analytics.centrality(self._read, self._lease, metric, rel_filter, plan, self._read_scores)
+        return neo4j_analytics.centrality(
+            self._read, self._lease, metric, rel_filter, plan, self._read_scores, self.pace
+        )
 
     def broker_neighbours(self, entity_id: str, rel_filter: RelFilter) -> list[BrokerNeighbour]:
         return neo4j_analytics.broker_neighbours(self._read, entity_id, rel_filter)

@@ -14,6 +14,7 @@ from app.analysis.paths import PathRequest, find_paths
 from app.errors import QueryTimeout
 from app.service import CityGraph
 from app.stores.base import GraphStore, SegmentQuery, SegmentResult
+from app.stores.memory import MemoryStore
 from tests.api.test_error_shape import assert_error_shape
 
 AARHUS_CHONGQING = {"source": "Aarhus Kommune", "target": "Chongqing", "mode": "all", "max_hops": 6}
@@ -156,3 +157,30 @@ def test_centrality_history_cut_by_the_budget_keeps_the_years_found(seed_store: 
         graph.centrality_history("Viborg", "pagerank", "2000", "2010")
     full = graph.centrality_history("Viborg", "degree", "2000", "2010")
     assert len(full["history"]) == 11 and not full["truncated"] and full["notes"] == []
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize(("metric", "mark"), [("pagerank", "iterations"), ("eigenvector", "iterations"), ("betweenness", "sample_size")])  # fmt: skip
+def test_a_centrality_that_would_not_fit_is_marked_not_a_504(
+    neo4j_loader, seed_dataset, settings, metric: str, mark: str
+) -> None:  # type: ignore[no-untyped-def]
+    """On Neo4j, where GDS has lately been so slow that the whole run would not fit in the budget,
+    the answer is what fitted (one iteration, one source), marked, and a 200; the embedded backend's
+    answer to the same request is whole."""
+    from app.api.main import create_app
+    from app.stores.gds_budget import Pace
+
+    store = neo4j_loader(seed_dataset)
+    store.pace = Pace({metric: 1000.0})  # seconds per unit of work: one step of anything takes the budget
+    params = {"metric": metric, "as_of": "2016", "limit": 5}
+    with TestClient(create_app(settings, store), raise_server_exceptions=False) as client:
+        r = client.get("/centrality", params=params)
+        documented = client.get("/openapi.json").json()["components"]["schemas"]["CentralityAnswer"]["properties"]
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["approximate"] and body[mark] == 1 and len(body["results"]) == 5
+    assert {"approximate", "iterations", "sample_size"} <= documented.keys()
+    with TestClient(create_app(settings, MemoryStore(seed_dataset))) as memory:
+        whole = memory.get("/centrality", params=params).json()
+    assert not whole["approximate"] and whole["iterations"] is None and whole["sample_size"] is None
+    assert body["count"] == whole["count"]

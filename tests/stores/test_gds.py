@@ -16,6 +16,7 @@ import pytest
 from neo4j import Driver
 from scipy.stats import spearmanr
 
+from app import deadline
 from app.analysis.centrality import compute, ranking
 from app.analysis.degree_years import DegreeYears
 from app.analysis.snapshot_graph import undirected
@@ -25,6 +26,7 @@ from app.filters import RelFilter
 from app.model import Dataset, Entity, Relationship
 from app.stores import neo4j_analytics
 from app.stores.base import CentralityPlan, Scores
+from app.stores.gds_budget import FIRST_GUESS, Pace
 from app.stores.gds_projections import ProjectionCache
 from app.stores.neo4j_store import Neo4jStore
 from app.vocabulary import Kind
@@ -151,6 +153,57 @@ def test_betweenness_exact_and_sampled(scale: tuple[Dataset, Neo4jStore]) -> Non
         assert (sampled.approximate, sampled.sample_size) == (True, 300)
         rho = spearmanr([sampled.values[v] for v in nodes], [expected[v] for v in nodes]).statistic
         assert rho >= 0.9
+
+
+def sized(store: Neo4jStore, metric: str, pace: Pace) -> Scores:
+    """`metric` of all time in a request with 60 s left (a clock that stands still) and `pace` as the pace seen lately."""
+    budget = deadline.Deadline(60.0, "request_time_budget", clock=lambda: 0.0)
+    with deadline.within(budget):
+        return neo4j_analytics.centrality(
+            store._read, store._lease, metric, RelFilter(), EXACT, store._read_scores, pace
+        )
+
+
+@pytest.mark.parametrize("metric", ["pagerank", "eigenvector"])
+def test_iterations_that_do_not_fit_are_cut_and_marked(scale: tuple[Dataset, Neo4jStore], metric: str) -> None:
+    """Where GDS has lately been so slow that one iteration takes the time left, PageRank and eigenvector
+    run one iteration and say so (`approximate`, `iterations`): every entity scored, no 504; where the
+    whole run fits, the answer is the converged one (`iterations` None)."""
+    dataset, store = scale
+    cut = sized(store, metric, Pace({metric: 1.0}))
+    whole = sized(store, metric, Pace())
+    assert (cut.approximate, cut.iterations) == (True, 1)
+    assert (whole.approximate, whole.iterations) == (False, None)
+    assert cut.values.keys() == whole.values.keys() and cut.kinds == whole.kinds
+    assert cut.values != whole.values  # one iteration is not the fixed point
+    if metric == "pagerank":
+        assert sum(cut.values.values()) == pytest.approx(1.0)
+    close(whole.values, compute(oracle_graph(dataset, RelFilter()), metric).values, 1e-9)
+
+
+def test_sources_that_do_not_fit_are_fewer_and_marked(scale: tuple[Dataset, Neo4jStore]) -> None:
+    """An exact betweenness (the plan's) that would not fit starts from the sources that do, marked."""
+    _, store = scale
+    cut = sized(store, "betweenness", Pace({"betweenness": 1.0}))
+    assert (cut.approximate, cut.sample_size) == (True, 1)
+    assert cut.values.keys() == store.centrality("degree", RelFilter(), EXACT).values.keys()  # every entity scored
+
+
+def test_the_pace_is_learned_and_no_score_property_is_left(
+    scale: tuple[Dataset, Neo4jStore], neo4j_driver: Driver
+) -> None:
+    """A PageRank run teaches the pace its seconds per relationship and iteration; the node property
+    it wrote into the cached projection is dropped after the scores are read."""
+    _, store = scale
+    pace = Pace()
+    sized(store, "pagerank", pace)
+    assert 0 < pace.seconds("pagerank") != FIRST_GUESS["pagerank"]
+    for name in store.projections.names:
+        schema = neo4j_driver.execute_query(
+            "CALL gds.graph.list($name) YIELD schemaWithOrientation RETURN schemaWithOrientation.nodes AS nodes",
+            name=name,
+        ).records[0]["nodes"]
+        assert not any(key.startswith("pagerank-") for props in schema.values() for key in props), schema
 
 
 # Windows the base must reproduce: all time, a year, a span, open at one end, before most dates.

@@ -43,7 +43,7 @@ class Server:
                 self.filtered.append((params["graph"], params["first"], params["last"]))
             return [{"nodes": 10, "relationships": 20}]
         if name == "gds_graph_size":
-            return [{"bytes": self.base_size if "base" in params["graph"] else self.size}]
+            return [{"bytes": self.base_size if "base" in params["graph"] else self.size, "relationships": 0}]
         if name == "gds_drop":
             self.live.discard(params["graph"])
             return [{"graphName": params["graph"]}]

@@ -1,0 +1,68 @@
+"""How much GDS work fits in the time a request has left: the iterations of PageRank and
+eigenvector, the sources of a sampled betweenness.
+
+GDS cannot hand back what an algorithm found once its transaction times out, and Neo4j
+notices a timeout only on its monitor's next round (a PageRank of a window at 1M cut off by
+the budget came back 2-3 s after it, as a 504). So the work is sized before it starts: from
+how long one unit of it took lately (one relationship in one iteration; one node or
+relationship in one source's search), a share of the time left goes to the algorithm, the
+rest to streaming the scores, and the answer says what was done (`approximate` with
+`iterations` or `sample_size`). Outside a request (the background preparation with its own
+long budget, the CLI, tests) the deadline is far or infinite and the work runs whole.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+
+from app import deadline
+
+# Seconds per unit of work before any run was measured: about 2.5x what this machine did
+# at a 1M window under a light load (PageRank 40 ns, eigenvector 170 ns per relationship
+# and iteration; betweenness 47 ns per node and relationship of each source's search).
+FIRST_GUESS = {"pagerank": 100e-9, "eigenvector": 500e-9, "betweenness": 120e-9}
+SHARE = 0.5  # of the time left after the scores' stream: the algorithm's (the load may rise meanwhile)
+STREAM_SECONDS_PER_NODE = 10e-6  # streaming one node's score to the API (~6 us measured at 1M)
+LEARN_MIN_UNITS = 1_000_000  # smaller runs are timed too coarsely (whole milliseconds) to learn from
+
+
+def fit(left: float, nodes: int, units_per_step: int, seconds_per_unit: float, most: int) -> int:
+    """How many steps (iterations, sources) of `units_per_step` units each fit in `left`
+    seconds, after streaming `nodes` scores: between 1 and `most`.
+
+    Examples
+    --------
+    >>> fit(math.inf, 10, 100, 1e-6, 1000)
+    1000
+    >>> fit(3.0, 100_000, 800_000, 40e-9, 1000)  # (3 s - 1 s of stream) / 2, 32 ms a step
+    31
+    >>> fit(0.5, 100_000, 800_000, 40e-9, 1000)  # no time left: one step, marked by its caller
+    1
+    """
+    if math.isinf(left):
+        return most
+    usable = (left - nodes * STREAM_SECONDS_PER_NODE) * SHARE
+    return max(1, min(most, int(usable / max(units_per_step * seconds_per_unit, 1e-12))))
+
+
+class Pace:
+    """Seconds one unit of each algorithm's work took in its latest large enough run."""
+
+    def __init__(self, seconds: dict[str, float] | None = None):
+        self._seconds = {**FIRST_GUESS, **(seconds or {})}
+        self._lock = threading.Lock()
+
+    def seconds(self, algorithm: str) -> float:
+        with self._lock:
+            return self._seconds[algorithm]
+
+    def steps(self, algorithm: str, nodes: int, units_per_step: int, most: int) -> int:
+        """The steps of `algorithm` that fit in the current deadline (`fit`)."""
+        return fit(deadline.current().remaining(), nodes, units_per_step, self.seconds(algorithm), most)
+
+    def learn(self, algorithm: str, units: int, seconds: float) -> None:
+        """Remember the pace of a run of `units` units that took `seconds`."""
+        if units >= LEARN_MIN_UNITS and seconds > 0:
+            with self._lock:
+                self._seconds[algorithm] = seconds / units
