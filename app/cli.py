@@ -6,7 +6,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -20,13 +20,14 @@ from app.filters import RelFilter
 if TYPE_CHECKING:
     from app.cypher_registry import CypherRegistry
     from app.model import Dataset
+    from seed.bulk_import import ImportPlan
 
 app = typer.Typer(
     help="City Diplomacy Graph: Danish municipalities' international relationships.", no_args_is_help=True
 )
 console = Console()
 err = Console(stderr=True)
-# From this many rows on, a first load through the driver suggests `seed --bulk` (bench/README.md, "Bulk loading").
+# From this many rows on, a first load through the driver suggests the importer route (bench/README.md, "Bulk loading").
 BULK_HINT_ROWS = 100_000
 
 BackendOpt = Annotated[
@@ -122,12 +123,18 @@ def seed(
         bool,
         typer.Option(
             "--bulk",
-            help="Into an EMPTY local Neo4j, by neo4j-admin's importer (several times faster for big folders): "
-            "the server must be stopped; its data directory is NEO4J_LOCAL_DATA_DIR.",
+            help="Insist on the importer route (plain `seed` takes it by itself when it can): into an EMPTY "
+            "local Neo4j while the server is stopped; its data directory is NEO4J_LOCAL_DATA_DIR.",
         ),
     ] = False,
 ) -> None:
-    """Make the configured Neo4j hold the data (YAML and/or CSV), after every check passes; else change nothing."""
+    """Make the configured Neo4j hold the data (YAML and/or CSV), after every check passes; else change nothing.
+
+    Into the local Neo4j while it is stopped and its database is absent or empty, by neo4j-admin's
+    importer (several times faster); else through the driver, into the running server.
+    """
+    import time
+
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, DriverError, ServiceUnavailable
     from tqdm import tqdm
@@ -141,6 +148,9 @@ def seed(
     if bulk and reset:
         typer.echo("error: --bulk only writes a database that does not exist yet; --reset does not apply", err=True)
         raise typer.Exit(2)
+    registry = CypherRegistry()
+    plan = _import_plan(settings, registry, bulk, reset)  # before the checks: a refusal costs no check time
+    started = time.perf_counter()
     read, problems, checked = check(settings.data_dir, settings.corpus_dir)
     if problems:
         typer.echo(f"error: nothing was loaded: {describe(problems, None if all_problems else 20)}", err=True)
@@ -148,9 +158,12 @@ def seed(
     if not checked:
         err.print(f"[yellow]warning:[/yellow] corpus {settings.corpus_dir} not found: quotes were not checked")
     dataset = read.dataset()
-    registry = CypherRegistry()
-    if bulk:
-        _bulk_seed(dataset, settings, registry)
+    err.print(
+        f"checks passed: {len(dataset.entities):,} entities, {len(dataset.relationships):,} relationships "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    if plan is not None:
+        _bulk_seed(dataset, settings, registry, plan)
         return
     driver = GraphDatabase.driver(
         settings.neo4j_uri,
@@ -169,8 +182,8 @@ def seed(
             err.print(f"loading {total:,} rows {neo4j_load.ROUTES[route]}")
             if route == "create" and total >= BULK_HINT_ROWS:
                 err.print(
-                    "hint: for a folder this size, `citygraph seed --bulk` into the local Neo4j (stopped) loads by "
-                    'Neo4j\'s importer, several times faster (bench/README.md, "Bulk loading")'
+                    "hint: for a folder this size, stop the local Neo4j and run `citygraph seed` again: into an "
+                    'empty local database it loads by Neo4j\'s importer, several times faster (bench/README.md, "Bulk loading")'
                 )
 
         with tqdm(total=total, unit="row", desc="loading", disable=None) as bar:
@@ -198,8 +211,43 @@ def seed(
     )
 
 
-def _bulk_seed(dataset: Dataset, settings: Settings, registry: CypherRegistry) -> None:
-    """`seed --bulk`: the importer route (seed/bulk_import.py), each step named as it starts."""
+def _refused(exc: CityGraphError) -> NoReturn:
+    """The importer route's refusal or failure: one line, then the importer's or server's output if any."""
+    typer.echo(f"error: {exc.message}", err=True)
+    if output := exc.details.get("output"):
+        typer.echo(output, err=True)
+    raise typer.Exit(1) from None
+
+
+def _import_plan(settings: Settings, registry: CypherRegistry, bulk: bool, reset: bool) -> ImportPlan | None:
+    """The importer route's plan when `--bulk` asks for it or it is safe (seed/bulk_import.py,
+    `importer_fits`); None for the driver's route. Says which route and why, in one line."""
+    from seed.bulk_import import ImportRefused, importer_fits, plan_import
+
+    if not bulk and not importer_fits(settings):
+        return None
+    home = settings.neo4j_local_data_dir
+    try:
+        plan = plan_import(
+            home, settings.neo4j_database, settings.neo4j_password.get_secret_value(), registry,
+            step=lambda name: err.print(f"{name}..."),
+        )  # fmt: skip
+    except ImportRefused as exc:
+        _refused(exc)
+    why = (
+        "as --bulk asks"
+        if bulk
+        else f"NEO4J_URI is the local Neo4j's, nothing answers there and no server runs on {home}"
+    )
+    err.print(
+        f"loading by neo4j-admin's importer into the local database in {home} ({why}; {plan.why})"
+        + ("; --reset has nothing to remove" if reset else "")
+    )
+    return plan
+
+
+def _bulk_seed(dataset: Dataset, settings: Settings, registry: CypherRegistry, plan: ImportPlan) -> None:
+    """The importer route (seed/bulk_import.py), each step named as it starts."""
     from seed.bulk_import import bulk_seed
 
     home = settings.neo4j_local_data_dir
@@ -211,12 +259,10 @@ def _bulk_seed(dataset: Dataset, settings: Settings, registry: CypherRegistry) -
             settings.neo4j_database,
             registry,
             step=lambda name: err.print(f"{name}..."),
+            plan=plan,
         )
     except CityGraphError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        if output := exc.details.get("output"):
-            typer.echo(output, err=True)
-        raise typer.Exit(1) from None
+        _refused(exc)
     steps = ", ".join(f"{name} {s:.1f} s" for name, s in result.seconds.items())
     typer.echo(
         f"imported dataset {dataset.version} into {home}: {result.nodes} entities, {result.relationships} "

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PASSWORD = "change-me"  # noqa: S105 - the placeholder in .env.example, refused outside development
 LOCAL_DEV_PASSWORD = "citygraph-dev"  # noqa: S105 - the public default of the local server `make neo4j` starts
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+BOLT_PORT = 7687  # Bolt's registered port: a bolt:// URI without one means it
 
 
 class Settings(BaseSettings):
@@ -53,7 +54,16 @@ class Settings(BaseSettings):
         ROOT / "neo4j-local" / "data",
         validation_alias="NEO4J_LOCAL_DATA_DIR",
         description="Data directory of the local Neo4j (as `neo4j-local/run.sh`, env `NEO4J_LOCAL_DATA_DIR`): "
-        "`citygraph seed --bulk` imports into it while the server is stopped.",
+        "`citygraph seed` imports into it by neo4j-admin's importer while the server is stopped and its database "
+        "is empty.",
+    )
+    neo4j_local_bolt_port: int = Field(
+        BOLT_PORT,
+        ge=1,
+        le=65535,
+        validation_alias="NEO4J_LOCAL_BOLT_PORT",
+        description="Bolt port of the local Neo4j (as `neo4j-local/run.sh`, env `NEO4J_LOCAL_BOLT_PORT`): a loopback "
+        "`NEO4J_URI` on this port is the local Neo4j, which `citygraph seed` may fill by the importer.",
     )
     neo4j_timeout: float = Field(
         10.0, gt=0, le=120, description="Seconds a single Neo4j query may run before it is cancelled."
@@ -222,6 +232,11 @@ class Settings(BaseSettings):
     def neo4j_is_local(self) -> bool:
         """Whether the Neo4j URI points at this machine (loopback), where the local server runs."""
         return (urlsplit(self.neo4j_uri).hostname or "") in LOOPBACK_HOSTS
+
+    @property
+    def neo4j_is_local_server(self) -> bool:
+        """Whether the Neo4j URI is the local server's (`neo4j-local/`): loopback, on its Bolt port."""
+        return self.neo4j_is_local and (urlsplit(self.neo4j_uri).port or BOLT_PORT) == self.neo4j_local_bolt_port
 
     @model_validator(mode="after")
     def _refuse_public_passwords(self) -> Settings:

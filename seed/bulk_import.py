@@ -1,4 +1,4 @@
-"""`citygraph seed --bulk`: a checked dataset into an EMPTY local Neo4j by the offline importer.
+"""The importer route of `citygraph seed` (`--bulk`): a checked dataset into an EMPTY local Neo4j.
 
 The Cypher loader's transactional writes cost about four times `neo4j-admin database import`
 at a million relationships (bench/README.md, "Bulk loading"). This route writes the
@@ -11,7 +11,9 @@ ends exactly as the Cypher loader leaves an empty one.
 The importer writes store files directly, so it needs the server stopped, and it creates
 databases: an existing one (a first `make neo4j` creates an empty `neo4j`) is replaced only
 when a server started on it finds no node and no relationship in it; anything else is
-refused (`ImportRefused`) and kept as it is.
+refused (`ImportRefused`) and kept as it is. Plain `citygraph seed` takes this route by itself
+when `importer_fits` (the local server's URI, nothing answering there, no server on the
+directory) and `plan_import` finds the database absent or empty.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -26,9 +29,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from neo4j import Driver, GraphDatabase
 
+from app.config import BOLT_PORT, Settings
 from app.cypher_registry import CypherRegistry
 from app.errors import CityGraphError
 from app.model import Dataset
@@ -38,6 +43,7 @@ from seed.local_neo4j import ROOT, LocalNeo4j
 
 IMPORT = ROOT / "neo4j-local" / "import.sh"
 Step = Callable[[str], None]
+EMPTINESS = "check that the existing database is empty"  # the step that starts a server to count it
 
 
 class ImportRefused(CityGraphError):
@@ -63,6 +69,17 @@ class BulkResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ImportPlan:
+    """What the importer may replace: the folders of an existing database a server found empty (none: absent)."""
+
+    replace: tuple[Path, ...]
+
+    @property
+    def why(self) -> str:
+        return "its database exists and holds nothing" if self.replace else "its database does not exist yet"
+
+
 def _locked(path: Path) -> bool:
     """Whether another process holds Neo4j's lock on `path` (a POSIX record lock, as Java's
     FileChannel.tryLock takes on Linux). Ours is released at once, before the importer runs."""
@@ -79,11 +96,52 @@ def _locked(path: Path) -> bool:
     return False
 
 
+def server_runs_on(home: Path, database: str) -> bool:
+    """Whether a Neo4j server holds the store lock of `home` (or of its database)."""
+    databases = home / "data" / "databases"
+    return any(_locked(p) for p in (databases / "store_lock", databases / database / "database_lock"))
+
+
+def _answers(host: str, port: int) -> bool:
+    """Whether anything accepts a connection at host:port (a server not on `home` may serve the URI)."""
+    try:
+        with socket.create_connection((host, port), timeout=2.0):
+            return True
+    except OSError:
+        return False
+
+
+def importer_fits(settings: Settings) -> bool:
+    """Whether plain `citygraph seed` may load by the importer: `NEO4J_URI` is the local server's
+    (loopback, `NEO4J_LOCAL_BOLT_PORT`), nothing answers there, no server runs on
+    `NEO4J_LOCAL_DATA_DIR`, and the database is the local server's `neo4j`. Else the driver loads
+    (into the running server). Whether the database is empty is `plan_import`'s to find out."""
+    if settings.neo4j_database != "neo4j" or not settings.neo4j_is_local_server:
+        return False
+    parts = urlsplit(settings.neo4j_uri)
+    if _answers(parts.hostname or "localhost", parts.port or BOLT_PORT):
+        return False
+    return not server_runs_on(settings.neo4j_local_data_dir, settings.neo4j_database)
+
+
+def plan_import(
+    home: Path, database: str, password: str, registry: CypherRegistry, heap: str = "1g", step: Step | None = None
+) -> ImportPlan:
+    """Refuse (`ImportRefused`, with what to do instead) unless the importer may write `database`
+    under `home`: an existing database is counted by a server started on it, and kept unless empty."""
+    held = check_target(home, database)
+    if held:
+        if step:
+            step(EMPTINESS)
+        _refuse_unless_empty(home, database, held, password, heap, registry)
+    return ImportPlan(tuple(held))
+
+
 def check_target(home: Path, database: str) -> list[Path]:
     """Refuse (with what to do instead) unless the importer may write `database` under `home`.
 
     Returns the folders of the database if it exists already (else none): `bulk_seed` replaces
-    it only after a server started on it found it empty (`_replace_if_empty`).
+    it only after a server started on it found it empty (`_refuse_unless_empty`).
     """
     databases = home / "data" / "databases"
     if database != "neo4j":
@@ -92,7 +150,7 @@ def check_target(home: Path, database: str) -> list[Path]:
             "unset NEO4J_DATABASE, or load with `citygraph seed` (without --bulk)",
             database=database,
         )
-    if any(_locked(p) for p in (databases / "store_lock", databases / database / "database_lock")):
+    if server_runs_on(home, database):
         raise ImportRefused(
             f"a Neo4j server is running on {home}: stop it (Ctrl-C in the terminal of `make neo4j`) and run "
             "`citygraph seed --bulk` again, or load into the running server with `citygraph seed` (without --bulk)",
@@ -101,12 +159,12 @@ def check_target(home: Path, database: str) -> list[Path]:
     return [p for p in (databases / database, home / "data" / "transactions" / database) if p.exists()]
 
 
-def _replace_if_empty(
+def _refuse_unless_empty(
     home: Path, database: str, held: list[Path], password: str, heap: str, registry: CypherRegistry
 ) -> None:
-    """Remove the existing database `held` if it holds no node and no relationship at all (as after a
-    first `make neo4j`), counted by a server started on it; else refuse, keeping it as it is."""
-    delete = f"delete {' and '.join(str(p) for p in held)} and run `citygraph seed --bulk` again"
+    """Refuse unless the existing database `held` holds no node and no relationship at all (as after
+    a first `make neo4j`), counted by a server started on it; a refused database is kept as it is."""
+    delete = f"delete {' and '.join(str(p) for p in held)} and run `citygraph seed` again"
     server = LocalNeo4j(home, heap=heap, password=password)
     try:
         server.start()
@@ -127,13 +185,11 @@ def _replace_if_empty(
     nodes, relationships = int(record["nodes"]), int(record["relationships"])
     if nodes or relationships:
         raise ImportRefused(
-            f"the database {database!r} in {home} holds {nodes:,} nodes and {relationships:,} relationships, and "
-            "the importer replaces only an empty one: load into it with `citygraph seed` (without --bulk, the "
-            f"server running; a reload is idempotent), or, if nothing in it is needed, {delete}",
+            f"the local database {database!r} in {home} holds {nodes:,} nodes and {relationships:,} relationships "
+            "and no server runs on it; nothing was changed: start it (`make neo4j`) and run `citygraph seed` again "
+            f"to load into it by idempotent MERGE, or, if nothing in it is needed, {delete}",
             data_dir=str(home), existing=[str(p) for p in held], nodes=nodes, relationships=relationships,
         )  # fmt: skip
-    for path in held:
-        shutil.rmtree(path)
 
 
 @contextmanager
@@ -174,6 +230,7 @@ def bulk_seed(
     step: Step | None = None,
     heap: str = "1g",
     inspect: Callable[[Driver], None] | None = None,
+    plan: ImportPlan | None = None,
 ) -> BulkResult:
     """Import `dataset` (already checked) into the empty local database under `home`, then build
     the schema and write the version mark with the server started there on free ports, and stop it.
@@ -181,13 +238,17 @@ def bulk_seed(
     `step` is told the name of each step as it starts; `inspect` is called with a driver while
     the server still runs (tests read the result through it). On failure after the importer ran, the
     half-made database is removed again, so the next attempt (or `citygraph seed`) starts clean.
+    `plan` is `plan_import`'s finding made before the checks: the database it found empty is not
+    counted again (the lock is checked again all the same).
     """
     registry = registry or CypherRegistry()
     held = check_target(home, database)
     result = BulkResult(0, 0)
-    if held:
-        with _timed(result.seconds, "check that the existing database is empty", step):
-            _replace_if_empty(home, database, held, password, heap, registry)
+    if held and (plan is None or list(plan.replace) != held):
+        with _timed(result.seconds, EMPTINESS, step):
+            _refuse_unless_empty(home, database, held, password, heap, registry)
+    for path in held:
+        shutil.rmtree(path)
     home.mkdir(parents=True, exist_ok=True)
     created = [home / "data" / "databases" / database, home / "data" / "transactions" / database]
     with tempfile.TemporaryDirectory(prefix="citygraph-import-") as tmp:

@@ -26,6 +26,7 @@ def test_defaults_meet_the_local_neo4j() -> None:
     assert port and password
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     assert settings.neo4j_uri == f"bolt://localhost:{port.group(1)}"
+    assert settings.neo4j_local_bolt_port == int(port.group(1))  # so plain `seed` knows the URI is the local one
     assert settings.neo4j_user == "neo4j"
     assert settings.neo4j_password.get_secret_value() == password.group(1)
     assert settings.neo4j_is_local and not settings.dev_mode  # accepted because the server is this machine's

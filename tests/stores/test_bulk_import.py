@@ -12,18 +12,18 @@ from typing import Any
 
 import pytest
 from neo4j import Driver, GraphDatabase
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from app.cli import app
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.cypher_registry import CypherRegistry
 from app.model import Dataset
 from app.stores.neo4j_store import Neo4jStore
 from seed import neo4j_load
-from seed.bulk_import import ImportRefused, bulk_seed, check_target
+from seed.bulk_import import ImportRefused, bulk_seed, importer_fits
 from seed.loader import load_dataset
 from seed.synth import synthesize
-from tests.neo4j_server import PASSWORD, LocalNeo4j
+from tests.neo4j_server import PASSWORD, LocalNeo4j, free_port
 
 pytestmark = pytest.mark.neo4j
 runner = CliRunner()
@@ -118,35 +118,79 @@ def test_refuses_a_directory_a_server_runs_on(neo4j_server: LocalNeo4j, seed_dat
     assert refused.value.to_dict()["error"]["code"] == "import_refused"
 
 
-def test_replaces_an_existing_empty_database_and_refuses_one_that_holds_data(
-    tmp_path: Path, seed_dataset: Dataset
+def test_importer_fits_only_a_stopped_local_server(neo4j_server: LocalNeo4j, tmp_path: Path) -> None:
+    """Plain `seed` may take the importer route only for the local server's URI (loopback, its Bolt
+    port) with nothing answering there and no server on its data directory; else the driver loads."""
+    port = free_port()
+
+    def fits(uri: str, home: Path, local_port: int = port, database: str = "neo4j") -> bool:
+        settings = Settings(
+            _env_file=None, NEO4J_URI=uri, NEO4J_PASSWORD=PASSWORD, NEO4J_LOCAL_BOLT_PORT=local_port,
+            NEO4J_LOCAL_DATA_DIR=home, NEO4J_DATABASE=database,
+        )  # type: ignore[call-arg]  # fmt: skip
+        return importer_fits(settings)
+
+    assert fits(f"bolt://localhost:{port}", tmp_path) and fits(f"neo4j://127.0.0.1:{port}", tmp_path)
+    assert not fits(f"bolt://db.example.org:{port}", tmp_path)  # not this machine
+    assert not fits(f"bolt://localhost:{port}", tmp_path, local_port=port + 1)  # another server's port
+    assert not fits(f"bolt://localhost:{port}", tmp_path, database="other")
+    assert not fits(neo4j_server.uri, tmp_path, local_port=neo4j_server.bolt_port)  # a server answers there
+    assert not fits(f"bolt://localhost:{port}", neo4j_server.data_dir)  # a server runs on the directory
+
+
+@pytest.fixture
+def local_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[LocalNeo4j]:
+    """The CLI's settings pointing at a local Neo4j of its own (data directory, Bolt port), not started."""
+    server = LocalNeo4j(tmp_path / "home")
+    for name, value in {
+        "NEO4J_LOCAL_DATA_DIR": str(server.data_dir), "NEO4J_LOCAL_BOLT_PORT": str(server.bolt_port),
+        "NEO4J_URI": server.uri, "NEO4J_PASSWORD": PASSWORD,
+    }.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield server
+    server.stop()
+    get_settings.cache_clear()
+
+
+def said(result: Result) -> str:
+    return " ".join(result.output.split())  # rich wraps long lines
+
+
+def test_plain_seed_imports_into_the_stopped_local_neo4j_and_merges_into_the_running_one(
+    local_env: LocalNeo4j, seed_dataset: Dataset, neo4j_loader: Callable[[Dataset], Neo4jStore], neo4j_driver: Driver
 ) -> None:
-    """As after a first `make neo4j`: the server created an empty `neo4j`, then stopped. `--bulk`
-    checks it is empty and imports; a second `--bulk` finds the data there and keeps it."""
-    home = tmp_path / "home"
-    server = LocalNeo4j(home)
+    """As after a first `make neo4j` (an empty `neo4j` created, the server stopped), plain `citygraph seed`
+    takes the importer route and says why; the started server holds the driver route's graph. Stopped
+    with data in it, `seed` refuses and changes nothing; running, `seed` goes through the driver."""
+    server = local_env
     server.start()
     server.stop()
-    assert check_target(home, "neo4j") == [
-        home / "data" / "databases" / "neo4j",
-        home / "data" / "transactions" / "neo4j",
-    ]
-    steps: list[str] = []
-    result = bulk_seed(seed_dataset, home, PASSWORD, step=steps.append)
-    assert steps[0] == "check that the existing database is empty" and "neo4j-admin import" in steps
-    assert (result.nodes, result.relationships) == (len(seed_dataset.entities), len(seed_dataset.relationships))
-    with pytest.raises(ImportRefused, match=r"holds .* nodes .*citygraph seed` \(without --bulk.*delete") as refused:
-        bulk_seed(seed_dataset, home, PASSWORD)
-    assert refused.value.details["nodes"] == len(seed_dataset.entities) + 1  # and the version mark
-    assert refused.value.details["relationships"] == len(seed_dataset.relationships)
-    server.start()  # the refused attempt left the loaded database as it was
-    try:
-        with GraphDatabase.driver(server.uri, auth=("neo4j", PASSWORD)) as driver, driver.session() as s:
-            meta = s.run("MATCH (m:CityGraphMeta) RETURN m.version AS v").value()
-            assert meta == [seed_dataset.version]
-            assert s.run("MATCH (e:Entity) RETURN count(e) AS n").single(strict=True)["n"] == len(seed_dataset.entities)
-    finally:
-        server.stop()
+    first = runner.invoke(app, ["seed"])
+    assert first.exit_code == 0, first.output
+    assert "loading by neo4j-admin's importer into the local database" in said(first)
+    assert "nothing answers there and no server runs on" in said(first) and "exists and holds nothing" in said(first)
+    assert said(first).count("check that the existing database is empty") == 1  # counted once, before the checks
+    assert "checks passed: " in said(first) and "start the server with `make neo4j`" in said(first)
+
+    refused = runner.invoke(app, ["seed"])
+    assert refused.exit_code == 1
+    entities, relationships = len(seed_dataset.entities) + 1, len(seed_dataset.relationships)  # and the version mark
+    assert (
+        f"error: the local database 'neo4j' in {server.data_dir} holds {entities:,} nodes and {relationships:,} "
+        "relationships and no server runs on it; nothing was changed: start it (`make neo4j`)"
+    ) in said(refused)
+    assert "checks passed" not in said(refused)  # refused before the checks
+
+    created = cypher_graph(seed_dataset, neo4j_loader, neo4j_driver)
+    server.start()
+    with GraphDatabase.driver(server.uri, auth=("neo4j", PASSWORD)) as driver:
+        assert_same(graph_of(driver), created)  # imported as the driver writes, and the refusal changed nothing
+        again = runner.invoke(app, ["seed"])
+        assert again.exit_code == 0, again.output
+        assert "importer" not in said(again) and "into a loaded database: idempotent MERGE" in said(again)
+        assert "(0 nodes and 0 relationships created, 0 nodes and 0 relationships removed)" in said(again)
+        assert_same(graph_of(driver), created)
 
 
 @pytest.fixture

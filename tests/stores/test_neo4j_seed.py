@@ -43,7 +43,7 @@ def test_seed_twice_changes_nothing(  # type: ignore[no-untyped-def]
     cli_env: None, neo4j_driver: Driver, neo4j_loader, seed_dataset: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`citygraph seed` into an emptied database takes the CREATE path and says so (with the hint to
-    `--bulk` from its size on); a second one says MERGE, creates nothing and leaves every property as it was."""
+    the importer route from its size on); a second one says MERGE, creates nothing and leaves every property as it was."""
     neo4j_loader(seed_dataset)
     before = graph_dump(neo4j_driver)
     monkeypatch.setattr("app.cli.BULK_HINT_ROWS", len(seed_dataset.entities))  # the seed, as if it were big
@@ -51,12 +51,12 @@ def test_seed_twice_changes_nothing(  # type: ignore[no-untyped-def]
     assert first.exit_code == 0, first.output
     said = " ".join(first.output.split())  # rich wraps long lines
     assert "rows into an empty database: CREATE in batches" in said and "(CREATE into an empty database)" in said
-    assert "hint: for a folder this size, `citygraph seed --bulk`" in said
+    assert "hint: for a folder this size, stop the local Neo4j and run `citygraph seed` again" in said
     assert graph_dump(neo4j_driver) == before
     result = runner.invoke(app, ["seed"])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
-    assert "into a loaded database: idempotent MERGE in one transaction" in said and "--bulk" not in said
+    assert "into a loaded database: idempotent MERGE in one transaction" in said and "hint" not in said
     assert "(MERGE): " in said
     assert "(0 nodes and 0 relationships created, 0 nodes and 0 relationships removed)" in said
     assert graph_dump(neo4j_driver) == before
