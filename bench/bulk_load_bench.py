@@ -2,29 +2,36 @@
 
 One run, same synthetic data (`citygraph synth`), same machine:
 
-1. `synthesize` writes the CSV folder (or `--data` names one); `load_dataset` reads and checks
-   it (the step `seed` runs before it writes anything, on either route);
-2. the anchor: Neo4j's offline importer (`neo4j-local/import.sh`, jars from Maven Central)
-   imports the same entities and relationships, with the properties our loader writes, into a
-   fresh store; the server is then started on it (not timed) and the project's schema (unique
-   constraint and indexes) built, since the importer builds none;
-3. `citygraph seed --bulk` (`seed.bulk_import.bulk_seed`), the WHOLE route from the checked
-   dataset: the importer's files, the importer, the server's start, schema and version mark,
-   the server's stop;
-4. the Cypher loader (`seed.neo4j_load.load`, the CREATE path for an empty database) into a
-   fresh server (`--no-cypher` skips it; the table then says so).
+1. `synthesize` writes the CSV folder (or `--data` names one);
+2. `citygraph seed`, the plain command as a user runs it, in a process of its own, aimed at a
+   local Neo4j that is stopped and has no database yet (its own data directory and Bolt port):
+   it reads and checks the folder, then takes the importer route by itself (the importer's
+   files, the importer, the server's start, schema and version mark, the server's stop). Its
+   own output gives the checks' seconds and each step's;
+3. the anchor: `load_dataset` reads the same folder here, Neo4j's offline importer
+   (`neo4j-local/import.sh`, jars from Maven Central) imports the same entities and
+   relationships, with the properties our loader writes, into a fresh store; the server is then
+   started on it (not timed) and the project's schema (unique constraint and indexes) built,
+   since the importer builds none;
+4. the driver's route (`seed.neo4j_load.load`, the CREATE path `citygraph seed` takes into a
+   running server's empty database) into a fresh server (`--no-cypher` skips it; the table
+   then says so).
 
 Run: `nice -n 10 .venv/bin/python -m bench.bulk_load_bench [--relationships N | --data DIR]`
-(1M: about a quarter of an hour on 2 busy cores; the Python process reaches 2.6 GB, and the
-forked CSV writer shares most of it). Prints the tables and rewrites the "Bulk loading" (and,
-when it synthesized, the "Synthetic data") sections of bench/README.md.
+(1M: about ten minutes on 2 quiet cores; each Python process, the command's and this one,
+holds the dataset in turn, not both at once). Prints the tables and rewrites the "Bulk
+loading" (and, when it synthesized, the "Synthetic data") sections of bench/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,11 +42,11 @@ from app.cypher_registry import CypherRegistry
 from bench.common import table
 from bench.export_bench import write_section
 from seed import neo4j_load
-from seed.bulk_import import bulk_seed, run_importer
+from seed.bulk_import import run_importer
 from seed.import_csv import has_line_breaks, write_import_files
 from seed.loader import load_dataset
 from seed.synth import ALPHA, SynthSummary, synthesize
-from tests.neo4j_server import PASSWORD, LocalNeo4j
+from tests.neo4j_server import PASSWORD, LocalNeo4j, free_port
 
 
 def admin_import(home: Path, nodes: list[Path], rels: list[Path], multiline: bool) -> float:
@@ -64,6 +71,44 @@ def with_server(home: Path, work: Any) -> Any:
         return work(server)
     finally:
         server.stop()
+
+
+def _peak_rss_mb(pid: int, peak: list[float]) -> None:
+    """Keep `peak[0]` at the process's high-water RSS (VmHWM) until it exits."""
+    status = Path(f"/proc/{pid}/status")
+    while True:
+        try:
+            text = status.read_text()
+        except OSError:
+            return
+        if m := re.search(r"^VmHWM:\s+(\d+) kB", text, re.MULTILINE):
+            peak[0] = int(m.group(1)) / 1024
+        time.sleep(0.5)
+
+
+def plain_seed(data: Path, home: Path) -> tuple[float, float, dict[str, float], float, str]:
+    """`citygraph seed` as a user runs it, into the stopped local Neo4j at `home` (no database yet):
+    (whole seconds, the checks' seconds, the route's steps, the process's peak RSS in MB, its output)."""
+    port = free_port()
+    env = {**os.environ, "CITYGRAPH_DATA_DIR": str(data), "NEO4J_LOCAL_DATA_DIR": str(home),
+           "NEO4J_LOCAL_BOLT_PORT": str(port), "NEO4J_URI": f"bolt://localhost:{port}", "NEO4J_PASSWORD": PASSWORD,
+           "COLUMNS": "400"}  # fmt: skip
+    command = [str(Path(sys.executable).parent / "citygraph"), "seed"]
+    t0 = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = [0.0]
+    watcher = threading.Thread(target=_peak_rss_mb, args=(process.pid, peak), daemon=True)
+    watcher.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - t0
+    print(output, flush=True)
+    if process.returncode != 0 or "loading by neo4j-admin's importer" not in output:
+        raise SystemExit(f"`citygraph seed` did not take the importer route (exit {process.returncode})")
+    checks = re.search(r"checks passed: .* in ([\d.]+) s", output)
+    steps = re.search(r"schema online \((.*)\); start the server", output)
+    assert checks and steps, output
+    route = {name: float(s) for name, s in re.findall(r"([^,]+?) ([\d.]+) s(?:, |$)", steps.group(1))}
+    return seconds, float(checks.group(1)), route, peak[0], output
 
 
 def _loads(loads: tuple[float, float, float]) -> str:
@@ -102,21 +147,20 @@ def main() -> None:
         work = Path(tmp)
         summary: SynthSummary | None = None
         synth_s = 0.0
+        data = args.data or work / "data"
         if args.data is None:
             t0 = time.perf_counter()
-            summary = synthesize(args.relationships, args.seed, work / "data")
+            summary = synthesize(args.relationships, args.seed, data)
             synth_s = time.perf_counter() - t0
+
+        command_s, checks_s, route, command_rss, _ = plain_seed(data, work / "route")
+        print(f"citygraph seed {command_s:.1f} s, checks {checks_s:.1f} s: {route}", flush=True)
+        route_counts = with_server(work / "route", lambda server: counts(server.uri))
+
         t0 = time.perf_counter()
-        dataset = load_dataset(args.data or work / "data")
+        dataset = load_dataset(data)
         read_s = time.perf_counter() - t0
-        print(f"synth {synth_s:.1f} s, read and check {read_s:.1f} s", flush=True)
-
-        t0 = time.perf_counter()
-        route = bulk_seed(dataset, work / "route", PASSWORD, registry=registry, step=lambda s: print(s, flush=True))
-        route_s = time.perf_counter() - t0
-        route_counts = (route.nodes, route.relationships)
-        print(f"seed --bulk {route_s:.1f} s: {route.seconds}", flush=True)
-
+        print(f"synth {synth_s:.1f} s, read and check here {read_s:.1f} s", flush=True)
         (work / "files").mkdir()
         t0 = time.perf_counter()
         nodes, rels = write_import_files(dataset, work / "files")
@@ -147,11 +191,12 @@ def main() -> None:
     same = (
         "all give the same counts"
         if imported == loaded == route_counts == expected
-        else f"COUNTS DIFFER: anchor {imported}, cypher {loaded}, route {route_counts}, data {expected}"
+        else f"COUNTS DIFFER: anchor {imported}, cypher {loaded}, seed {route_counts}, data {expected}"
     )
     anchor = tool_s + schema_s
     n = len(dataset.relationships)
-    ready_s = route_s - route.seconds["stop the server"]
+    after_checks = command_s - checks_s
+    ready_s = after_checks - route["stop the server"]
 
     def ratio(seconds: float) -> str:
         return f"{seconds / anchor:.2f}×"
@@ -160,25 +205,29 @@ def main() -> None:
         ["neo4j-admin database import full (JVM start-up included)", f"{tool_s:.1f}", f"{n / tool_s:,.0f}", ""],
         ["… then the project's schema (constraint, indexes) on the imported store", f"{schema_s:.1f}", "", ""],
         ["**anchor**: import + schema", f"{anchor:.1f}", f"{n / anchor:,.0f}", "1.00×"],
-        ["**`citygraph seed --bulk`**, whole route until the server has stopped", f"{route_s:.1f}",
-         f"{n / route_s:,.0f}", f"**{ratio(route_s)}**"],
+        ["**`citygraph seed`** (importer route, taken by itself), after its checks until its server has stopped",
+         f"{after_checks:.1f}", f"{n / after_checks:,.0f}", f"**{ratio(after_checks)}**"],
         ["… of which until the schema is online (ready to serve)", f"{ready_s:.1f}", f"{n / ready_s:,.0f}",
          ratio(ready_s)],
+        ["… its checks of the folder (read, every `citygraph validate` check)", f"{checks_s:.1f}", "", ""],
+        ["**`citygraph seed`, the whole command** (checks included)", f"{command_s:.1f}", f"{n / command_s:,.0f}",
+         f"**{ratio(command_s)}**"],
     ]  # fmt: skip
     if not args.no_cypher:
         rows.append(
             [
-                f"`citygraph seed` Cypher loader, empty database (CREATE, {args.batch_size:,} rows a batch)",
+                f"`citygraph seed` into a running server's empty database (driver: CREATE, {args.batch_size:,} rows "
+                "a batch), checks not included",
                 f"{ours_s:.1f}",
                 f"{n / ours_s:,.0f}",
                 ratio(ours_s),
             ]
         )
-    steps = [[f"`seed --bulk`: {name}", f"{s:.1f}"] for name, s in route.seconds.items()]
+    steps = [[f"`citygraph seed`: {name}", f"{s:.1f}"] for name, s in route.items()]
     extra = [
         *steps,
         ["the importer's files again, for the anchor (not in the anchor)", f"{csv_s:.1f}"],
-        ["read and check the data folder (`seed` does it before either route)", f"{read_s:.1f}"],
+        ["the folder read and checked again here, for the anchor's files (`load_dataset`)", f"{read_s:.1f}"],
         *([["`citygraph synth`", f"{synth_s:.1f}"]] if summary else []),
     ]
     source = (
@@ -188,8 +237,9 @@ def main() -> None:
         f"{len(dataset.entities):,} entities and {n:,} relationships from {source}, each loaded into a fresh "
         f"store; {same}. Goal: the project's load within 2× of the importer.\n\n"
         + table(["load", "seconds", "relationships / s", "× anchor"], rows)
-        + "\n\nSteps (the route's own, then outside the comparison):\n\n"
+        + "\n\nSteps (the command's own, then outside the comparison):\n\n"
         + table(["step", "seconds"], extra)
+        + f"\n\nThe command's Python process peaked at {command_rss:,.0f} MB RSS (the Neo4j JVMs it starts aside)."
         + f"\n\nMachine load (`uptime`, 1/5/15 min) at the start: {_loads(load_before)}; at the end: "
         f"{_loads(load_after)} (2 cores, shared)."
     )
