@@ -32,7 +32,7 @@ neo4j: $(STAMP)
 	$(BIN)/citygraph browser-guide --out neo4j-local/target/browser
 	neo4j-local/run.sh --guide-dir neo4j-local/target/browser
 
-# The local Neo4j and its offline importer (`citygraph seed --bulk`), both from Maven Central.
+# The local Neo4j and its offline importer (`citygraph seed` into it while stopped), both from Maven Central.
 neo4j-build:
 	neo4j-local/run.sh --build-only
 	neo4j-local/import.sh --build-only
