@@ -130,7 +130,8 @@ class Neo4jStore:
 
     @classmethod
     def connect(cls, settings: Settings, attempts: int = 10, wait: float = 1.0) -> Neo4jStore:
-        """Open the driver, retrying while the server starts (as compose may start us first)."""
+        """Open the driver, retrying while the server starts (as compose may start us first), or
+        while it is too busy to answer the first query in time (just started, on a loaded machine)."""
         driver = GraphDatabase.driver(
             settings.neo4j_uri,
             auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
@@ -151,7 +152,7 @@ class Neo4jStore:
                 raise StoreUnavailable(
                     f"Neo4j at {settings.neo4j_uri} refused the credentials of user {settings.neo4j_user!r}: {exc.message}"
                 ) from None
-            except (ServiceUnavailable, SessionExpired, DriverError, OSError) as exc:
+            except (ServiceUnavailable, SessionExpired, DriverError, OSError, QueryTimeout) as exc:
                 if attempt == attempts - 1:
                     driver.close()
                     raise StoreUnavailable(f"Neo4j is unreachable at {settings.neo4j_uri}: {exc}") from None

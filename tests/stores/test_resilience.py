@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from app.api.main import create_app
 from app.config import Settings
+from app.errors import QueryTimeout
 from app.model import Dataset
 from app.stores.neo4j_store import Neo4jStore
 from tests.api.test_error_shape import assert_error_shape
@@ -47,6 +48,30 @@ def test_service_answers_503_while_neo4j_is_down_and_recovers(
             time.sleep(0.5)
         for path in endpoints:
             assert client.get(path).status_code == 200, path
+    store.close()
+
+
+def test_a_server_too_busy_for_the_first_query_is_asked_again(
+    neo4j_loader,
+    neo4j_settings: Settings,
+    seed_dataset: Dataset,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """A Neo4j just started on a loaded machine can take longer than `neo4j_timeout` for the
+    first query: the service asks again rather than failing to start."""
+    neo4j_loader(seed_dataset)
+    busy = [2]
+    read = Neo4jStore._read
+
+    def slow_at_first(self: Neo4jStore, name: str, **params: object) -> list[dict[str, object]]:
+        if name == "meta" and busy[0]:
+            busy[0] -= 1
+            raise QueryTimeout("the query 'meta' ran past its 10 s limit (neo4j_timeout)")
+        return read(self, name, **params)
+
+    monkeypatch.setattr(Neo4jStore, "_read", slow_at_first)
+    store = Neo4jStore.connect(neo4j_settings, wait=0.01)
+    assert busy == [0] and store.version == seed_dataset.version
     store.close()
 
 
