@@ -423,20 +423,16 @@ class CityGraph:
             return self._broker_ranking(rel_filter, grouping, limit)
 
     def _broker_of_one(self, entity: Entity, rel_filter: RelFilter, grouping: str, limit: int) -> dict[str, Any]:
-        """One broker, counted from its neighbourhood as the store answers it (both backends),
-        bounded by the request's time: an incomplete count is marked."""
-        notes: list[str] = []
-        ego = broker_counts.count_ego(self._broker_store, entity.id, rel_filter, self.settings.broker_bitset_bytes)
-        s = broker_counts.summary(ego, grouping, entity.country, entity.kind.value)
-        bridged, whole = ego.bridged(limit, deadline.current())
-        approximate = not ego.complete
-        if approximate:
-            notes.append(
-                f"the time budget ran out after the ties of {ego.read} of {ego.k} neighbours: pairs, "
-                "exclusive pairs and roles are upper bounds, and pairs listed as only through may not be"
-            )
-        if not whole:
-            notes.append("the time budget ran out while listing the pairs only this broker connects")
+        """One broker: read from the prepared ranking when its search counted it (the largest
+        neighbourhoods, which no request could count in its budget), else counted from its
+        neighbourhood as the store answers it (both backends), within the request's time: an
+        incomplete count is marked."""
+        found = self._examined(entity.id, rel_filter, limit)
+        if found is not None:
+            s, bridged = found.answer(grouping, limit)
+            whole, approximate, notes = True, False, list[str]()
+        else:
+            s, bridged, whole, approximate, notes = self._count_broker(entity, rel_filter, grouping, limit)
         truncated = s["pairs"] > limit or not whole
         by_id = self.lookup(end for a, b, _ in bridged for end in (a, b))
         group = brokerage.GROUPINGS[grouping]
@@ -450,6 +446,39 @@ class CityGraph:
             "roles": s["roles"], "bridged": pairs, "truncated": truncated, "approximate": approximate, "notes": notes,
         }  # fmt: skip
 
+    def _count_broker(
+        self, entity: Entity, rel_filter: RelFilter, grouping: str, limit: int
+    ) -> tuple[dict[str, Any], list[broker_counts.Pair], bool, bool, list[str]]:
+        """Count one broker on request: its numbers, the first `limit` pairs, whether the
+        listing is whole and the count cut (`approximate`), and notes saying what was cut.
+
+        The count has a share of the time left and the listing half of the rest, so the
+        entities the answer names are still read within the budget (a count stopped by the
+        deadline itself left none: the answer came late, or as a 504)."""
+        clock = deadline.current()
+        with deadline.within(clock.share(BROKER_COUNT_SHARE)):
+            ego = broker_counts.count_ego(self._broker_store, entity.id, rel_filter, self.settings.broker_bitset_bytes)
+        s = broker_counts.summary(ego, grouping, entity.country, entity.kind.value)
+        bridged, whole = ego.bridged(limit, clock.share(0.5))
+        notes: list[str] = []
+        approximate = not ego.complete
+        if approximate:
+            notes.append(
+                f"the time budget ran out after the ties of {ego.read} of {ego.k} neighbours: pairs, "
+                "exclusive pairs and roles are upper bounds, and pairs listed as only through may not be"
+            )
+        if not whole:
+            notes.append("the time budget ran out while listing the pairs only this broker connects")
+        return s, bridged, whole, approximate, notes
+
+    def _examined(self, entity_id: str, rel_filter: RelFilter, limit: int) -> broker_counts.Examined | None:
+        """The broker's whole count kept by the prepared ranking, if it listed `limit` pairs."""
+        prepared = self._prepared_brokers(rel_filter, 1)
+        found = prepared.examined.get(entity_id) if prepared is not None else None
+        if found is None or (len(found.bridged) < limit and len(found.bridged) < found.summary["pairs"]):
+            return None
+        return found
+
     def _broker_ranking(self, rel_filter: RelFilter, grouping: str, limit: int) -> dict[str, Any]:
         found = prepared = self._prepared_brokers(rel_filter, limit)
         if found is None or found.top(grouping, limit)[1]:  # none, or cut before `limit` rows were proven
@@ -458,7 +487,7 @@ class CityGraph:
                 lambda: self._top_brokers(rel_filter, limit),
                 # A cut ranking is kept too (marked, its proven rows said): the next request answers
                 # at once instead of spending its budget on the same search.
-                lambda r: _brokers_bytes(r.rows),
+                _ranking_bytes,
             )
             if prepared is not None and found.truncated and found.proven < prepared.proven:
                 found = prepared
@@ -490,8 +519,8 @@ class CityGraph:
     def _prepare_brokers(self) -> Partial | None:
         """Rank the whole dataset's strongest brokers (`prepare_brokers` of them) for requests;
         a ranking cut by the preparation's budget is kept too, marked, with its proven rows."""
-        found = self._top_brokers(RelFilter(), self.settings.prepare_brokers)
-        self._cache.put(self.store.version, PREPARED_BROKERS, found, _brokers_bytes(found.rows))
+        found = self._top_brokers(RelFilter(), self.settings.prepare_brokers, listed=self.settings.max_results)
+        self._cache.put(self.store.version, PREPARED_BROKERS, found, _ranking_bytes(found))
         if found.truncated:
             return Partial(
                 f"the broker ranking was cut by prepare_time_budget: {found.proven} of the {len(found.rows)} "
@@ -505,8 +534,9 @@ class CityGraph:
             raise TypeError(f"the {self.store.backend} store does not answer brokerage counts")
         return self.store
 
-    def _top_brokers(self, rel_filter: RelFilter, limit: int) -> broker_counts.Ranking:
-        return broker_counts.top_brokers(self._broker_store, rel_filter, limit, self.settings.broker_bitset_bytes)
+    def _top_brokers(self, rel_filter: RelFilter, limit: int, listed: int = 0) -> broker_counts.Ranking:
+        bitsets = self.settings.broker_bitset_bytes
+        return broker_counts.top_brokers(self._broker_store, rel_filter, limit, bitsets, listed)
 
     def stats(self) -> dict[str, Any]:
         # A function of the dataset alone: counted (or read from the load's record) once per version.
@@ -542,6 +572,8 @@ def _lang(lang: str) -> Lang:
 # Per-row size estimates of cached answers (see `app.cache`): a broker row is a summary dict
 # with five roles per grouping. A score ranking measures itself (`Ranking.nbytes`).
 BROKER_ROW_BYTES = 1600
+PAIR_BYTES = 200  # a listed pair: a tuple of two id strings and a flag
+BROKER_COUNT_SHARE = 0.75  # of a request's time, for counting one broker (`CityGraph._count_broker`)
 STATS_BYTES = 20_000  # a few counters of at most a few hundred keys
 
 
@@ -554,8 +586,11 @@ def _scores_bytes(scores: tuple[Ranking, Scores]) -> int:
     return scores[0].nbytes
 
 
-def _brokers_bytes(rows: list[tuple[str, dict[str, Any]]]) -> int:
-    return rows_bytes([node for node, _ in rows], BROKER_ROW_BYTES)
+def _ranking_bytes(ranking: broker_counts.Ranking) -> int:
+    """A ranking's rows and its examined brokers, each a row and its listed pairs."""
+    listed = sum(len(e.bridged) for e in ranking.examined.values())
+    ids = [node for node, _ in ranking.rows] + list(ranking.examined)
+    return rows_bytes(ids, BROKER_ROW_BYTES) + listed * PAIR_BYTES
 
 
 def _window(rel_filter: RelFilter) -> dict[str, str | None]:

@@ -14,7 +14,10 @@ count stops when the request's time runs out, returning what it found marked `ap
 (its pairs, exclusive pairs and roles are then upper bounds: ties not yet read can only close
 pairs and chains). The ranking of all brokers (`top_brokers`) examines candidates by their
 pairs, an upper bound of exclusive pairs, and stops as soon as no candidate left can enter;
-cut short, it says how many of its leading rows are proven (`Ranking.proven`).
+cut short, it says how many of its leading rows are proven (`Ranking.proven`). The
+candidates it counts whole are the largest neighbourhoods, those a request cannot count in
+its budget: the ranking keeps each one's numbers and first pairs (`Examined`), so a hub's own
+brokerage is answered from them.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from app.filters import RelFilter
 from app.stores.base import TIE_IN, TIE_OUT, BrokerageStore, BrokerCandidate, BrokerNeighbour, BrokerTies
 
 GROUPINGS = tuple(GROUP_OF_RECORD)  # a ranking carries the roles of each
+Pair = tuple[str, str, bool]  # two neighbours' ids, and whether only the broker connects them
 
 
 def row_bytes(k: int) -> int:
@@ -184,13 +188,13 @@ class EgoCount:
                 return
             yield from enumerate(rows, lo)
 
-    def bridged(self, limit: int, clock: deadline.Deadline) -> tuple[list[tuple[str, str, bool]], bool]:
+    def bridged(self, limit: int, clock: deadline.Deadline) -> tuple[list[Pair], bool]:
         """The first `limit` open pairs, those only the broker connects first, each by (a, b) id;
         and whether the listing is whole (False: the deadline cut the search)."""
         k, ids = self.k, [n.id for n in self.neighbours]
         tied = sorted(self.tied)
         everyone = (1 << k) - 1
-        out: list[tuple[str, str, bool]] = []
+        out: list[Pair] = []
         whole = True
         for only_through in (True, False):  # the exclusive pairs first, then the shared ones
             last = -1
@@ -251,34 +255,58 @@ def summary(ego: EgoCount, grouping: str, country: str | None, kind: str) -> dic
     }
 
 
+def with_roles(s: dict[str, Any], grouping: str) -> dict[str, Any]:
+    """A summary holding the roles of every grouping, with those of `grouping` only."""
+    return {**s, "roles": s["roles"][grouping]}
+
+
+@dataclass(frozen=True)
+class Examined:
+    """One broker counted whole by a ranking's search: its summary with the roles of every
+    grouping, and the first pairs it bridges (`EgoCount.bridged`), a prefix of the whole
+    listing, so any shorter listing is a prefix of it."""
+
+    summary: dict[str, Any]
+    bridged: list[Pair]
+
+    def answer(self, grouping: str, limit: int) -> tuple[dict[str, Any], list[Pair]]:
+        """The summary with the roles of `grouping`, and the first `limit` pairs (at most
+        the listing's length: the caller asks for no more than were kept)."""
+        return with_roles(self.summary, grouping), self.bridged[:limit]
+
+
 @dataclass
 class Ranking:
     """The strongest brokers found, strongest first, with their roles under every grouping
     (the order does not depend on the grouping: only the roles do).
 
     `proven` leading rows are the true top even when the search was cut (`truncated`): no
-    candidate left unexamined could rank above them.
+    candidate left unexamined could rank above them. `examined` holds every candidate counted
+    whole, when the search was asked to keep them (`top_brokers`, `listed`).
     """
 
     rows: list[tuple[str, dict[str, Any]]]  # id, summary with "roles" by grouping
     truncated: bool
     proven: int
+    examined: dict[str, Examined] = field(default_factory=dict)
 
     def top(self, grouping: str, limit: int) -> tuple[list[tuple[str, dict[str, Any]]], bool]:
         """The first `limit` rows with the roles of `grouping`, and whether they may be incomplete."""
-        rows = [(i, {**s, "roles": s["roles"][grouping]}) for i, s in self.rows[:limit]]
+        rows = [(i, with_roles(s, grouping)) for i, s in self.rows[:limit]]
         return rows, self.truncated and limit > self.proven
 
 
-def top_brokers(store: BrokerageStore, rel_filter: RelFilter, limit: int, max_bytes: int) -> Ranking:
+def top_brokers(store: BrokerageStore, rel_filter: RelFilter, limit: int, max_bytes: int, listed: int = 0) -> Ranking:
     """The `limit` strongest brokers by (exclusive pairs, pairs, id), exact unless `truncated`.
 
     Candidates come by pairs, most first; a candidate's exclusive pairs are at most its pairs,
     so once the next candidate's pairs cannot beat the last row kept, neither can any after it.
     Each candidate is counted alone (`count_ego`, bitsets within `max_bytes`) and dropped
-    before the next, so the search holds one neighbourhood at a time.
+    before the next, so the search holds one neighbourhood at a time. With `listed`, each one
+    counted whole is kept as `Examined` with its first `listed` pairs.
     """
     clock = deadline.current()
+    examined: dict[str, Examined] = {}
     kept: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
     bound: tuple[int, int, str] | None = None  # no candidate left ranks above it (cut searches)
     truncated = False
@@ -296,6 +324,10 @@ def top_brokers(store: BrokerageStore, rel_filter: RelFilter, limit: int, max_by
                     break
                 s = summary(ego, GROUPINGS[0], country, kind)
                 s["roles"] = {g: ego.roles(g, country, kind) for g in GROUPINGS}
+                if listed:
+                    pairs_listed, whole = ego.bridged(listed, clock)
+                    if whole:
+                        examined[entity_id] = Examined(s, pairs_listed)
                 del ego  # one neighbourhood at a time
                 kept.append(((-s["exclusive_pairs"], -s["pairs"], entity_id), s))
                 kept.sort(key=lambda row: row[0])
@@ -306,7 +338,7 @@ def top_brokers(store: BrokerageStore, rel_filter: RelFilter, limit: int, max_by
         clock.check("the brokerage ranking")
     # Cut short, the rows above the first candidate not counted are still the true top.
     proven = sum(1 for key, _ in kept if not truncated or (bound is not None and key < bound))
-    return Ranking([(key[2], s) for key, s in kept], truncated, proven)
+    return Ranking([(key[2], s) for key, s in kept], truncated, proven, examined)
 
 
 def _candidates(store: BrokerageStore, rel_filter: RelFilter) -> Generator[BrokerCandidate]:

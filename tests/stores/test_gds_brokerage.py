@@ -4,7 +4,8 @@ GDS) and the embedded store, against the networkx oracle, on a synthetic 10k gra
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -44,6 +45,29 @@ def scale(request: pytest.FixtureRequest, dataset: Dataset) -> tuple[Dataset, Br
     if request.param == "neo4j":
         return dataset, request.getfixturevalue("neo4j_scale")
     return dataset, MemoryStore(dataset)
+
+
+def fake_budget(now: list[float]) -> deadline.Deadline:
+    """A request's 5 s budget on a clock the test moves (`now[0]`)."""
+    return deadline.Deadline(5.0, "request_time_budget", clock=lambda: now[0])
+
+
+@contextmanager
+def batches_of_50(store: BrokerageStore, before_each: Callable[[int], None]) -> Iterator[None]:
+    """The store reads ties 50 neighbours a call, `before_each(calls so far)` run before each."""
+    reading, calls = store.broker_ties, [0]
+
+    def ties(*args: Any) -> Any:
+        calls[0] += 1
+        before_each(calls[0])
+        return reading(*args)
+
+    store.broker_ties = ties  # type: ignore[method-assign]
+    store.ties_batch = 50
+    try:
+        yield
+    finally:
+        del store.broker_ties, store.ties_batch
 
 
 def record(dataset: Dataset) -> Callable[[str], tuple[str | None, str]]:
@@ -131,24 +155,13 @@ def test_a_count_cut_by_the_deadline_is_marked_and_bounds_the_truth(scale: tuple
     g, dg = oracle(dataset, RelFilter())
     hub = max(g, key=lambda v: (g.degree(v), v))
     now = [0.0]
-    clock = deadline.Deadline(5.0, "request_time_budget", clock=lambda: now[0])
-    reading = store.broker_ties
 
-    calls = []
-
-    def ties_then_expire(*args: Any) -> Any:
-        calls.append(args)
-        if len(calls) == 2:
+    def ties_then_expire(calls: int) -> None:
+        if calls == 2:
             now[0] = 6.0  # the first batch is counted, the second is read too late
-        return reading(*args)
 
-    store.broker_ties = ties_then_expire  # type: ignore[method-assign]
-    store.ties_batch = 50
-    try:
-        with deadline.within(clock):
-            ego = broker_counts.count_ego(store, hub, RelFilter(), ONE_BLOCK)
-    finally:
-        del store.broker_ties, store.ties_batch
+    with batches_of_50(store, ties_then_expire), deadline.within(fake_budget(now)):
+        ego = broker_counts.count_ego(store, hub, RelFilter(), ONE_BLOCK)
     assert not ego.complete and ego.read == 50 < ego.k
     truth = brokerage_summary(g, dg, hub, {e.id: e for e in dataset.entities}, "place")
     ours = broker_counts.summary(ego, "place", *record(dataset)(hub))
@@ -205,3 +218,51 @@ def test_the_prepared_ranking_equals_the_one_computed_on_request_and_the_oracle(
         assert not answer["truncated"]
         assert ranking_rows(answer) == oracle_ranking(dataset, RelFilter(), grouping)[:20]
         assert answer == on_request.brokerage(RelFilter(), grouping=grouping, limit=20)
+    # The hubs the search counted whole answer their own brokerage from it, without reading a
+    # tie again, as a request counting them itself does (every pair listed up to max_results).
+    g, dg = oracle(dataset, RelFilter())
+    hubs = sorted(g, key=lambda v: (-g.degree(v), v))[:3]
+    examined = prepared._prepared_brokers(RelFilter(), 1).examined  # type: ignore[union-attr]
+    assert set(hubs) <= set(examined) and len(examined) >= 20
+    neo4j_scale.broker_ties = lambda *args: pytest.fail("a prepared hub's ties were read again")  # type: ignore[method-assign]
+    try:
+        ones = {
+            (hub, grouping, limit): prepared.brokerage(RelFilter(), hub, grouping, limit)
+            for hub in hubs
+            for grouping in ("place", "sector")
+            for limit in (7, neo4j_settings.max_results)
+        }
+    finally:
+        del neo4j_scale.broker_ties
+    by_id = {e.id: e for e in dataset.entities}
+    for (hub, grouping, limit), answer in ones.items():
+        assert answer == on_request.brokerage(RelFilter(), hub, grouping, limit)
+        assert not answer["approximate"] and answer["truncated"] == (answer["pairs"] > limit)
+        expected = brokerage_summary(g, dg, hub, by_id, grouping)
+        assert (answer["pairs"], answer["exclusive_pairs"], answer["roles"]) == (
+            expected["pairs"], expected["exclusive_pairs"], expected["roles"]
+        )  # fmt: skip
+        ordered = sorted(expected["bridged"], key=lambda p: (not p[2], p[0], p[1]))[:limit]
+        assert [(p["a"]["id"], p["b"]["id"], p["only_through"]) for p in answer["bridged"]] == ordered
+
+
+def test_a_count_cut_by_the_budget_leaves_time_to_answer(
+    scale: tuple[Dataset, BrokerageStore], settings: Settings
+) -> None:
+    """Batches of ties slow enough to use up the budget: the count stops at its share of it,
+    and the answer (the pairs found listed, their entities named) comes marked within the
+    budget, not as a 504 or after it."""
+    dataset, store = scale
+    g, _ = oracle(dataset, RelFilter())
+    hub = max(g, key=lambda v: (g.degree(v), v))
+    now = [0.0]
+
+    def slow_ties(calls: int) -> None:
+        now[0] += 1.0  # each batch takes a fifth of the budget
+
+    with batches_of_50(store, slow_ties), deadline.within(fake_budget(now)) as clock:
+        answer = CityGraph(store, settings).brokerage(RelFilter(), hub, "place", 20)  # type: ignore[arg-type]
+    assert not clock.expired  # answered with time to spare: the count stopped at 3.75 s
+    assert answer["approximate"] and answer["truncated"]
+    assert "the time budget ran out after the ties of" in answer["notes"][0]
+    assert len(answer["bridged"]) == 20 and all(p["a"]["name"] and p["b"]["name"] for p in answer["bridged"])
