@@ -213,7 +213,8 @@ class Settings(BaseSettings):
         le=100_000,
         description="Neo4j backend: how many of the whole dataset's strongest brokers are ranked in the background "
         "with the metrics (both groupings), so `/brokerage` without a window or entity answers from them for any "
-        "`limit` up to this (0: none; a larger `limit` is ranked on request).",
+        "`limit` up to this (0: none; a larger `limit` is ranked on request). Each broker the ranking counts (the "
+        "largest neighbourhoods) is kept whole with it: `/brokerage?entity=` of such a hub answers from it.",
     )
     broker_bitset_bytes: int = Field(
         32 * 1024 * 1024,
