@@ -246,6 +246,11 @@ ORDER BY id
 // neighbour closes a triangle. Grouped per neighbour, not per w, and as integers: the
 // database streams row by row and the driver decodes ints, several times faster than
 // grouping the batch by w with lists of ids (measured at 1M, bench/README.md).
+// Keyed by id(), deprecated in Neo4j 5 for elementId(): an elementId is a string (about
+// 45 characters) the count would map to an integer tie by tie, holding one string per
+// entity read (the largest hub at 1M has ~700k ties around it), for no speed gained (the
+// whole hub read both ways back to back, bench/README.md). The keys are used only within
+// one count of the read-only dataset being served.
 MATCH (v:Entity {id: $id})
 UNWIND $batch AS aid
 MATCH (a:Entity {id: aid})
