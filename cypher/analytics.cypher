@@ -148,6 +148,14 @@ CALL gds.graph.nodeProperty.stream($graph, $property) YIELD nodeId, propertyValu
 WITH gds.util.asNode(nodeId) AS node, propertyValue AS score, nodeId / 10000 AS chunk
 RETURN chunk, collect(node.id) AS ids, collect(score) AS scores, collect(coalesce(node.kind, '')) AS kinds
 
+// name: gds_component_scores
+// As gds_property_scores, 0 outside the component $component (gds_components_prepare): the
+// eigenvector of a large window's largest component, run on the whole window's graph.
+CALL gds.graph.nodeProperty.stream($graph, $property) YIELD nodeId, propertyValue
+WITH gds.util.asNode(nodeId) AS node, nodeId / 10000 AS chunk,
+     CASE WHEN gds.util.nodeProperty($graph, nodeId, 'component') = $component THEN propertyValue ELSE 0.0 END AS score
+RETURN chunk, collect(node.id) AS ids, collect(score) AS scores, collect(coalesce(node.kind, '')) AS kinds
+
 // name: gds_property_drop
 // A request's node property, dropped from a projection that outlives the request.
 CALL gds.graph.nodeProperties.drop($graph, [$property], {failIfMissing: false}) YIELD propertiesRemoved

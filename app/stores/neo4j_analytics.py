@@ -11,7 +11,8 @@ Scores come back normalised as networkx normalises them, so both backends rank a
   `plan.samples` sources (fixed seed) above `plan.exact_max_nodes` nodes;
 - closeness: Wasserman–Faust, as GDS computes it;
 - PageRank: damping 0.85, scaled to sum 1 (no dangling nodes: every node has a link);
-- eigenvector: on the largest component only, others 0, as in `app.analysis.centrality`.
+- eigenvector: on the largest component only, others 0, as in `app.analysis.centrality`;
+  with a loop on every node up to `LOOPS_MAX_NODES` nodes (see `eigenvector`).
 
 The work is sized to the request's time left (`app.stores.gds_budget`): PageRank and
 eigenvector run at most the iterations that fit (`approximate`, `iterations` when they
@@ -44,6 +45,10 @@ Lease = Callable[[RelFilter, str], AbstractContextManager[Projection]]
 PAGERANK = {"dampingFactor": 0.85, "maxIterations": 1000, "tolerance": 1e-12}
 EIGENVECTOR = {"maxIterations": 1000, "tolerance": 1e-12}
 SAMPLING_SEED = 1
+# Above this many nodes in its window, eigenvector runs on the window's own graph (filtered
+# from the base in memory, shared with the other metrics) instead of a projection with loops
+# from the store (5-10 s at a 1M window: more than the request's budget).
+LOOPS_MAX_NODES = 50_000
 CANDIDATE_PAGE = 200  # brokers read per page of the ranking's candidates
 LAST_ID = "\U0010ffff"  # sorts after every id: the first page of candidates
 
@@ -139,7 +144,7 @@ def _betweenness(
     scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
     started = time.monotonic()
     values = _scaled(scored("gds_betweenness", kinds, graph=projection.name, config=config), scale)
-    pace.learn("betweenness", sources * search, time.monotonic() - started - n * STREAM_SECONDS_PER_NODE)
+    pace.learn("betweenness", search, sources, time.monotonic() - started - n * STREAM_SECONDS_PER_NODE)
     return Scores(values, sampled, sources if sampled else None, kinds)
 
 
@@ -152,17 +157,19 @@ def _iterated(
     prop: str,
     kinds: dict[str, str],
     pace: Pace,
+    query: str = "gds_property_scores",
+    **extra: Any,
 ) -> tuple[dict[str, float], int, bool]:
     """Run PageRank or eigenvector (`gds_<algorithm>`) into the node property `prop` for at
-    most the iterations that fit in the time left, and read the scores back; with the
-    iterations run and whether it converged."""
+    most the iterations that fit in the time left, and read the scores back by `query` (with
+    `extra` parameters); with the iterations run and whether it converged."""
     most = int(config["maxIterations"])
     steps = pace.steps(algorithm, projection.nodes, projection.relationships, most)
     config = {**config, "maxIterations": steps, "mutateProperty": prop}
     run = read(f"gds_{algorithm}", graph=projection.name, config=config)[0]
     ran = int(run["ranIterations"])
-    pace.learn(algorithm, ran * projection.relationships, int(run["computeMillis"]) / 1000)
-    values = scored("gds_property_scores", kinds, graph=projection.name, property=prop)
+    pace.learn(algorithm, projection.relationships, ran, int(run["computeMillis"]) / 1000)
+    values = scored(query, kinds, graph=projection.name, property=prop, **extra)
     return values, ran, bool(run["didConverge"])
 
 
@@ -175,7 +182,14 @@ def eigenvector(
 
     GDS 2.13.9 returns all zeros when its power iteration lands exactly on a fixed point
     (seen on trees); then the run is repeated one iteration short of that point.
+
+    A window of more than `LOOPS_MAX_NODES` nodes is scored on its own graph (A, no loops;
+    `_large_eigenvector`): the same eigenvector where the iteration converges, which it does
+    unless the largest component is bipartite (then `approximate`, as when the budget stops it).
     """
+    with lease(rel_filter, "gds_project") as window:
+        if window.nodes > LOOPS_MAX_NODES:
+            return _large_eigenvector(read, scored, window, kinds, pace)
     with lease(rel_filter, "gds_project_with_loops") as projection:
         graph, n = projection.name, projection.nodes
         if n == 0:
@@ -197,6 +211,29 @@ def eigenvector(
             values.update(found)
         finally:
             drop(read, sub)
+    return Scores(values, not converged, kinds=kinds, iterations=None if converged else ran)
+
+
+def _large_eigenvector(read: Read, scored: ReadScores, window: Projection, kinds: dict[str, str], pace: Pace) -> Scores:
+    """Eigenvector of the largest component, run on the whole window's graph: the iteration is
+    the same on each component up to one common scale, so the largest one's scores, scaled
+    back to unit length, are those it would have alone (no copy of it; others are read as 0)."""
+    graph = window.name
+    window.prepare("components", lambda: read("gds_components_prepare", graph=graph))
+    giant = read("gds_largest_component", graph=graph)[0]
+    prop = f"eigenvector-{uuid.uuid4().hex}"  # one per request: the projection is shared
+    scores = {"query": "gds_component_scores", "component": giant["component"]}
+    try:
+        values, ran, converged = _iterated(read, scored, "eigenvector", window, EIGENVECTOR, prop, kinds, pace, **scores)  # fmt: skip
+        if converged and not any(values.values()):  # GDS's zeros at a fixed point (`eigenvector`)
+            drop_property(read, graph, prop)
+            short = {**EIGENVECTOR, "maxIterations": max(ran - 1, 1)}
+            values, ran, _ = _iterated(read, scored, "eigenvector", window, short, prop, kinds, pace, **scores)
+            converged = ran == short["maxIterations"]
+    finally:
+        drop_property(read, graph, prop)
+    length = sum(value * value for value in values.values()) ** 0.5 if int(giant["size"]) > 1 else 0.0
+    values = _scaled(values, 1 / length if length else 0.0)
     return Scores(values, not converged, kinds=kinds, iterations=None if converged else ran)
 
 
