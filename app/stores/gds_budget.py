@@ -21,32 +21,32 @@ from app import deadline
 # Seconds per unit of work before any run was measured: about 2.5x what this machine did
 # at a 1M window under a light load (PageRank 40 ns, eigenvector 170 ns per relationship
 # and iteration; betweenness 47 ns per node and relationship of each source's search).
-FIRST_GUESS = {"pagerank": 100e-9, "eigenvector": 500e-9, "betweenness": 120e-9}
+# "stream": seconds to stream one node's score to the API (6 us at a light load, 20 at load 12).
+FIRST_GUESS = {"pagerank": 100e-9, "eigenvector": 500e-9, "betweenness": 120e-9, "stream": 20e-6}
 # Seconds each step costs whatever the graph's size (GDS's threads and its convergence check):
 # an eigenvector iteration took 40 ms on a window of 10k relationships, as long as 250k
 # relationships would.
-OVERHEAD = {"pagerank": 0.003, "eigenvector": 0.04, "betweenness": 0.0}
+OVERHEAD = {"pagerank": 0.003, "eigenvector": 0.04, "betweenness": 0.0, "stream": 0.0}
 SHARE = 0.5  # of the time left after the scores' stream: the algorithm's (the load may rise meanwhile)
-STREAM_SECONDS_PER_NODE = 10e-6  # streaming one node's score to the API (~6 us measured at 1M)
 LEARN_MIN_UNITS = 100_000  # units a step: below, the overhead is most of a step, and the pace unclear
 
 
-def fit(left: float, nodes: int, step_seconds: float, most: int) -> int:
+def fit(left: float, stream_seconds: float, step_seconds: float, most: int) -> int:
     """How many steps (iterations, sources) of `step_seconds` each fit in `left` seconds,
-    after streaming `nodes` scores: between 1 and `most`.
+    after streaming the scores: between 1 and `most`.
 
     Examples
     --------
-    >>> fit(math.inf, 10, 0.01, 1000)
+    >>> fit(math.inf, 0.1, 0.01, 1000)
     1000
-    >>> fit(3.0, 100_000, 0.032, 1000)  # (3 s - 1 s of stream) / 2, 32 ms a step
+    >>> fit(3.0, 1.0, 0.032, 1000)  # (3 s - 1 s of stream) / 2, 32 ms a step
     31
-    >>> fit(0.5, 100_000, 0.032, 1000)  # no time left: one step, marked by its caller
+    >>> fit(0.5, 1.0, 0.032, 1000)  # no time left: one step, marked by its caller
     1
     """
     if math.isinf(left):
         return most
-    usable = (left - nodes * STREAM_SECONDS_PER_NODE) * SHARE
+    usable = (left - stream_seconds) * SHARE
     return max(1, min(most, int(usable / max(step_seconds, 1e-12))))
 
 
@@ -64,7 +64,7 @@ class Pace:
     def steps(self, algorithm: str, nodes: int, units_per_step: int, most: int) -> int:
         """The steps of `algorithm` that fit in the current deadline (`fit`)."""
         step = OVERHEAD[algorithm] + units_per_step * self.seconds(algorithm)
-        return fit(deadline.current().remaining(), nodes, step, most)
+        return fit(deadline.current().remaining(), nodes * self.seconds("stream"), step, most)
 
     def learn(self, algorithm: str, units_per_step: int, steps: int, seconds: float) -> None:
         """Remember the pace of a run of `steps` steps of `units_per_step` units that took `seconds`.

@@ -32,7 +32,7 @@ from typing import Any
 
 from app.filters import RelFilter
 from app.stores.base import BrokerCandidate, BrokerNeighbour, BrokerTies, CentralityPlan, Scores
-from app.stores.gds_budget import STREAM_SECONDS_PER_NODE, Pace
+from app.stores.gds_budget import Pace
 from app.stores.gds_projections import Projection, drop, drop_property
 from app.vocabulary import CENTRALITY_METRICS, STRUCTURAL_TYPES, SYMMETRIC_TYPES
 
@@ -113,7 +113,7 @@ def centrality(
             values = _scaled(scored("gds_degree", kinds, graph=graph), 1 / (n - 1) if n > 1 else 0.0)
             return Scores(values, kinds=kinds)
         if metric == "betweenness":
-            return _betweenness(scored, projection, plan, pace, kinds)
+            return _betweenness(read, scored, projection, plan, pace, kinds)
         if metric == "closeness":
             counts = read("gds_graph_counts", graph=graph)[0]
             plan.check_closeness(int(counts["nodes"]), int(counts["links"]))  # past it: a sure 504, so refused
@@ -132,7 +132,7 @@ def centrality(
 
 
 def _betweenness(
-    scored: ReadScores, projection: Projection, plan: CentralityPlan, pace: Pace, kinds: dict[str, str]
+    read: Read, scored: ReadScores, projection: Projection, plan: CentralityPlan, pace: Pace, kinds: dict[str, str]
 ) -> Scores:
     """Betweenness from every node, or from the sources `plan` samples, or from fewer where
     only they fit in the time left (then `approximate` as well, with the sources used)."""
@@ -140,12 +140,26 @@ def _betweenness(
     wanted = plan.betweenness_sources(n)
     sources = pace.steps("betweenness", n, search, wanted)
     sampled = sources < n
-    config = {"samplingSize": sources, "samplingSeed": SAMPLING_SEED} if sampled else {}
+    prop = f"betweenness-{uuid.uuid4().hex}"  # one per request: the projection may be shared
+    config = {"mutateProperty": prop, **({"samplingSize": sources, "samplingSeed": SAMPLING_SEED} if sampled else {})}
+    try:
+        run = read("gds_betweenness", graph=projection.name, config=config)[0]
+        pace.learn("betweenness", search, sources, int(run["computeMillis"]) / 1000)
+        values = _streamed(scored, pace, "gds_property_scores", kinds, projection, property=prop)
+    finally:
+        drop_property(read, projection.name, prop)
     scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    return Scores(_scaled(values, scale), sampled, sources if sampled else None, kinds)
+
+
+def _streamed(
+    scored: ReadScores, pace: Pace, query: str, kinds: dict[str, str], projection: Projection, **params: Any
+) -> dict[str, float]:
+    """The scores `query` reads from `projection`, the time they took taught to `pace`."""
     started = time.monotonic()
-    values = _scaled(scored("gds_betweenness", kinds, graph=projection.name, config=config), scale)
-    pace.learn("betweenness", search, sources, time.monotonic() - started - n * STREAM_SECONDS_PER_NODE)
-    return Scores(values, sampled, sources if sampled else None, kinds)
+    values = scored(query, kinds, graph=projection.name, **params)
+    pace.learn("stream", projection.nodes, 1, time.monotonic() - started)
+    return values
 
 
 def _iterated(
@@ -169,7 +183,7 @@ def _iterated(
     run = read(f"gds_{algorithm}", graph=projection.name, config=config)[0]
     ran = int(run["ranIterations"])
     pace.learn(algorithm, projection.relationships, ran, int(run["computeMillis"]) / 1000)
-    values = scored(query, kinds, graph=projection.name, property=prop, **extra)
+    values = _streamed(scored, pace, query, kinds, projection, property=prop, **extra)
     return values, ran, bool(run["didConverge"])
 
 
