@@ -27,9 +27,10 @@ import itertools
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from app.errors import QueryTimeout
 from app.filters import RelFilter
 from app.stores.base import BrokerCandidate, BrokerNeighbour, BrokerTies, CentralityPlan, Scores
 from app.stores.gds_budget import Pace
@@ -143,7 +144,8 @@ def _betweenness(
     prop = f"betweenness-{uuid.uuid4().hex}"  # one per request: the projection may be shared
     config = {"mutateProperty": prop, **({"samplingSize": sources, "samplingSeed": SAMPLING_SEED} if sampled else {})}
     try:
-        run = read("gds_betweenness", graph=projection.name, config=config)[0]
+        with _teaching(pace, "betweenness"):
+            run = read("gds_betweenness", graph=projection.name, config=config)[0]
         pace.learn("betweenness", search, sources, int(run["computeMillis"]) / 1000)
         values = _streamed(scored, pace, "gds_property_scores", kinds, projection, property=prop)
     finally:
@@ -157,9 +159,20 @@ def _streamed(
 ) -> dict[str, float]:
     """The scores `query` reads from `projection`, the time they took taught to `pace`."""
     started = time.monotonic()
-    values = scored(query, kinds, graph=projection.name, **params)
+    with _teaching(pace, "stream"):
+        values = scored(query, kinds, graph=projection.name, **params)
     pace.learn("stream", projection.nodes, 1, time.monotonic() - started)
     return values
+
+
+@contextmanager
+def _teaching(pace: Pace, algorithm: str) -> Iterator[None]:
+    """Run the block; if it runs out of time, tell `pace` (`Pace.ran_out`) and raise on."""
+    try:
+        yield
+    except QueryTimeout:
+        pace.ran_out(algorithm)
+        raise
 
 
 def _iterated(
@@ -180,7 +193,8 @@ def _iterated(
     most = int(config["maxIterations"])
     steps = pace.steps(algorithm, projection.nodes, projection.relationships, most)
     config = {**config, "maxIterations": steps, "mutateProperty": prop}
-    run = read(f"gds_{algorithm}", graph=projection.name, config=config)[0]
+    with _teaching(pace, algorithm):
+        run = read(f"gds_{algorithm}", graph=projection.name, config=config)[0]
     ran = int(run["ranIterations"])
     pace.learn(algorithm, projection.relationships, ran, int(run["computeMillis"]) / 1000)
     values = _streamed(scored, pace, query, kinds, projection, property=prop, **extra)
