@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from app import deadline
 from app.errors import QueryTimeout
 from app.filters import RelFilter
 from app.stores.base import BrokerCandidate, BrokerNeighbour, BrokerTies, CentralityPlan, Scores
@@ -46,10 +47,12 @@ Lease = Callable[[RelFilter, str], AbstractContextManager[Projection]]
 PAGERANK = {"dampingFactor": 0.85, "maxIterations": 1000, "tolerance": 1e-12}
 EIGENVECTOR = {"maxIterations": 1000, "tolerance": 1e-12}
 SAMPLING_SEED = 1
-# Above this many nodes in its window, eigenvector runs on the window's own graph (filtered
-# from the base in memory, shared with the other metrics) instead of a projection with loops
-# from the store (5-10 s at a 1M window: more than the request's budget).
+# Above this many nodes in its window, eigenvector in a request runs on the window's own graph
+# (filtered from the base in memory, shared with the other metrics) instead of a projection
+# with loops from the store (5-10 s at a 1M window: more than the request's budget); with at
+# least LOOPS_SECONDS left (the background preparation) it projects the loops as before.
 LOOPS_MAX_NODES = 50_000
+LOOPS_SECONDS = 60.0
 CANDIDATE_PAGE = 200  # brokers read per page of the ranking's candidates
 LAST_ID = "\U0010ffff"  # sorts after every id: the first page of candidates
 
@@ -211,13 +214,14 @@ def eigenvector(
     GDS 2.13.9 returns all zeros when its power iteration lands exactly on a fixed point
     (seen on trees); then the run is repeated one iteration short of that point.
 
-    A window of more than `LOOPS_MAX_NODES` nodes is scored on its own graph (A, no loops;
+    In a request, a window of more than `LOOPS_MAX_NODES` nodes is scored on its own graph (A, no loops;
     `_large_eigenvector`): the same eigenvector where the iteration converges, which it does
     unless the largest component is bipartite (then `approximate`, as when the budget stops it).
     """
-    with lease(rel_filter, "gds_project") as window:
-        if window.nodes > LOOPS_MAX_NODES:
-            return _large_eigenvector(read, scored, window, kinds, pace)
+    if deadline.current().remaining() < LOOPS_SECONDS:
+        with lease(rel_filter, "gds_project") as window:
+            if window.nodes > LOOPS_MAX_NODES:
+                return _large_eigenvector(read, scored, window, kinds, pace)
     with lease(rel_filter, "gds_project_with_loops") as projection:
         graph, n = projection.name, projection.nodes
         if n == 0:
