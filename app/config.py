@@ -216,6 +216,14 @@ class Settings(BaseSettings):
         "`limit` up to this (0: none; a larger `limit` is ranked on request). Each broker the ranking counts (the "
         "largest neighbourhoods) is kept whole with it: `/brokerage?entity=` of such a hub answers from it.",
     )
+    prepare_broker_hubs: int = Field(
+        50,
+        ge=0,
+        le=10_000,
+        description="Neo4j backend: the brokers' preparation goes on past the ranking until this many entities with "
+        "the most open neighbour pairs are counted (the largest neighbourhoods, too large to count within a request's "
+        "budget at a million relationships); `/brokerage?entity=` of each answers from it, whole (0: the ranking's only).",
+    )
     broker_bitset_bytes: int = Field(
         32 * 1024 * 1024,
         ge=64 * 1024,

@@ -519,7 +519,11 @@ class CityGraph:
     def _prepare_brokers(self) -> Partial | None:
         """Rank the whole dataset's strongest brokers (`prepare_brokers` of them) for requests;
         a ranking cut by the preparation's budget is kept too, marked, with its proven rows."""
-        found = self._top_brokers(RelFilter(), self.settings.prepare_brokers, listed=self.settings.max_results)
+        settings = self.settings
+        found = broker_counts.top_brokers(
+            self._broker_store, RelFilter(), settings.prepare_brokers, settings.broker_bitset_bytes,
+            listed=settings.max_results, hubs=settings.prepare_broker_hubs,
+        )  # fmt: skip
         self._cache.put(self.store.version, PREPARED_BROKERS, found, _ranking_bytes(found))
         if found.truncated:
             return Partial(
@@ -534,9 +538,8 @@ class CityGraph:
             raise TypeError(f"the {self.store.backend} store does not answer brokerage counts")
         return self.store
 
-    def _top_brokers(self, rel_filter: RelFilter, limit: int, listed: int = 0) -> broker_counts.Ranking:
-        bitsets = self.settings.broker_bitset_bytes
-        return broker_counts.top_brokers(self._broker_store, rel_filter, limit, bitsets, listed)
+    def _top_brokers(self, rel_filter: RelFilter, limit: int) -> broker_counts.Ranking:
+        return broker_counts.top_brokers(self._broker_store, rel_filter, limit, self.settings.broker_bitset_bytes)
 
     def stats(self) -> dict[str, Any]:
         # A function of the dataset alone: counted (or read from the load's record) once per version.

@@ -296,31 +296,38 @@ class Ranking:
         return rows, self.truncated and limit > self.proven
 
 
-def top_brokers(store: BrokerageStore, rel_filter: RelFilter, limit: int, max_bytes: int, listed: int = 0) -> Ranking:
+def top_brokers(
+    store: BrokerageStore, rel_filter: RelFilter, limit: int, max_bytes: int, listed: int = 0, hubs: int = 0
+) -> Ranking:
     """The `limit` strongest brokers by (exclusive pairs, pairs, id), exact unless `truncated`.
 
     Candidates come by pairs, most first; a candidate's exclusive pairs are at most its pairs,
     so once the next candidate's pairs cannot beat the last row kept, neither can any after it.
     Each candidate is counted alone (`count_ego`, bitsets within `max_bytes`) and dropped
     before the next, so the search holds one neighbourhood at a time. With `listed`, each one
-    counted whole is kept as `Examined` with its first `listed` pairs.
+    counted whole is kept as `Examined` with its first `listed` pairs; with `hubs`, the search
+    goes on past the ranking until the first `hubs` candidates are counted (the largest
+    neighbourhoods; out of time there, the ranking stays whole and fewer are kept).
     """
     clock = deadline.current()
     examined: dict[str, Examined] = {}
     kept: list[tuple[tuple[int, int, str], dict[str, Any]]] = []
     bound: tuple[int, int, str] | None = None  # no candidate left ranks above it (cut searches)
-    truncated = False
+    truncated = ranked = False  # ranked: no candidate left can enter the ranking
+    counted = 0
     with closing(_candidates(store, rel_filter)) as candidates:
         try:
             for entity_id, pairs, country, kind in candidates:
-                if len(kept) >= limit and (-pairs, -pairs, entity_id) > kept[limit - 1][0]:
+                ranked = ranked or (len(kept) >= limit and (-pairs, -pairs, entity_id) > kept[limit - 1][0])
+                if ranked and counted >= hubs:
                     break
                 if clock.expired:
-                    truncated, bound = True, (-pairs, -pairs, entity_id)
+                    truncated, bound = not ranked, (-pairs, -pairs, entity_id)
                     break
                 ego = count_ego(store, entity_id, rel_filter, max_bytes)
+                counted += 1
                 if not ego.complete:
-                    truncated, bound = True, (-pairs, -pairs, entity_id)
+                    truncated, bound = not ranked, (-pairs, -pairs, entity_id)
                     break
                 s = summary(ego, GROUPINGS[0], country, kind)
                 s["roles"] = {g: ego.roles(g, country, kind) for g in GROUPINGS}
@@ -329,11 +336,12 @@ def top_brokers(store: BrokerageStore, rel_filter: RelFilter, limit: int, max_by
                     if whole:
                         examined[entity_id] = Examined(s, pairs_listed)
                 del ego  # one neighbourhood at a time
-                kept.append(((-s["exclusive_pairs"], -s["pairs"], entity_id), s))
-                kept.sort(key=lambda row: row[0])
-                del kept[limit:]
+                if not ranked:
+                    kept.append(((-s["exclusive_pairs"], -s["pairs"], entity_id), s))
+                    kept.sort(key=lambda row: row[0])
+                    del kept[limit:]
         except QueryTimeout:
-            truncated = True
+            truncated = not ranked
     if clock.cancelled:
         clock.check("the brokerage ranking")
     # Cut short, the rows above the first candidate not counted are still the true top.

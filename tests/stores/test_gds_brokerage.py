@@ -200,7 +200,9 @@ def test_the_prepared_ranking_equals_the_one_computed_on_request_and_the_oracle(
 ) -> None:
     """Prepared once for both groupings, the whole dataset's top brokers are what a request
     computes itself and what networkx finds, and requests read them without a new search."""
-    prepared = CityGraph(neo4j_scale, neo4j_settings.model_copy(update={"prepare_brokers": 20}))
+    prepared = CityGraph(
+        neo4j_scale, neo4j_settings.model_copy(update={"prepare_brokers": 20, "prepare_broker_hubs": 40})
+    )
     prepared.prepare()
     end = time.monotonic() + 300
     while prepared.preparer.status()["state"] == "preparing" and time.monotonic() < end:
@@ -223,7 +225,9 @@ def test_the_prepared_ranking_equals_the_one_computed_on_request_and_the_oracle(
     g, dg = oracle(dataset, RelFilter())
     hubs = sorted(g, key=lambda v: (-g.degree(v), v))[:3]
     examined = prepared._prepared_brokers(RelFilter(), 1).examined  # type: ignore[union-attr]
-    assert set(hubs) <= set(examined) and len(examined) >= 20
+    assert set(hubs) <= set(examined) and len(examined) >= 40  # the search went on past the ranking's
+    beyond = [e for e in examined if e not in {row[0] for row in oracle_ranking(dataset, RelFilter(), "place")[:20]}]
+    hubs += beyond[-1:]  # one counted only because prepare_broker_hubs asked for it
     neo4j_scale.broker_ties = lambda *args: pytest.fail("a prepared hub's ties were read again")  # type: ignore[method-assign]
     try:
         ones = {
@@ -266,3 +270,30 @@ def test_a_count_cut_by_the_budget_leaves_time_to_answer(
     assert answer["approximate"] and answer["truncated"]
     assert "the time budget ran out after the ties of" in answer["notes"][0]
     assert len(answer["bridged"]) == 20 and all(p["a"]["name"] and p["b"]["name"] for p in answer["bridged"])
+
+
+def test_hubs_counted_past_the_ranking_do_not_cut_it_when_time_runs_out(scale: tuple[Dataset, BrokerageStore]) -> None:
+    """Out of time while counting hubs beyond the ranking: the ranking stays whole, and the
+    hubs counted before are kept."""
+    dataset, store = scale
+    ranking_only = broker_counts.top_brokers(store, RelFilter(), 10, ONE_BLOCK, listed=5)
+    needed = len(ranking_only.examined)  # the candidates the ranking itself counts
+    now = [0.0]
+    counting = broker_counts.count_ego
+    calls = [0]
+
+    def count_then_expire(*args: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == needed + 2:
+            now[0] = 6.0  # one hub past the ranking is counted whole, the next is cut
+        return counting(*args)
+
+    broker_counts.count_ego = count_then_expire  # type: ignore[assignment]
+    try:
+        with deadline.within(fake_budget(now)):
+            found = broker_counts.top_brokers(store, RelFilter(), 10, ONE_BLOCK, listed=5, hubs=needed + 10)
+    finally:
+        broker_counts.count_ego = counting  # type: ignore[assignment]
+    assert not found.truncated and found.proven == 10 and found.rows == ranking_only.rows
+    assert found.top("place", 10) == (oracle_ranking(dataset, RelFilter(), "place")[:10], False)
+    assert len(found.examined) == needed + 1 and set(ranking_only.examined) < set(found.examined)
