@@ -216,6 +216,57 @@ RETURN e.kind AS kind,
        coalesce(e.source_documents, CASE WHEN e.source_quote_document IS NULL THEN [] ELSE [''] END) AS documents,
        count(*) AS count
 
+// name: export_shared_names
+// The entities of an unfiltered export whose name another entity has: what the CSV's unique
+// labels depend on (app/export/labels.py), found before the file starts without sending every
+// entity: the names are counted here, and each shared name's entities found by the name index.
+MATCH (e:Entity)
+WITH e.name AS name, count(*) AS n
+WHERE n > 1
+MATCH (e:Entity {name: name})
+RETURN properties(e) AS e
+
+// name: export_shared_names_touched
+// As export_shared_names, among the entities a filtered export keeps: of $kinds (unless it is
+// null) with a kept relationship (in the window, of the types, the other end of $kinds).
+MATCH (e:Entity)
+WHERE ($kinds IS NULL OR e.kind IN $kinds)
+  AND EXISTS {
+    (e)-[r]-(o:Entity)
+    WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+      AND ($kinds IS NULL OR o.kind IN $kinds)
+  }
+WITH e.name AS name, count(*) AS n
+WHERE n > 1
+MATCH (e:Entity {name: name})
+WHERE ($kinds IS NULL OR e.kind IN $kinds)
+  AND EXISTS {
+    (e)-[r]-(o:Entity)
+    WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+      AND ($kinds IS NULL OR o.kind IN $kinds)
+  }
+RETURN properties(e) AS e
+
+// name: export_entities_named
+// The entities of an export named one of $names (by the name index): those an entity sharing its
+// name could be confused with, once it has its kind or id in brackets. All of them when $every,
+// else those a filtered export keeps (as export_shared_names_touched).
+UNWIND $names AS name
+MATCH (e:Entity {name: name})
+WHERE $every OR (($kinds IS NULL OR e.kind IN $kinds)
+  AND EXISTS {
+    (e)-[r]-(o:Entity)
+    WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+      AND ($kinds IS NULL OR o.kind IN $kinds)
+  })
+RETURN properties(e) AS e
+
+// name: export_entity_names
+// The names of the entities of $ids (the ends of a batch of relationships): a unique-index seek per id.
+UNWIND $ids AS id
+MATCH (e:Entity {id: id})
+RETURN e.id AS id, e.name AS name
+
 // name: dated_span
 // The earliest and latest day any relationship's period names; open ends (the day limits) left out.
 MATCH (:Entity)-[r]->(:Entity)

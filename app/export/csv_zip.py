@@ -5,7 +5,8 @@ One column set serves both tools (see the README, "CSV columns"):
 - `nodes.csv`: `Id`, `Label`, `Type` first. Gephi keys nodes by `Id` and shows `Label`;
   Kumu keys elements by `Label` and reads `Type` as the element type (here the kind).
   Labels are made unique (a clashing name gets its kind in brackets), because Kumu
-  matches connections to elements by label.
+  matches connections to elements by label (`labels`: found without reading every entity
+  first, so the file starts at once).
 - `edges.csv`: `Source`, `Target`, `Type`, `Kind`, `Id`, `Label`, `Timeset` for Gephi
   (`Type` is Directed or Undirected; `Kind` the edge kind that keeps parallel edges apart,
   see `edge_kind`; `Label` the relationship type; `Timeset` the period as a Gephi interval
@@ -26,8 +27,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from app.export.archive import Member, zip_chunks
@@ -57,18 +58,7 @@ EDGE_COLUMNS = (
     "Dates", "Circa", "Status", "Description", "Sources",
 )  # fmt: skip
 BOM = "\ufeff"
-
-
-def unique_labels(snapshot: Snapshot) -> dict[str, str]:
-    """Entity id → a label no other entity in the snapshot has."""
-    counts = Counter(e.name for e in snapshot.entities)
-    labels: dict[str, str] = {}
-    used: set[str] = set()
-    for e in snapshot.entities:
-        label = e.name if counts[e.name] == 1 else f"{e.name} ({e.kind.value})"
-        labels[e.id] = label if label not in used else f"{e.name} ({e.id})"
-        used.add(labels[e.id])
-    return labels
+NAMED_BATCH = 2000  # relationships whose ends are named (labelled) at once: one look-up of their names
 
 
 def table_chunks(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
@@ -116,9 +106,9 @@ def tables(snapshot: Snapshot) -> dict[str, Member]:
 
 
 def _nodes(snapshot: Snapshot) -> Iterator[bytes]:
-    labels = unique_labels(snapshot)
+    labels = snapshot.labels
     nodes = (
-        [e.id, labels[e.id], e.kind.value, e.name_en, "; ".join(e.aliases), e.country, _num(e.lat), _num(e.lon),
+        [e.id, labels.of(e), e.kind.value, e.name_en, "; ".join(e.aliases), e.country, _num(e.lat), _num(e.lon),
          e.description, "; ".join(dict.fromkeys(s.document for s in e.sources)), degree, gephi_interval_set(spells)]
         for e, degree, spells in snapshot.nodes()
     )  # fmt: skip
@@ -126,16 +116,20 @@ def _nodes(snapshot: Snapshot) -> Iterator[bytes]:
 
 
 def _edges(snapshot: Snapshot) -> Iterator[bytes]:
-    labels = unique_labels(snapshot)
-    edges = (
-        [r.source, r.target, "Undirected" if r.symmetric else "Directed", kind, r.id, r.type,
-         gephi_interval_set(_listed(edge_interval(r))),
-         labels[r.source], labels[r.target], "mutual" if r.symmetric else "directed",
-         dates_as_written(r), "true" if r.circa else "false",
-         r.status, r.description, "; ".join(dict.fromkeys(s.document for s in r.sources))]
-        for r, kind in snapshot.with_kinds()
-    )  # fmt: skip
-    return table_chunks(EDGE_COLUMNS, edges)
+    return table_chunks(EDGE_COLUMNS, _edge_rows(snapshot))
+
+
+def _edge_rows(snapshot: Snapshot) -> Iterator[list[object]]:
+    labels = snapshot.labels
+    kinded = snapshot.with_kinds()
+    while batch := list(islice(kinded, NAMED_BATCH)):
+        named = labels.of_ids({n for r, _ in batch for n in (r.source, r.target)})
+        for r, kind in batch:
+            yield [r.source, r.target, "Undirected" if r.symmetric else "Directed", kind, r.id, r.type,
+                   gephi_interval_set(_listed(edge_interval(r))),
+                   named[r.source], named[r.target], "mutual" if r.symmetric else "directed",
+                   dates_as_written(r), "true" if r.circa else "false",
+                   r.status, r.description, "; ".join(dict.fromkeys(s.document for s in r.sources))]  # fmt: skip
 
 
 def manifest_member(snapshot: Snapshot) -> Member:

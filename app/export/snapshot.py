@@ -19,12 +19,13 @@ from typing import Any
 from app import __version__
 from app.errors import EmptyResult, TooLarge
 from app.export.edge_kind import with_gephi_kinds
+from app.export.labels import Labels, store_labels
 from app.export.paged import Paged, entity_pages, node_pages, relationship_pages
 from app.export.spells import Interval, merge, node_intervals
 from app.filters import RelFilter, check_range, parse_kinds
 from app.model import Entity, Relationship
 from app.service import CityGraph
-from app.stores.base import ExportCounts, ExportCountStore, ExportNodeStore, NodeRow
+from app.stores.base import ExportCounts, ExportCountStore, ExportLabelStore, ExportNodeStore, NodeRow
 from app.vocabulary import HUB_KINDS, Kind
 
 RADIUS_MAX = 4
@@ -94,6 +95,16 @@ class Snapshot:
     center: str | None = None
     degrees: Degrees | None = None
     node_rows: Callable[[], Iterator[NodeRow]] | None = None  # the store's node pages, where it has them
+    label_source: Callable[[], Labels] | None = None  # the CSV's labels from the store, where it finds them
+
+    @cached_property
+    def labels(self) -> Labels:
+        """Each entity's unique label (`app.export.labels`): from the store where it finds the names
+        that clash (nothing read before the file starts but those), else from a pass over the entities."""
+        if self.label_source is not None:
+            return self.label_source()
+        by_id = self.by_id
+        return Labels(by_id.values(), lambda ids: {i: by_id[i].name for i in ids})
 
     def nodes(self, spells: bool = True) -> Iterator[tuple[Entity, int, list[Interval] | None]]:
         """Each entity with its degree and (with `spells`) its spells, in export order.
@@ -260,7 +271,16 @@ def build_snapshot(
         "warnings": [outside] if outside else [],
     }
     slug = _slug(filters, rel_filter, center)
-    return Snapshot(entities, rels, manifest, title, slug, filters, center.id if center else None, degree, node_rows)
+    label_source: Callable[[], Labels] | None = None
+    if isinstance(rels, Paged) and isinstance(store, ExportLabelStore):
+        label_store = store
+
+        def from_store() -> Labels:
+            return store_labels(label_store, rel_filter, wanted, filters.unfiltered)
+
+        label_source = from_store
+    center_id = center.id if center else None
+    return Snapshot(entities, rels, manifest, title, slug, filters, center_id, degree, node_rows, label_source)
 
 
 def _count_pass(

@@ -256,6 +256,31 @@ class ExportNodeStore(Protocol):
         ...
 
 
+@runtime_checkable
+class ExportLabelStore(Protocol):
+    """A store that finds the entities of an export whose names clash, and names entities by id,
+    where the records are (Neo4j: a count of names, index seeks), so the CSV's unique labels need
+    no pass over every entity before the file starts (`app.export.labels`)."""
+
+    def export_shared_names(
+        self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool
+    ) -> list[Entity]:
+        """The export's entities (of `kinds`: all of them when `every_entity`, else those a relationship
+        passing `rel_filter` with its other end of `kinds` touches) whose name another of them has.
+        O(n) in the database; only those entities are sent."""
+        ...
+
+    def export_entities_named(
+        self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool, names: Sequence[str]
+    ) -> list[Entity]:
+        """The export's entities (as `export_shared_names` keeps them) named one of `names`: an index seek per name."""
+        ...
+
+    def entity_names(self, ids: Sequence[str]) -> dict[str, str]:
+        """Id → name of the entities of `ids` (unknown ids left out): an index seek per id."""
+        ...
+
+
 @dataclass(frozen=True)
 class ExportCounts:
     """What an export's manifest counts: relationships by type and by cited document (each

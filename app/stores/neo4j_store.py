@@ -340,6 +340,27 @@ class Neo4jStore:
         counts: ExportCounts = self._wait(counting, f"counting {what} for its manifest", "the count goes on")
         return counts
 
+    def export_shared_names(
+        self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool
+    ) -> list[Entity]:
+        if every_entity and kinds is None:
+            rows = self._read("export_shared_names")
+        else:
+            rows = self._read("export_shared_names_touched", kinds=_kind_names(kinds), **self._window(rel_filter))
+        return [entity_from(row["e"]) for row in rows]
+
+    def export_entities_named(
+        self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool, names: Sequence[str]
+    ) -> list[Entity]:
+        rows = self._read(
+            "export_entities_named", names=list(names), every=every_entity and kinds is None,
+            kinds=_kind_names(kinds), **self._window(rel_filter),
+        )  # fmt: skip
+        return [entity_from(row["e"]) for row in rows]
+
+    def entity_names(self, ids: Sequence[str]) -> dict[str, str]:
+        return {row["id"]: row["name"] for row in self._read("export_entity_names", ids=list(ids))}
+
     def touched_entities_at_most(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, cap: int) -> int:
         of_kinds = "" if kinds is None else "_of_kinds"
         rows = self._read(
