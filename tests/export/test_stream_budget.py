@@ -12,7 +12,8 @@ from __future__ import annotations
 import http.client
 import threading
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -178,68 +179,66 @@ def test_the_header_goes_out_before_the_relationships_are_read(
     assert len(b"".join(chunks)) > 10 * len(first) and reads  # the rest came from the pages
 
 
-@pytest.mark.neo4j
-def test_whole_network_counts_go_on_after_a_timeout(
-    neo4j_loader: Any, neo4j_settings: Settings, seed_dataset: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On Neo4j the whole network's counts are made once per version in a thread of their own: a request
-    out of time gets a 504 saying the count goes on, and the next request gets that count, not a new one."""
-    neo4j_loader(seed_dataset)
-    store = Neo4jStore.connect(neo4j_settings)  # a store of its own: nothing counted yet
-    release = threading.Event()
-    calls: list[tuple[Any, ...]] = []
-    count = store._count_export
+@dataclass
+class HeldCounts:
+    """A Neo4j store of its own (nothing counted yet) whose export counts wait for `release`; `calls`
+    records each count begun."""
 
-    def held(*args: Any) -> Any:
-        calls.append(args)
-        release.wait(120)
+    store: Neo4jStore
+    release: threading.Event
+    calls: list[tuple[Any, ...]]
+
+
+@pytest.fixture
+def held_counts(
+    neo4j_loader: Any, neo4j_settings: Settings, seed_dataset: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[HeldCounts]:
+    """The seed data on Neo4j, through a store whose counting is held until released (and released at the end)."""
+    neo4j_loader(seed_dataset)
+    held = HeldCounts(Neo4jStore.connect(neo4j_settings), threading.Event(), [])
+    count = held.store._count_export
+
+    def holding(*args: Any) -> Any:
+        held.calls.append(args)
+        held.release.wait(120)
         return count(*args)
 
-    monkeypatch.setattr(store, "_count_export", held)
+    monkeypatch.setattr(held.store, "_count_export", holding)
     try:
-        limit = deadline.Deadline(0.05, "export_time_budget")
-        with deadline.within(limit), pytest.raises(QueryTimeout, match="the count goes on"):
-            store.export_counts(RelFilter(), None, True)
-        release.set()
-        counts = store.export_counts(RelFilter(), None, True)
+        yield held
     finally:
-        release.set()
-        store.close()
+        held.release.set()  # a test that failed before releasing leaves no count waiting
+        held.store.close()
+
+
+@pytest.mark.neo4j
+def test_whole_network_counts_go_on_after_a_timeout(held_counts: HeldCounts, seed_dataset: Any) -> None:
+    """On Neo4j the whole network's counts are made once per version in a thread of their own: a request
+    out of time gets a 504 saying the count goes on, and the next request gets that count, not a new one."""
+    store, calls = held_counts.store, held_counts.calls
+    limit = deadline.Deadline(0.05, "export_time_budget")
+    with deadline.within(limit), pytest.raises(QueryTimeout, match="the count goes on"):
+        store.export_counts(RelFilter(), None, True)
+    held_counts.release.set()
+    counts = store.export_counts(RelFilter(), None, True)
     assert counts.by_kind.total() == len(seed_dataset.entities)
     assert counts.by_type.total() == len(seed_dataset.relationships)
     assert len(calls) == 1
 
 
 @pytest.mark.neo4j
-def test_filtered_counts_go_on_after_a_timeout(
-    neo4j_loader: Any, neo4j_settings: Settings, seed_dataset: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_filtered_counts_go_on_after_a_timeout(held_counts: HeldCounts, seed_dataset: Any) -> None:
     """A filtered export's counts are made once per version and filter in a thread of their own, as the
     whole network's: a request out of time gets a 504 saying the count goes on, the next one (same filters)
     gets that count; other filters are counted anew, and each count is right."""
-    neo4j_loader(seed_dataset)
-    store = Neo4jStore.connect(neo4j_settings)
-    release = threading.Event()
-    calls: list[tuple[Any, ...]] = []
-    count = store._count_export
-
-    def held(*args: Any) -> Any:
-        calls.append(args)
-        release.wait(120)
-        return count(*args)
-
-    monkeypatch.setattr(store, "_count_export", held)
+    store, calls = held_counts.store, held_counts.calls
     in_2016 = RelFilter.build(as_of="2016")
-    try:
-        limit = deadline.Deadline(0.05, "export_time_budget")
-        with deadline.within(limit), pytest.raises(QueryTimeout, match="the count goes on"):
-            store.export_counts(in_2016, None, False)
-        release.set()
-        counts = store.export_counts(in_2016, None, False)
-        twinned = store.export_counts(RelFilter.build(types=["TWINNED_WITH"]), None, False)
-    finally:
-        release.set()
-        store.close()
+    limit = deadline.Deadline(0.05, "export_time_budget")
+    with deadline.within(limit), pytest.raises(QueryTimeout, match="the count goes on"):
+        store.export_counts(in_2016, None, False)
+    held_counts.release.set()
+    counts = store.export_counts(in_2016, None, False)
+    twinned = store.export_counts(RelFilter.build(types=["TWINNED_WITH"]), None, False)
     kept = [r for r in seed_dataset.relationships if in_2016.admits(r)]
     assert counts.by_type.total() == len(kept)
     assert counts.by_kind.total() == len({n for r in kept for n in (r.source, r.target)})
