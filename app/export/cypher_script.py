@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from app import stats
 from app.cypher_registry import CypherRegistry
-from app.export.stream import CHUNK, encoded
+from app.export.stream import CHUNK, FLUSH, encoded
 from app.stores.neo4j_records import entity_row, relationship_row
 
 if TYPE_CHECKING:
@@ -86,6 +86,7 @@ def pieces(snapshot: Snapshot, registry: CypherRegistry | None = None) -> Iterat
     for statement in registry.statements("schema"):
         yield statement + ";\n"
     yield f"\n:param version => {literal(loaded_version(snapshot))}\n"  # the loads tag what they write with it
+    yield FLUSH  # the header goes out now: a label's batches come once the pass over its records is made
     yield from _batches(snapshot.entities, lambda e: e.kind.value, entity_row, registry, "load_entities")
     yield from _batches(snapshot.relationships, lambda r: r.type, relationship_row, registry, "load_relationships")
     counts = stats.to_json(stats.count_records(snapshot.entities, snapshot.relationships))

@@ -179,6 +179,20 @@ def test_the_header_goes_out_before_the_relationships_are_read(
     assert len(b"".join(chunks)) > 10 * len(first) and reads  # the rest came from the pages
 
 
+def test_the_cypher_script_header_goes_out_before_the_entities_are_read(
+    seed_store: GraphStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Cypher script's first chunk (the manifest, the schema, the version) is sent before the pass over
+    the entities that its first batches wait for."""
+    export = prepare(_graph(seed_store, settings), "cypher", SnapshotFilters(), exported_at=T1)
+    reads = _moving_clock(seed_store, monkeypatch, FakeClock(), lambda n: 0.0, name="entities_page", streaming=False)
+    chunks = export.chunks()
+    first = next(chunks)
+    assert first.startswith(b"// City Diplomacy Graph snapshot") and b":param version" in first
+    assert b":param rows" not in first and reads == []
+    assert b":param rows" in b"".join(chunks) and reads
+
+
 @dataclass
 class HeldCounts:
     """A Neo4j store of its own (nothing counted yet) whose export counts wait for `release`; `calls`
