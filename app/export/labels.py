@@ -21,7 +21,7 @@ from app.vocabulary import Kind
 
 
 def unique_labels(entities: Iterable[Entity]) -> dict[str, str]:
-    """Entity id → a label no other of `entities` (in id order) has.
+    """Entity id → a label no other of `entities` (in id order; iterated twice) has.
 
     Examples
     --------
@@ -31,7 +31,6 @@ def unique_labels(entities: Iterable[Entity]) -> dict[str, str]:
     >>> unique_labels(es)
     {'b1': 'Brașov (ForeignCity)', 'b2': 'Brașov (ForeignRegion)', 'b3': 'Brașov (b3)', 'v': 'Viborg'}
     """
-    entities = list(entities)
     counts = Counter(e.name for e in entities)
     labels: dict[str, str] = {}
     used: set[str] = set()
@@ -53,15 +52,16 @@ class Labels:
 
     Parameters
     ----------
-    clashing : iterable of Entity
-        The snapshot's entities that share a name with another of them, and those named as
-        such an entity's label could be (`clash_labels`); or simply all of its entities.
+    special : dict
+        Id → label of the snapshot's entities whose names clash (`unique_labels` of those that
+        share a name with another, and of those named as such an entity's label could be,
+        `clash_labels`), or of all its entities.
     names : callable
-        Ids → their entities' names, for relationship ends not in `clashing`.
+        Ids → their entities' names, for relationship ends not in `special`.
     """
 
-    def __init__(self, clashing: Iterable[Entity], names: Callable[[Sequence[str]], dict[str, str]]):
-        self._special = unique_labels(sorted(clashing, key=lambda e: e.id))
+    def __init__(self, special: dict[str, str], names: Callable[[Sequence[str]], dict[str, str]]):
+        self._special = special
         self._names = names
 
     def of(self, entity: Entity) -> str:
@@ -82,4 +82,5 @@ def store_labels(
     entities sharing a name, those named as their labels could be, and names looked up by id."""
     sharing = store.export_shared_names(rel_filter, kinds, every_entity)
     named = store.export_entities_named(rel_filter, kinds, every_entity, clash_labels(sharing)) if sharing else []
-    return Labels({e.id: e for e in (*sharing, *named)}.values(), store.entity_names)
+    clashing = sorted({e.id: e for e in (*sharing, *named)}.values(), key=lambda e: e.id)
+    return Labels(unique_labels(clashing), store.entity_names)

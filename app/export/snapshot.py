@@ -19,7 +19,7 @@ from typing import Any
 from app import __version__
 from app.errors import EmptyResult, TooLarge
 from app.export.edge_kind import with_gephi_kinds
-from app.export.labels import Labels, store_labels
+from app.export.labels import Labels, store_labels, unique_labels
 from app.export.paged import Paged, entity_pages, node_pages, relationship_pages
 from app.export.spells import Interval, merge, node_intervals
 from app.filters import RelFilter, check_range, parse_kinds
@@ -103,8 +103,7 @@ class Snapshot:
         that clash (nothing read before the file starts but those), else from a pass over the entities."""
         if self.label_source is not None:
             return self.label_source()
-        by_id = self.by_id
-        return Labels(by_id.values(), lambda ids: {i: by_id[i].name for i in ids})
+        return Labels(unique_labels(self.entities), lambda ids: {})  # every entity is labelled
 
     def nodes(self, spells: bool = True) -> Iterator[tuple[Entity, int, list[Interval] | None]]:
         """Each entity with its degree and (with `spells`) its spells, in export order.
