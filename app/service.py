@@ -25,6 +25,7 @@ from app.analysis.paths import PathRequest, describe_path, find_paths
 from app.analysis.ranking import Ranking
 from app.analysis.snapshot_graph import directed, undirected
 from app.analysis.story import tell
+from app.background import SharedRuns
 from app.cache import ByteBudgetCache, graph_bytes, rows_bytes
 from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded, QueryTimeout
@@ -44,6 +45,8 @@ from app.stores.base import (
 )
 
 HISTORY_STEP_MAX = 50  # years between two points of a history: a shape of the question, not a cost
+REFINED_KEPT = 256  # rankings refined (or refining) remembered, so each is computed once per version
+REFINING = threading.Lock()  # one refinement at a time: they share the database with the requests
 PREPARED_BROKERS = "prepared-brokers"  # the cache key of the whole dataset's prepared broker ranking
 
 
@@ -67,6 +70,8 @@ class CityGraph:
         # Snapshot graphs, score rankings and broker rankings, by dataset version, in one byte budget.
         self._cache: ByteBudgetCache[Any] = ByteBudgetCache(settings.analytics_cache_bytes)
         self._degree_table: tuple[str, DegreeYears] | None = None  # (dataset version, its degree counts)
+        # Rankings a request's budget cut short, computed whole in the background (`_refine`).
+        self._refining: SharedRuns[None] = SharedRuns(kept=REFINED_KEPT)
         unknown = [m for m in settings.prepare_metrics if m not in centrality.METRICS]
         if unknown:
             raise ValueError(f"CITYGRAPH_PREPARE_METRICS: unknown metrics {unknown}; use {list(centrality.METRICS)}")
@@ -289,9 +294,37 @@ class CityGraph:
         )
 
     def _scores(self, metric: str, rel_filter: RelFilter) -> tuple[Ranking, Scores]:
-        return self._cached(  # type: ignore[no-any-return]
-            ("scores", metric, rel_filter), lambda: self._compute_scores(metric, rel_filter), _scores_bytes
+        key = ("scores", metric, rel_filter)
+        found: tuple[Ranking, Scores] = self._cached(
+            key, lambda: self._compute_scores(metric, rel_filter), _scores_bytes
         )
+        if isinstance(self.store, AnalyticsStore) and self._cut_by_budget(found[1]):
+            self._refine(key, metric, rel_filter)
+        return found
+
+    def _cut_by_budget(self, found: Scores) -> bool:
+        """Whether a request's time, not the plan, made `found` approximate (fewer iterations
+        or sources than a run with time would do: `app.stores.gds_budget`)."""
+        return found.iterations is not None or (found.sample_size or self.plan.samples) < self.plan.samples
+
+    def _refine(self, key: Hashable, metric: str, rel_filter: RelFilter) -> None:
+        """Compute a ranking that a request's budget cut short again in the background, under
+        the preparation's budget, and keep it in place of the cut one: the request got what
+        fitted, marked; the next one gets the whole ranking. The database does the work, one
+        ranking at a time; once per version and key (`SharedRuns`), a failed one on a later ask."""
+        version = self.store.version
+
+        def whole() -> None:
+            with REFINING:
+                if self.store.version != version:  # reseeded meanwhile: the cut ranking is gone with its version
+                    return
+                value = self._compute_scores(metric, rel_filter)
+            if self.store.version == version:  # putting an older version's would clear the newer's cache
+                self._cache.put(version, key, value, _scores_bytes(value))
+
+        seconds = self.settings.prepare_time_budget
+        budget = deadline.Deadline(seconds, "prepare_time_budget", query_cap=seconds)
+        self._refining.start((version, key), whole, budget, f"refine-{metric}")
 
     def _build_graphs(self, rel_filter: RelFilter) -> tuple[nx.Graph, nx.DiGraph, list[Entity]]:
         entities, rels = self.store.snapshot(rel_filter)

@@ -184,3 +184,32 @@ def test_a_centrality_that_would_not_fit_is_marked_not_a_504(
         whole = memory.get("/centrality", params=params).json()
     assert not whole["approximate"] and whole["iterations"] is None and whole["sample_size"] is None
     assert body["count"] == whole["count"]
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("metric", ["pagerank", "betweenness"])
+def test_a_ranking_cut_by_the_budget_is_refined_for_the_next_request(
+    neo4j_loader, seed_dataset, settings, metric: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The request got what fitted, marked; the database then computes the whole ranking in the
+    background (once), and the next request gets it, as the embedded backend would."""
+    from app.filters import RelFilter
+    from app.service import REFINING
+    from app.stores.gds_budget import Pace
+
+    store = neo4j_loader(seed_dataset)
+    store.pace = Pace({metric: 1000.0})  # one step of anything takes the budget
+    graph = CityGraph(store, settings)
+    window = RelFilter.build(as_of="2016")
+    with deadline.within(deadline.Deadline(5.0, "request_time_budget")):
+        with REFINING:  # the refinement waits for its turn until the pace is back to normal
+            cut = graph.centrality(metric, window, limit=5)
+            store.pace = Pace()  # the database as fast as it usually is, for the run in the background
+        for run in list(graph._refining._runs.values()):
+            run.result(timeout=120)
+        whole = graph.centrality(metric, window, limit=5)
+    assert cut["approximate"] and (cut["iterations"] or cut["sample_size"]) == 1
+    assert len(graph._refining._runs) == 1  # one refinement, remembered: the whole answer starts none
+    expected = CityGraph(MemoryStore(seed_dataset), settings).centrality(metric, window, limit=5)
+    assert not whole["approximate"] and whole["iterations"] is None and whole["sample_size"] is None
+    assert [r["entity"]["id"] for r in whole["results"]] == [r["entity"]["id"] for r in expected["results"]]
