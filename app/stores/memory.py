@@ -11,7 +11,7 @@ import bisect
 import datetime as dt
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 
 import networkx as nx
@@ -24,6 +24,8 @@ from app.stores import memory_brokerage
 from app.stores.base import BrokerCandidate, BrokerNeighbour, BrokerTies, RelCursor, SegmentQuery, SegmentResult
 from app.temporal import advance
 from app.vocabulary import Kind
+
+Step = tuple[str, Relationship]  # a tie from a node: the entity at its other end, and the relationship
 
 
 class MemoryStore:
@@ -238,9 +240,14 @@ class MemoryStore:
         if hops is None:
             return {}
         dist = dict(to_target)
+        # The source side's last level was found, not expanded: a node of it on a shortest
+        # path is also within the target's ball (its distance to the target is at most the
+        # target side's depth), so only the levels before it are gone back through. Its nodes
+        # include the hubs one level further out; scanning their ties was most of the work.
+        last = max(from_source.values())
         levels: dict[int, list[str]] = {}
         for node, d in from_source.items():
-            if node not in dist:
+            if d < last and node not in dist:
                 levels.setdefault(d, []).append(node)
         for d in sorted(levels, reverse=True):
             for node in levels[d]:
@@ -252,6 +259,21 @@ class MemoryStore:
                 ):
                     dist[node] = hops - d
         return dist
+
+    def _steps(self, query: SegmentQuery, dist: dict[str, int]) -> Callable[[str, int], Iterable[Step]]:
+        """The ties the walk may follow from a node with `left` hops to go. For shortest
+        paths, only those one hop nearer the target, found once per node: the walk reaches a
+        node once per shortest prefix, and a hub's thousands of ties were scanned each time."""
+        if query.mode != "shortest":
+            return lambda node, _left: self._neighbours(query, node)
+        found: dict[str, list[Step]] = {}
+
+        def descents(node: str, left: int) -> list[Step]:  # `left` is the node's distance here
+            if node not in found:
+                found[node] = [(o, rel) for o, rel in self._neighbours(query, node) if dist.get(o) == left - 1]
+            return found[node]
+
+        return descents
 
     def segment_paths(self, query: SegmentQuery) -> SegmentResult:
         if query.source not in self.graph or query.target not in self.graph or query.source == query.target:
@@ -269,6 +291,7 @@ class MemoryStore:
             (query.source, budget, DAY_MIN, (), frozenset({query.source}))
         ]
         limit = deadline.current()
+        steps = self._steps(query, dist)
         while stack:
             node, left, t, path, seen = stack.pop()
             expansions += 1
@@ -278,7 +301,7 @@ class MemoryStore:
                 if limit.cancelled:
                     limit.check("the path search")
                 return SegmentResult(paths, truncated=True, stopped_by="time")
-            for other, rel in self._neighbours(query, node):
+            for other, rel in steps(node, left):
                 if other in seen or dist.get(other, left) > left - 1:
                     continue  # already on the path, or cannot reach the target in time
                 if query.mode == "shortest" and dist[other] != left - 1:
