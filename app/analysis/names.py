@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import bisect
 import gc
-import heapq
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -140,8 +140,10 @@ class EntityIndex(Names):
     those within its edits (their deletion variants' postings); their keys are then scored
     by rapidfuzz's `ratio`. Fuzzy hits rank below every rule hit, so they are looked for
     only when the rule hits do not fill the answer; when a query word is so short that its
-    candidates are a large share of all entities, one `rapidfuzz.process.extract` over all
-    keys is cheaper and gives the same hits. The best `limit` are picked with a heap.
+    candidates are a large share of all entities, one `rapidfuzz.process.cdist` over all
+    keys is cheaper and gives the same hits. Candidates' keys are scored in one rapidfuzz
+    call and ranked with numpy (a typo of a synthetic id has thousands of near words at
+    100k relationships; a Python call per key and a heap keyed by a lambda grew with them).
     Built once per dataset version (at load, `CityGraph.prepare`).
     """
 
@@ -177,9 +179,18 @@ class EntityIndex(Names):
                     words.setdefault(word, set()).add(i)
         self._degrees = [self.degree.get(e.id, 0) for e in self.entities]
         self._kinds = [e.kind.value for e in self.entities]
+        self._degree_array = np.array(self._degrees, dtype=np.int64)
+        self._kind_array = np.array(self._kinds)
+        self._owner_array = np.array(self._owner, dtype=np.int32)
+        # Where each entity's keys begin in `_flat` (every entity has one at least: its id).
+        self._key_start = np.searchsorted(self._owner_array, np.arange(len(self.entities) + 1)).astype(np.int64)
         self._grams = Postings.of(enumerate(map(trigrams, self._flat)))
         self._words = sorted(words)
-        self._word_owners = [sorted(words[w]) for w in self._words]
+        # The entities holding each word, one array for all words: word i's are at
+        # `_word_owner_ids[_word_owner_start[i]:_word_owner_start[i + 1]]`.
+        owners = [sorted(words[w]) for w in self._words]
+        self._word_owner_start = np.cumsum([0, *map(len, owners)], dtype=np.int64)
+        self._word_owner_ids = np.fromiter((i for o in owners for i in o), dtype=np.int32)
         self._word_lengths = np.array([len(w) for w in self._words], dtype=np.int32)
         self._longest_word = max(map(len, self._words), default=0)
         self._variants = Postings.of(
@@ -198,41 +209,51 @@ class EntityIndex(Names):
         rarest = min(grams, key=self._grams.count)
         return [i for i in self._grams.ids([rarest]).tolist() if query in flat[i]]
 
-    def _near_entities(self, query: str) -> set[int]:
-        """The entities with a word near a word of `query` (`near_word`)."""
-        words, found = self._words, set()
+    def _near_entities(self, query: str) -> npt.NDArray[np.int32]:
+        """The entities with a word near a word of `query` (`near_word`), sorted."""
+        words: list[str] = self._words
+        near: list[npt.NDArray[np.int64]] = []
         for w in query_words(query):
             lo = bisect.bisect_left(words, w)
             hi = bisect.bisect_left(words, w + "{", lo)  # "{" sorts after every folded character
-            near = set(range(lo, hi))
+            near.append(np.arange(lo, hi))
             edits = word_edits(w)
             if edits and len(w) - edits <= self._longest_word:  # a longer word is more than its edits from every word
                 posted = self._variants.ids(deletions(w, edits))
-                posted = posted[np.abs(self._word_lengths[posted] - len(w)) <= edits].tolist()
-                near.update(posted[j] for *_, j in process.extract(
-                    w, [words[i] for i in posted], scorer=OSA.distance, score_cutoff=edits, limit=None
-                ))  # fmt: skip
-            for i in near:
-                found.update(self._word_owners[i])
-        return found
+                posted = posted[np.abs(self._word_lengths[posted] - len(w)) <= edits]
+                found = process.extract(
+                    w, [words[i] for i in posted.tolist()], scorer=OSA.distance, score_cutoff=edits, limit=None
+                )
+                near.append(posted[[j for *_, j in found]].astype(np.int64))
+        return self._owners_of(np.unique(np.concatenate(near)) if near else np.arange(0))
 
-    def _fuzzy(self, query: str, best: dict[int, float], floor: float) -> None:
-        """Add the fuzzy hits of `query` to `best` (entity position → score)."""
+    def _owners_of(self, word_ids: npt.NDArray[np.int_]) -> npt.NDArray[np.int32]:
+        """The entities holding any of the words, once each, sorted."""
+        starts, ends = self._word_owner_start[word_ids], self._word_owner_start[word_ids + 1]
+        return np.unique(self._word_owner_ids[_ranges(starts, ends)])
+
+    def _fuzzy(
+        self, query: str, ruled: npt.NDArray[np.int32], floor: float
+    ) -> tuple[npt.NDArray[np.int32], list[float]]:
+        """The fuzzy hits of `query` among the entities not in `ruled`: their positions and
+        scores (unrounded; below `floor` left out only as far as rapidfuzz's cutoff does)."""
         cutoff = _cutoff(floor)
         near = self._near_entities(query)
+        near = near[~np.isin(near, ruled)]
+        if not len(near):
+            return near, []
         if len(near) * self.SCAN_SHARE <= len(self.entities):
-            for e in near:
-                if e not in best:
-                    keys = self.keys[self.entities[e].id]
-                    ratio = max(fuzz.ratio(query, key, score_cutoff=cutoff) for key in keys)
-                    if ratio:
-                        best[e] = fuzzy_score(ratio)
-            return
-        flat, owner = self._flat, self._owner
-        for _, ratio, i in process.extract(query, flat, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None):
-            score, e = fuzzy_score(ratio), owner[i]
-            if score > best.get(e, 0.0) and e in near:
-                best[e] = score
+            # Only the candidates' keys: each entity's keys lie together in `_flat`.
+            positions = _ranges(self._key_start[near], self._key_start[near + 1])
+            keys = [self._flat[i] for i in positions.tolist()]
+            counts = self._key_start[near + 1] - self._key_start[near]
+            ratios = process.cdist([query], keys, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64)[0]
+            best = np.maximum.reduceat(ratios, np.cumsum(counts) - counts)
+        else:  # most keys are candidates' anyway: every key in one call, then the candidates'
+            ratios = process.cdist([query], self._flat, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64)[0]
+            best = np.maximum.reduceat(ratios, self._key_start[:-1])[near]
+        kept = best > 0
+        return near[kept], [fuzzy_score(r) for r in best[kept].tolist()]
 
     def search(self, q: str, kind: str | None = None, limit: int = 10, floor: float = SEARCH_FLOOR) -> list[Hit]:
         query = fold(q)
@@ -244,15 +265,45 @@ class EntityIndex(Names):
             score = rule_score(flat[i], query)
             if score > best.get(owner[i], 0.0):
                 best[owner[i]] = score
+        positions = np.fromiter(best, dtype=np.int32, count=len(best))
+        scores = [round(score, 4) for score in best.values()]
         # Every rule score is above every floor and every fuzzy score: enough of them settle the answer.
         if sum(1 for i in best if kind is None or kinds[i] == kind) < limit:
-            self._fuzzy(query, best, floor)
+            fuzzy, fuzzy_scores = self._fuzzy(query, positions, floor)
+            positions = np.concatenate([positions, fuzzy])
+            scores += _rounded(fuzzy_scores)
+        score_array = np.array(scores, dtype=np.float64)
+        keep = score_array >= floor
+        if kind is not None:
+            keep &= self._kind_array[positions] == kind
+        positions, score_array = positions[keep], score_array[keep]
+        # Entities are in id order, so a position breaks ties as the id does.
+        order = np.lexsort((positions, -self._degree_array[positions], -score_array))[:limit]
         degrees, entities = self._degrees, self.entities
-        found = [
-            (round(score, 4), i) for i, score in best.items() if score >= floor and (kind is None or kinds[i] == kind)
-        ]
-        top = heapq.nsmallest(limit, found, key=lambda si: (-si[0], -degrees[si[1]], entities[si[1]].id))
-        return [Hit(entities[i], score, degrees[i]) for score, i in top]
+        top = zip(positions[order].tolist(), score_array[order].tolist(), strict=True)
+        return [Hit(entities[i], s, degrees[i]) for i, s in top]
+
+
+def _ranges(starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The integers of every range [start, end), one after another.
+
+    Examples
+    --------
+    >>> _ranges(np.array([2, 7]), np.array([4, 8])).tolist()
+    [2, 3, 7]
+    """
+    counts = ends - starts
+    ranges: npt.NDArray[np.int64] = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(
+        starts - (np.cumsum(counts) - counts), counts
+    )
+    return ranges
+
+
+def _rounded(scores: list[float]) -> list[float]:
+    """Each score rounded to 4 places as `round` does, computed once per distinct score
+    (fuzzy scores repeat: a few ratios for thousands of candidates)."""
+    once = {s: round(s, 4) for s in set(scores)}
+    return [once[s] for s in scores]
 
 
 class StoreNames(Names):
