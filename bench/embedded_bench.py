@@ -29,8 +29,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-root", type=Path, required=True, help="The folder holding N-seed1 folders.")
     parser.add_argument("--sizes", default="10000,100000", help="Relationship counts, comma-separated.")
+    parser.add_argument(
+        "--rows",
+        default=",".join(ROWS),
+        help="The requests to time, comma-separated (betweenness at 100k takes minutes).",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    rows = [r for r in args.rows.split(",") if r]
+    if unknown := set(rows) - set(ROWS):
+        parser.error(f"--rows: unknown {sorted(unknown)}; choose from {list(ROWS)}")
     results: dict[int, dict[str, str]] = {}
     for size in sizes:
         folder = args.data_root / f"{size}-seed1"
@@ -40,7 +48,7 @@ def main() -> None:
         with api(env, "memory") as (base, proc):
             started = time.perf_counter() - t0
             row = {"start (s)": f"{started:.1f}"}
-            for name in ROWS:
+            for name in rows:
                 got = measure(base, paths[name])
                 flags = ", ".join(sorted(got.flags | {str(s) for s in set(got.statuses) if s >= 400}))
                 row[name] = f"{got.cold * 1000:,.0f} / {got.warm * 1000:,.1f}" + (f" ({flags})" if flags else "")

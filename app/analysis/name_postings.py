@@ -18,11 +18,13 @@ typo search reads a few lists instead of comparing every word.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 GRAM = 3
+IntT = TypeVar("IntT", bound=np.integer[Any])
 
 
 def trigrams(text: str) -> set[str]:
@@ -49,6 +51,24 @@ def deletions(word: str, k: int) -> set[str]:
         layer = {w[:i] + w[i + 1 :] for w in layer for i in range(len(w))}
         found |= layer
     return found
+
+
+def distinct(values: npt.NDArray[IntT]) -> npt.NDArray[IntT]:
+    """The values once each, sorted: `numpy.unique` by sorting (numpy 2's hashing unique
+    took ~2 ms for a few thousand ids, ten times the sort).
+
+    Examples
+    --------
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 class Postings:
@@ -87,4 +107,4 @@ class Postings:
     def ids(self, texts: Iterable[str]) -> npt.NDArray[np.int32]:
         """The ids posted with any of `texts`, once each (a superset: hashes may collide)."""
         spans = [self._span(text) for text in texts]
-        return np.unique(np.concatenate([self._ids[lo:hi] for lo, hi in spans] or [self._ids[:0]]))
+        return distinct(np.concatenate([self._ids[lo:hi] for lo, hi in spans] or [self._ids[:0]]))

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from app.analysis.name_postings import GRAM, Postings, deletions, trigrams
+from app.analysis.name_postings import GRAM, Postings, deletions, distinct, trigrams
 from app.errors import AmbiguousEntity, EntityNotFound
 from app.model import Entity
 from app.search_keys import MAX_WORD_EDITS, entity_keys, fold, near_word, query_words, word_edits
@@ -225,12 +225,12 @@ class EntityIndex(Names):
                     w, [words[i] for i in posted.tolist()], scorer=OSA.distance, score_cutoff=edits, limit=None
                 )
                 near.append(posted[[j for *_, j in found]].astype(np.int64))
-        return self._owners_of(np.unique(np.concatenate(near)) if near else np.arange(0))
+        return self._owners_of(distinct(np.concatenate(near)) if near else np.arange(0))
 
     def _owners_of(self, word_ids: npt.NDArray[np.int_]) -> npt.NDArray[np.int32]:
         """The entities holding any of the words, once each, sorted."""
         starts, ends = self._word_owner_start[word_ids], self._word_owner_start[word_ids + 1]
-        return np.unique(self._word_owner_ids[_ranges(starts, ends)])
+        return distinct(self._word_owner_ids[_ranges(starts, ends)])
 
     def _fuzzy(
         self, query: str, ruled: npt.NDArray[np.int32], floor: float
