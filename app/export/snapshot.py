@@ -13,7 +13,7 @@ import json
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from app import __version__
@@ -272,12 +272,7 @@ def build_snapshot(
     slug = _slug(filters, rel_filter, center)
     label_source: Callable[[], Labels] | None = None
     if isinstance(rels, Paged) and isinstance(store, ExportLabelStore):
-        label_store = store
-
-        def from_store() -> Labels:
-            return store_labels(label_store, rel_filter, wanted, filters.unfiltered)
-
-        label_source = from_store
+        label_source = partial(store_labels, store, rel_filter, wanted, filters.unfiltered)
     center_id = center.id if center else None
     return Snapshot(entities, rels, manifest, title, slug, filters, center_id, degree, node_rows, label_source)
 

@@ -123,11 +123,8 @@ def centrality(
             plan.check_closeness(int(counts["nodes"]), int(counts["links"]))  # past it: a sure 504, so refused
             return Scores(scored("gds_closeness", kinds, graph=graph), kinds=kinds)
         if metric == "pagerank":
-            prop = f"pagerank-{uuid.uuid4().hex}"  # one per request: the projection may be shared
-            try:
+            with _scratch(read, graph, "pagerank") as prop:
                 values, ran, converged = _iterated(read, scored, "pagerank", projection, PAGERANK, prop, kinds, pace)
-            finally:
-                drop_property(read, graph, prop)
             total = sum(values.values())
             for node, value in values.items():  # in place, as `_scaled`, but divided as before
                 values[node] = value / total
@@ -144,15 +141,13 @@ def _betweenness(
     wanted = plan.betweenness_sources(n)
     sources = pace.steps("betweenness", n, search, wanted)
     sampled = sources < n
-    prop = f"betweenness-{uuid.uuid4().hex}"  # one per request: the projection may be shared
-    config = {"mutateProperty": prop, **({"samplingSize": sources, "samplingSeed": SAMPLING_SEED} if sampled else {})}
-    try:
+    with _scratch(read, projection.name, "betweenness") as prop:
+        sampling = {"samplingSize": sources, "samplingSeed": SAMPLING_SEED} if sampled else {}
+        config = {"mutateProperty": prop, **sampling}
         with _teaching(pace, "betweenness"):
             run = read("gds_betweenness", graph=projection.name, config=config)[0]
         pace.learn("betweenness", search, sources, int(run["computeMillis"]) / 1000)
         values = _streamed(scored, pace, "gds_property_scores", kinds, projection, property=prop)
-    finally:
-        drop_property(read, projection.name, prop)
     scale = 2 / ((n - 1) * (n - 2)) if n > 2 else 0.0
     return Scores(_scaled(values, scale), sampled, sources if sampled else None, kinds)
 
@@ -166,6 +161,17 @@ def _streamed(
         values = scored(query, kinds, graph=projection.name, **params)
     pace.learn("stream", projection.nodes, 1, time.monotonic() - started)
     return values
+
+
+@contextmanager
+def _scratch(read: Read, graph: str, algorithm: str) -> Iterator[str]:
+    """A node property of `graph` for one request's scores, dropped after the block (the
+    projection is shared, so each request writes a property of its own)."""
+    prop = f"{algorithm}-{uuid.uuid4().hex}"
+    try:
+        yield prop
+    finally:
+        drop_property(read, graph, prop)
 
 
 @contextmanager
@@ -235,15 +241,27 @@ def eigenvector(
         row = read("gds_filter_component", subgraph=sub, graph=graph, component=giant["component"])[0]
         try:
             part = Projection(sub, int(row["nodeCount"]), relationships=int(row["relationshipCount"]))
-            found, ran, converged = _iterated(read, scored, "eigenvector", part, EIGENVECTOR, "score", {}, pace)
-            if converged and not any(found.values()):
-                short = max(ran - 1, 1)
-                found, ran, _ = _iterated(read, scored, "eigenvector", part, {**EIGENVECTOR, "maxIterations": short}, "shorter", {}, pace)  # fmt: skip
-                converged = ran == short  # else the time left cut it shorter still
+            found, ran, converged = _eigenvector_run(read, scored, part, "score", {}, pace)
             values.update(found)
         finally:
             drop(read, sub)
     return Scores(values, not converged, kinds=kinds, iterations=None if converged else ran)
+
+
+def _eigenvector_run(
+    read: Read, scored: ReadScores, graph: Projection, prop: str, kinds: dict[str, str], pace: Pace, **extra: Any
+) -> tuple[dict[str, float], int, bool]:
+    """Eigenvector on `graph` into `prop` (`_iterated`); where GDS 2.13.9 gives all zeros at a
+    fixed point, run again one iteration short of it (converged unless the time left cut it
+    shorter still)."""
+    found, ran, converged = _iterated(read, scored, "eigenvector", graph, EIGENVECTOR, prop, kinds, pace, **extra)
+    if converged and not any(found.values()):
+        drop_property(read, graph.name, prop)
+        short = max(ran - 1, 1)
+        config = {**EIGENVECTOR, "maxIterations": short}
+        found, ran, _ = _iterated(read, scored, "eigenvector", graph, config, prop, kinds, pace, **extra)
+        converged = ran == short
+    return found, ran, converged
 
 
 def _large_eigenvector(read: Read, scored: ReadScores, window: Projection, kinds: dict[str, str], pace: Pace) -> Scores:
@@ -253,17 +271,9 @@ def _large_eigenvector(read: Read, scored: ReadScores, window: Projection, kinds
     graph = window.name
     window.prepare("components", lambda: read("gds_components_prepare", graph=graph))
     giant = read("gds_largest_component", graph=graph)[0]
-    prop = f"eigenvector-{uuid.uuid4().hex}"  # one per request: the projection is shared
-    scores = {"query": "gds_component_scores", "component": giant["component"]}
-    try:
-        values, ran, converged = _iterated(read, scored, "eigenvector", window, EIGENVECTOR, prop, kinds, pace, **scores)  # fmt: skip
-        if converged and not any(values.values()):  # GDS's zeros at a fixed point (`eigenvector`)
-            drop_property(read, graph, prop)
-            short = {**EIGENVECTOR, "maxIterations": max(ran - 1, 1)}
-            values, ran, _ = _iterated(read, scored, "eigenvector", window, short, prop, kinds, pace, **scores)
-            converged = ran == short["maxIterations"]
-    finally:
-        drop_property(read, graph, prop)
+    with _scratch(read, graph, "eigenvector") as prop:
+        scores = {"query": "gds_component_scores", "component": giant["component"]}
+        values, ran, converged = _eigenvector_run(read, scored, window, prop, kinds, pace, **scores)
     length = sum(value * value for value in values.values()) ** 0.5 if int(giant["size"]) > 1 else 0.0
     values = _scaled(values, 1 / length if length else 0.0)
     return Scores(values, not converged, kinds=kinds, iterations=None if converged else ran)
