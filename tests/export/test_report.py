@@ -35,3 +35,28 @@ def test_report_bundle(seed_graph, export_bytes) -> None:
     ranks = [int(r["rank"]) for r in top]
     rows = list(zip(ranks, partners, strict=True))
     assert all((a == b) == (pa == pb) for (a, pa), (b, pb) in itertools.pairwise(rows))  # ties share a rank
+
+
+def test_report_betweenness_is_sampled_when_exact_would_cost_too_much(seed_graph, export_bytes, monkeypatch) -> None:
+    """Exact on the seed data; past the work budget, sampled from a seeded set of sources, and said so."""
+    from app.export import report
+
+    def markdown() -> str:
+        with zipfile.ZipFile(io.BytesIO(export_bytes(seed_graph, "report"))) as z:
+            return z.read("top_entities.md").decode("utf-8")
+
+    assert "sampled sources" not in markdown()
+    monkeypatch.setattr(report, "BETWEENNESS_VISITS", 1)
+    assert f"(estimated from {report.SAMPLE_MIN} sampled sources)" in markdown()
+
+
+def test_betweenness_sources_grow_as_ties_shrink() -> None:
+    """The sample is sized to the work (sources × ties), not to the entity count."""
+    import networkx as nx
+
+    from app.export.report import BETWEENNESS_VISITS, SAMPLE_MIN, betweenness_sources
+
+    assert betweenness_sources(nx.path_graph(300)) is None  # exact: 300 sources × 299 ties
+    dense = nx.gnm_random_graph(2001, 10_000, seed=1)
+    assert betweenness_sources(dense) == BETWEENNESS_VISITS // 10_000
+    assert betweenness_sources(nx.gnm_random_graph(3000, 100_000, seed=1)) == SAMPLE_MIN
