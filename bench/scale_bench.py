@@ -131,7 +131,11 @@ def requests_for(summary: SynthSummary, rng: random.Random) -> dict[str, str]:
         "entity": f"/entities/{q(a)}",
         "neighbours of a non-hub": f"/entities/{q(a)}/neighbors",
         "timeline of a non-hub": f"/entities/{q(a)}/timeline",
+        "neighbours of the top hub": f"/entities/{q(hub)}/neighbors",
+        "timeline of the top hub": f"/entities/{q(hub)}/timeline",
         "shortest path": f"/paths?source={q(a)}&target={q(b)}&max_hops=4",
+        "paths via the top hub": f"/paths?source={q(a)}&target={q(b)}&via={q(hub)}&max_hops=4",
+        "paths, all routes": f"/paths?source={q(a)}&target={q(b)}&mode=all&max_hops=4",
         "story": f"/paths/story?source={q(a)}&target={q(b)}&max_hops=4",
         "centrality degree": "/centrality?metric=degree",
         "centrality pagerank": "/centrality?metric=pagerank",
@@ -149,6 +153,7 @@ def requests_for(summary: SynthSummary, rng: random.Random) -> dict[str, str]:
         "stats": "/stats",
         "ego network (JSON)": f"/snapshot?format=json&around={q(a)}&radius=1",
         "ego network (PNG)": f"/snapshot?format=png&around={q(a)}&radius=1",
+        "ego network of the top hub (GEXF)": f"/snapshot?format=gexf&around={q(hub)}&radius=1",
     }
 
 
@@ -158,6 +163,10 @@ DOWNLOADS = {
     "GEXF, whole network": ("/snapshot?format=gexf", b"</gexf>"),
     "GraphML, whole network": ("/snapshot?format=graphml", b"</graphml>"),
     "CSV zip, whole network": ("/snapshot?format=csv", b""),
+    "JSON, whole network": ("/snapshot?format=json", b"}"),
+    "Cypher script, whole network": ("/snapshot?format=cypher", b";"),
+    "Cytoscape JSON, whole network": ("/snapshot?format=cytoscape", b"}"),
+    "SVG figure, whole network": ("/snapshot?format=svg", b"</svg>"),
     "PNG figure, whole network": ("/snapshot?format=png", b""),
     "report, whole network": ("/snapshot?format=report", b""),
 }
