@@ -18,20 +18,38 @@ from app.model import Entity, Relationship
 COUNTERS = ("by_kind", "by_type", "by_decade", "by_dating", "by_document")
 
 
-def count_records(entities: Iterable[Entity], rels: Iterable[Relationship]) -> dict[str, Any]:
-    """By kind, type, decade of start (`None`: no start), dating and document; and the
-    numbers of dated and of attested-only relationships."""
-    counts: dict[str, Any] = {key: Counter() for key in COUNTERS}
-    counts["by_kind"].update(e.kind.value for e in entities)
-    dated = attested_only = 0
-    for r in rels:  # one pass: an export hands its relationships in as store pages, never all at once
+class RecordCounter:
+    """The counts of `count_records`, made one record at a time (an export counts what it writes)."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, Any] = {key: Counter() for key in COUNTERS}
+        self._dated = self._attested_only = 0
+
+    def entity(self, e: Entity) -> None:
+        self._counts["by_kind"][e.kind.value] += 1
+
+    def relationship(self, r: Relationship) -> None:
+        counts = self._counts
         counts["by_type"][r.type] += 1
         counts["by_decade"][r.start.year // 10 * 10 if r.start else None] += 1
         counts["by_dating"][r.dating] += 1
         counts["by_document"].update(s.document for s in r.sources)
-        dated += r.dated
-        attested_only += bool(r.attested and not r.dated)
-    return {**counts, "dated": dated, "attested_only": attested_only}
+        self._dated += r.dated
+        self._attested_only += bool(r.attested and not r.dated)
+
+    def counts(self) -> dict[str, Any]:
+        return {**self._counts, "dated": self._dated, "attested_only": self._attested_only}
+
+
+def count_records(entities: Iterable[Entity], rels: Iterable[Relationship]) -> dict[str, Any]:
+    """By kind, type, decade of start (`None`: no start), dating and document; and the
+    numbers of dated and of attested-only relationships."""
+    counter = RecordCounter()
+    for e in entities:
+        counter.entity(e)
+    for r in rels:  # one pass: an export hands its relationships in as store pages, never all at once
+        counter.relationship(r)
+    return counter.counts()
 
 
 def to_json(counts: dict[str, Any]) -> str:

@@ -3,7 +3,9 @@
 It runs the project's own statements from the Cypher registry, unchanged: the schema, then
 `load_entities:{Kind}` and `load_relationships:{TYPE}` once per batch of rows, each batch
 set with `:param rows => [...]` (cypher-shell's and Neo4j Browser's parameter command, one
-line), then `set_meta`. Properties are exactly what the loader writes
+line), then `set_meta`. The batches are written in one pass over the snapshot's pages (all the
+entities', then the relationships'), each sent as soon as it is full, so a large script streams
+from its start and takes one read of the graph; batches of different labels interleave. Properties are exactly what the loader writes
 (`app.stores.neo4j_records`), dates as `date('…')`. The loaded version is the dataset's
 when the snapshot is the whole dataset, else `<version>+snapshot-<digest of the filters>`,
 so the API never mistakes a part for the whole.
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from app.export.snapshot import Snapshot
 
 BATCH = 500
-SPOOL_CHARS = 256 * 1024  # a label's batches beyond this wait on disk until their turn comes
+SPOOL_CHARS = 256 * 1024  # a label's open batch beyond this waits on disk until it is full
 T = TypeVar("T")
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -86,12 +88,20 @@ def pieces(snapshot: Snapshot, registry: CypherRegistry | None = None) -> Iterat
     for statement in registry.statements("schema"):
         yield statement + ";\n"
     yield f"\n:param version => {literal(loaded_version(snapshot))}\n"  # the loads tag what they write with it
-    yield FLUSH  # the header goes out now: a label's batches come once the pass over its records is made
-    yield from _batches(snapshot.entities, lambda e: e.kind.value, entity_row, registry, "load_entities")
-    yield from _batches(snapshot.relationships, lambda r: r.type, relationship_row, registry, "load_relationships")
-    counts = stats.to_json(stats.count_records(snapshot.entities, snapshot.relationships))
-    yield f"\n:param stats => {literal(counts)}\n"  # the `/stats` counts set_meta records with the version
+    yield FLUSH  # the header goes out now, before the first page is read
+    counter = stats.RecordCounter()  # the `/stats` counts, made on the way: no pass of their own
+    entities = _each(snapshot.entities, counter.entity)
+    yield from _batches(entities, lambda e: e.kind.value, entity_row, registry, "load_entities")
+    rels = _each(snapshot.relationships, counter.relationship)
+    yield from _batches(rels, lambda r: r.type, relationship_row, registry, "load_relationships")
+    yield f"\n:param stats => {literal(stats.to_json(counter.counts()))}\n"  # what set_meta records
     yield "\n" + registry["set_meta"] + ";\n"
+
+
+def _each(items: Iterable[T], see: Callable[[T], None]) -> Iterator[T]:
+    for item in items:
+        see(item)
+        yield item
 
 
 def _batches(
@@ -101,18 +111,27 @@ def _batches(
     registry: CypherRegistry,
     name: str,
 ) -> Iterator[str]:
-    """The load batches of `items`, label by label in name order, each label's rows in the order given.
+    """The load batches of `items` in one pass, each sent as soon as it is full.
 
-    One pass over `items`: each row is written as it comes into its label's temporary file (in
-    memory while small, on disk beyond `SPOOL_CHARS`), which is read back when its turn comes;
-    so memory holds no batch, only the count of each label's open one.
+    Each label (kind or type) has one open batch, its rows in the order given, written as they
+    come into the label's temporary file (in memory while small, on disk beyond `SPOOL_CHARS`).
+    When it reaches `BATCH` rows it is sent and the file emptied for the next, so the batches of
+    the labels interleave in the order they fill; at the end the part-filled ones follow, label
+    by label in name order. Memory holds no batch, only the count of each label's open one, and
+    the first batch goes out once `BATCH` rows of one label have been read, whatever the graph's size.
     """
     spools: dict[str, IO[str]] = {}
     open_rows: dict[str, int] = {}
 
-    def close(label: str) -> None:
-        spools[label].write(f"]\n{registry[f'{name}:{label}']};\n")
+    def send(label: str) -> Iterator[str]:
+        spool = spools[label]
+        spool.write(f"]\n{registry[f'{name}:{label}']};\n")
         open_rows[label] = 0
+        spool.seek(0)
+        while text := spool.read(CHUNK):
+            yield text
+        spool.seek(0)
+        spool.truncate()
 
     try:
         for item in items:
@@ -123,14 +142,10 @@ def _batches(
             spools[label].write(("\n:param rows => [" if n == 0 else ", ") + literal(row(item)))
             open_rows[label] = n + 1
             if n + 1 == BATCH:
-                close(label)
+                yield from send(label)
         for label in sorted(spools):
             if open_rows[label]:
-                close(label)
-            spool = spools[label]
-            spool.seek(0)
-            while text := spool.read(CHUNK):
-                yield text
+                yield from send(label)
     finally:
         for spool in spools.values():
             spool.close()

@@ -13,11 +13,17 @@ from typing import Any
 import pytest
 from neo4j import Driver
 
+from app import stats
+from app.config import Settings
 from app.cypher_registry import CypherRegistry
+from app.export import cypher_script
 from app.export.cypher_script import literal
+from app.export.snapshot import SnapshotFilters, build_snapshot
 from app.model import Dataset
+from app.service import CityGraph
+from app.stores.base import GraphStore
 from seed import neo4j_load
-from tests.export.conftest import MINI
+from tests.export.conftest import MINI, T1
 from tests.fixture_graph import FIXTURE
 
 
@@ -62,12 +68,60 @@ def test_script_uses_the_registry_statements(mini_graph, export_bytes) -> None:
     assert ":param rows => [{id: 'aarhus'" in script
 
 
-@pytest.mark.neo4j
-@pytest.mark.parametrize("filters", [{}, {"as_of": "1999"}])
-def test_script_recreates_the_snapshot(
-    neo4j_driver: Driver, mini_graph, export_bytes, seed_dataset: Dataset, filters: dict[str, str]
+def test_script_streams_its_batches_as_the_pages_are_read(
+    seed_store: GraphStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Run into an emptied database, the script gives the snapshot's counts; the server is then put back."""
+    """With batches of 5 rows and pages of 20, each batch leaves as soon as it is full: the first
+    entity batch before the second entity page is read, the first relationship batch before the
+    second relationship page; the pages are read once, and the `/stats` counts made on the way
+    are those of a pass of their own."""
+    monkeypatch.setattr(cypher_script, "BATCH", 5)
+    graph = CityGraph(seed_store, settings.model_copy(update={"export_page_size": 20}))
+    snap = build_snapshot(graph, SnapshotFilters(), exported_at=T1)
+    expected_stats = literal(stats.to_json(stats.count_records(snap.entities, snap.relationships)))
+    reads = {"entities_page": 0, "relationships_page": 0}
+    for name in reads:
+        method = getattr(seed_store, name)
+
+        def counting(*args: Any, _name: str = name, _method: Any = method) -> Any:
+            reads[_name] += 1
+            return _method(*args)
+
+        monkeypatch.setattr(seed_store, name, counting)
+    marks = {"entities_page": "MERGE (e:Entity", "relationships_page": "MERGE (a)-[r:"}
+    first: dict[str, int] = {}  # page reads of each kind when its first batch left
+    text = []
+    for piece in cypher_script.pieces(snap):
+        text.append(piece)
+        for name, mark in marks.items():
+            if mark in piece and name not in first:
+                first[name] = reads[name]
+    script = "".join(text)
+    assert first == {"entities_page": 1, "relationships_page": 1}, first
+    assert reads == {
+        "entities_page": len(snap.entities) // 20 + 1,
+        "relationships_page": len(snap.relationships) // 20 + 1,
+    }
+    assert script.count(":param rows") >= (len(snap.entities) + len(snap.relationships)) // 5
+    assert f":param stats => {expected_stats}\n" in script
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize(
+    ("filters", "batch"), [({}, cypher_script.BATCH), ({"as_of": "1999"}, cypher_script.BATCH), ({}, 2)]
+)
+def test_script_recreates_the_snapshot(
+    neo4j_driver: Driver,
+    mini_graph,
+    export_bytes,
+    seed_dataset: Dataset,
+    monkeypatch: pytest.MonkeyPatch,
+    filters: dict[str, str],
+    batch: int,
+) -> None:
+    """Run into an emptied database, the script gives the snapshot's counts; the server is then put back.
+    With batches of 2 rows, the labels' batches interleave and the script still loads the same graph."""
+    monkeypatch.setattr(cypher_script, "BATCH", batch)
     registry = CypherRegistry()
     with neo4j_driver.session(database="neo4j") as session:
         record = session.run("OPTIONAL MATCH (m:CityGraphMeta {key: 'dataset'}) RETURN m.version AS v").single()
