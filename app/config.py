@@ -207,6 +207,12 @@ class Settings(BaseSettings):
         description="Neo4j backend: project, in the background at start and after each reload, the all-time GDS graph "
         "that windows (`as_of`, `from`/`to`) are filtered from; off, each window is projected from the store.",
     )
+    prepare_export_counts: bool = Field(
+        True,
+        description="Neo4j backend: count the whole network for an export's manifest (by kind, type and cited "
+        "document: a scan of every relationship) in the background at start and after each reload, so the first "
+        "whole-network export starts at once instead of waiting for the count before its first byte.",
+    )
     prepare_brokers: int = Field(
         20,
         ge=0,

@@ -38,6 +38,7 @@ from app.stores.base import (
     AnalyticsStore,
     BrokerageStore,
     CentralityPlan,
+    ExportCountStore,
     GraphStore,
     NameSearchStore,
     PathMode,
@@ -92,6 +93,8 @@ class CityGraph:
         if self.store.version != NOT_LOADED:
             if not isinstance(self.store, NameSearchStore):
                 _ = self.names
+            if self.settings.prepare_export_counts and isinstance(self.store, ExportCountStore):
+                self.store.prepare_export_counts()  # a thread of its own, beside the analytics
             self.preparer.start(self.store.version)
 
     # -- entities ----------------------------------------------------------------------

@@ -51,7 +51,12 @@ def settings() -> Settings:
     background (tests/test_prepare.py turns it on), so no test shares the store with it.
     """
     return Settings(
-        _env_file=None, request_time_budget=60, prepare_metrics=[], prepare_brokers=0, prepare_windows=False
+        _env_file=None,
+        request_time_budget=60,
+        prepare_metrics=[],
+        prepare_brokers=0,
+        prepare_windows=False,
+        prepare_export_counts=False,
     )  # type: ignore[call-arg]
 
 

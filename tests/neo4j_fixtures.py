@@ -56,6 +56,7 @@ def neo4j_settings(neo4j_server: LocalNeo4j) -> Settings:
         prepare_metrics=[],  # no background work beside the tests (tests/test_prepare.py turns it on)
         prepare_brokers=0,
         prepare_windows=False,  # each store's base projection (and its refresh) held heap the whole session
+        prepare_export_counts=False,  # tests/export/test_stream_budget.py turns it on
     )  # type: ignore[call-arg]
 
 

@@ -303,6 +303,11 @@ class ExportCountStore(Protocol):
         relationship touches. O(m) in the database; no relationship is sent."""
         ...
 
+    def prepare_export_counts(self) -> None:
+        """Start counting the whole network (`export_counts` of no filter) in the background, without
+        waiting: the first whole-network export then finds its manifest's counts made."""
+        ...
+
     def touched_entities_at_most(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, cap: int) -> int:
         """How many entities the relationships passing `rel_filter` (both ends of `kinds`) touch, counted
         no further than `cap`: a figure's refusal, which stops early however large the export."""

@@ -332,13 +332,20 @@ class Neo4jStore:
         A dated export's manifest also needs the dated span (a scan of its own): both start at once."""
         if rel_filter.first != DAY_MIN or rel_filter.last != DAY_MAX:
             self._job(("dated_span",), self._scan_dated_span)
-        types = tuple(sorted(rel_filter.types)) if rel_filter.types is not None else None
-        names = tuple(_kind_names(kinds) or ()) if kinds is not None else None
-        key = ("export_counts", rel_filter.first, rel_filter.last, types, names, every_entity)
-        counting = self._job(key, lambda: self._count_export(rel_filter, kinds, every_entity))
+        counting = self._counting(rel_filter, kinds, every_entity)
         what = "the whole network" if every_entity else "this export"
         counts: ExportCounts = self._wait(counting, f"counting {what} for its manifest", "the count goes on")
         return counts
+
+    def prepare_export_counts(self) -> None:
+        self._counting(RelFilter(), None, True)
+
+    def _counting(self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool) -> Future[Any]:
+        """The count of an export (`_count_export`), running or made, one per version and filters (`_job`)."""
+        types = tuple(sorted(rel_filter.types)) if rel_filter.types is not None else None
+        names = tuple(_kind_names(kinds) or ()) if kinds is not None else None
+        key = ("export_counts", rel_filter.first, rel_filter.last, types, names, every_entity)
+        return self._job(key, lambda: self._count_export(rel_filter, kinds, every_entity))
 
     def export_shared_names(
         self, rel_filter: RelFilter, kinds: frozenset[Kind] | None, every_entity: bool

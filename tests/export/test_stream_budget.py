@@ -241,6 +241,28 @@ def test_whole_network_counts_go_on_after_a_timeout(held_counts: HeldCounts, see
 
 
 @pytest.mark.neo4j
+def test_the_whole_network_is_counted_when_the_service_starts(
+    held_counts: HeldCounts, neo4j_settings: Settings, seed_dataset: Any
+) -> None:
+    """With `prepare_export_counts`, the service starts the whole network's count before any request
+    (a thread of its own, beside the analytics), and the first whole-network export uses that count:
+    its first byte waits for no count of its own."""
+    store, calls = held_counts.store, held_counts.calls
+    prepared = neo4j_settings.model_copy(update={"prepare_export_counts": True})
+    with TestClient(create_app(prepared, store)) as client:
+        for _ in range(100):  # the count is begun in its own thread at start-up
+            if calls:
+                break
+            threading.Event().wait(0.05)
+        assert len(calls) == 1 and calls[0] == (RelFilter(), None, True)
+        held_counts.release.set()
+        response = client.get("/snapshot", params={"format": "gexf"})
+        assert response.status_code == 200
+        assert f'"relationships": {len(seed_dataset.relationships)}' in response.text
+        assert len(calls) == 1  # the export found the count begun at start-up
+
+
+@pytest.mark.neo4j
 def test_filtered_counts_go_on_after_a_timeout(held_counts: HeldCounts, seed_dataset: Any) -> None:
     """A filtered export's counts are made once per version and filter in a thread of their own, as the
     whole network's: a request out of time gets a 504 saying the count goes on, the next one (same filters)
