@@ -15,14 +15,21 @@
 // All shortest paths. Plan: StatefulShortestPath(Into) between the two seeked ends
 // (ALL SHORTEST is planned as SHORTEST 1 GROUPS) with the date, type and node predicates
 // listed as "inlined predicates": applied per step of the breadth-first search.
-MATCH (a:Entity {id: $source})
-MATCH (b:Entity {id: $target})
-WITH a, b
+// The search starts at the end with more links: into a hub of 40k links at 1M
+// relationships it ran past 15 s, out of the same hub 0.1-0.3 s (the paths are the same,
+// links have no direction here). Reversed back, the rows are ordered as from $source.
+MATCH (s:Entity {id: $source})
+MATCH (t:Entity {id: $target})
+WITH s, t, COUNT { (t)--() } > COUNT { (s)--() } AS flipped
+WITH CASE WHEN flipped THEN t ELSE s END AS a, CASE WHEN flipped THEN s ELSE t END AS b, flipped
+WITH a, b, b.id AS end, flipped
 MATCH p = ALL SHORTEST (a)
   ((x)-[r WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)]-
-   (y WHERE y.id = $target OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds))){1,{{max_hops}}}
+   (y WHERE y.id = end OR (NOT y.id IN $blocked AND NOT y.kind IN $blocked_kinds))){1,{{max_hops}}}
   (b)
-RETURN [n IN nodes(p) | n.id] AS nodes, [rel IN relationships(p) | rel.id] AS rels
+WITH [n IN nodes(p) | n.id] AS nodes, [rel IN relationships(p) | rel.id] AS rels, flipped
+RETURN CASE WHEN flipped THEN reverse(nodes) ELSE nodes END AS nodes,
+       CASE WHEN flipped THEN reverse(rels) ELSE rels END AS rels
 ORDER BY size(rels), nodes, rels
 LIMIT $max_paths
 

@@ -53,6 +53,26 @@ def test_shortest_inlines_date_and_type_filters(loaded: None, neo4j_driver: Driv
     assert not any(op == "Filter" and "r.first" in d for _, op, d in plan)
 
 
+def test_shortest_searches_from_the_end_with_more_links_and_answers_as_from_the_source(
+    loaded: None, neo4j_driver: Driver
+) -> None:
+    """Either way round, the same paths, each reading from `source`, in the same order: the
+    query flips the search to start at the better-linked end and reverses the rows back."""
+    query = CypherRegistry()["paths_shortest:4"]
+    ends = ("viborg-kommune", "irbid")
+
+    def rows(source: str, target: str) -> list[tuple[list[str], list[str]]]:
+        params = {**PARAMS, "source": source, "target": target, "first": dt.date(1900, 1, 1)}
+        with neo4j_driver.session() as session:
+            return [(r["nodes"], r["rels"]) for r in session.run(query, params)]
+
+    forward, backward = rows(*ends), rows(*reversed(ends))
+    assert forward and all(nodes[0] == ends[0] and nodes[-1] == ends[1] for nodes, _ in forward)
+    assert all(nodes[0] == ends[1] for nodes, _ in backward)
+    assert sorted(backward, key=lambda r: (len(r[1]), r)) == backward
+    assert sorted((n[::-1], r[::-1]) for n, r in forward) == sorted(backward)
+
+
 @pytest.mark.parametrize("name", ["paths_all:3", "paths_temporal:3"])
 def test_all_and_temporal_search_from_both_ends_filtering_each_step(
     loaded: None, neo4j_driver: Driver, name: str
