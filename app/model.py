@@ -129,6 +129,13 @@ class Relationship:
     def sort_key(self) -> tuple[Any, ...]:
         return (self.period.first, self.period.last, self.type, self.source, self.target)
 
+    def timeline_key(self) -> tuple[Any, ...]:
+        """Its place in an entity's timeline: dated or attested ones by the first day of their
+        start (else earliest attestation, else end), then `sort_key`; undated ones after, by id.
+        `cypher/queries.cypher` (`timeline`) orders the same way."""
+        day = self.start or self.earliest_attested or self.end
+        return (0, day.first_day, *self.sort_key(), self.id) if day else (1, self.id)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -168,37 +168,39 @@ class CityGraph:
     ) -> dict[str, Any]:
         check_range("limit", limit, 1, self.settings.max_results)
         entity = self.resolve(ref)
-        wanted = parse_kinds(kinds)
-        rels = sorted(self.store.relationships_of(entity.id, rel_filter), key=lambda r: r.sort_key())
-        by_id = self.lookup(end for r in rels for end in (r.source, r.target))
-        grouped: dict[str, list[Relationship]] = {}
+        # Ranked where the graph is; only the shown neighbours' relationships are read.
+        count, top = self.store.neighbour_ranking(entity.id, rel_filter, parse_kinds(kinds), limit)
+        rels = sorted(
+            self.store.relationships_between(entity.id, [o for o, _ in top], rel_filter), key=Relationship.sort_key
+        )
+        by_id = self.lookup([entity.id, *(o for o, _ in top)])
+        grouped: dict[str, list[Relationship]] = {other: [] for other, _ in top}
         for rel in rels:
-            other = rel.target if rel.source == entity.id else rel.source
-            if wanted is None or by_id[other].kind in wanted:
-                grouped.setdefault(other, []).append(rel)
-        items = [
-            {"entity": summary(by_id[other]), "relationships": [self._rel_dict(r, by_id) for r in group]}
-            for other, group in sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        ]
+            grouped[rel.target if rel.source == entity.id else rel.source].append(rel)
         return {
             "entity": summary(entity),
-            "count": len(items),
-            "neighbors": items[:limit],
-            "truncated": len(items) > limit,
+            "count": count,
+            "neighbors": [
+                {"entity": summary(by_id[other]), "relationships": [self._rel_dict(r, by_id) for r in group]}
+                for other, group in grouped.items()
+            ],
+            "truncated": count > limit,
         }
 
-    def timeline(self, ref: str) -> dict[str, Any]:
+    def timeline(self, ref: str, limit: int | None = None) -> dict[str, Any]:
+        limit = self.settings.max_results if limit is None else limit
+        check_range("limit", limit, 1, self.settings.max_results)
         entity = self.resolve(ref)
-        rels = self.store.relationships_of(entity.id, RelFilter())
+        # Dated or attested links in time order (an attested one at its earliest attestation),
+        # then the undated: a hub's are tens of thousands, so the store sends the first `limit`.
+        count, rels = self.store.timeline(entity.id, limit)
         by_id = self.lookup(end for r in rels for end in (r.source, r.target))
-        # Dated or attested links in time order (an attested one at its earliest attestation).
-        timed = [r for r in rels if r.dated or r.attested]
-        dated = sorted(timed, key=lambda r: ((r.start or r.earliest_attested or r.end).first_day, r.sort_key()))  # type: ignore[union-attr]
-        undated = sorted((r for r in rels if not (r.dated or r.attested)), key=lambda r: r.id)
         return {
             "entity": summary(entity),
-            "events": [self._rel_dict(r, by_id) for r in dated],
-            "undated": [self._rel_dict(r, by_id) for r in undated],
+            "count": count,
+            "events": [self._rel_dict(r, by_id) for r in rels if r.dated or r.attested],
+            "undated": [self._rel_dict(r, by_id) for r in rels if not (r.dated or r.attested)],
+            "truncated": len(rels) < count,
         }
 
     def _rel_dict(self, rel: Relationship, by_id: Mapping[str, Entity]) -> dict[str, Any]:

@@ -79,6 +79,56 @@ WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $t
 RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, properties(r) AS props
 ORDER BY r.id
 
+// name: neighbour_ranking
+// The entities one entity is tied to in the window (of the kinds), most links first, then by
+// id: how many there are and the first $limit, counted in the database (a hub of 40k links
+// at 1M relationships: 0.3 s, where reading its relationships took 3 s).
+MATCH (e:Entity {id: $id})-[r]-(o:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+  AND ($kinds IS NULL OR o.kind IN $kinds)
+WITH o.id AS other, count(r) AS links
+ORDER BY links DESC, other
+WITH collect({id: other, links: links}) AS ranked
+RETURN size(ranked) AS count, ranked[..$limit] AS top
+
+// name: timeline
+// One entity's relationships in timeline order, the first $limit, and how many it has:
+// dated or attested ones by the first day of their start (else earliest attestation, else
+// end; a partial date's first day), then by in-force period, type and ends (as
+// `Relationship.timeline_key`); the undated ones after them, by id. Sorted in the database, so a
+// hub of 40k links at 1M relationships sends 500 rows (0.5-1.2 s, where reading all took 4 s).
+// An entity without relationships gives one row with count 0 and no relationship.
+MATCH (e:Entity {id: $id})
+OPTIONAL MATCH (e)-[r]-(:Entity)
+WITH r, coalesce(r.start, r.attested[0], r.end) AS written
+WITH r, CASE size(written) WHEN 4 THEN written + '-01-01' WHEN 7 THEN written + '-01' ELSE written END AS day
+ORDER BY day IS NULL, day, CASE WHEN day IS NULL THEN r.id END, r.first, r.last, type(r), startNode(r).id, endNode(r).id, r.id
+WITH collect(r) AS rels
+UNWIND CASE WHEN rels = [] THEN [null] ELSE rels[..$limit] END AS r
+RETURN size(rels) AS count, startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, properties(r) AS props
+
+// name: neighbours_at_most
+// How many distinct entities the given ones are tied to in the window, counting no further
+// than $cap: whether an ego network's next ring fits, decided before any relationship of it
+// is read (a hub's 40k neighbours: the count stops at the cap).
+UNWIND $ids AS id
+MATCH (:Entity {id: id})-[r]-(o:Entity)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+WITH DISTINCT o
+LIMIT $cap
+RETURN count(o) AS reached
+
+// name: relationships_between
+// One entity's relationships (in the window, of the types) with each of the given others:
+// both ends are seeked, and the tie between them read from the end with fewer links.
+MATCH (e:Entity {id: $id})
+UNWIND $others AS other
+MATCH (o:Entity {id: other})
+MATCH (e)-[r]-(o)
+WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
+RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, properties(r) AS props
+ORDER BY r.id
+
 // name: relationships_touching
 // An ego network's next ring: the relationships (in the window, of the types) that touch any
 // of the given entities, either direction, each once; the entities are found by the id index.

@@ -151,8 +151,10 @@ class NeighborsAnswer(Record):
 
 class TimelineAnswer(Record):
     entity: EntitySummary
+    count: int = Field(description="The entity's relationships, dated and undated (before `limit`).")
     events: list[RelationshipRecord]
     undated: list[RelationshipRecord]
+    truncated: bool = Field(description="True when `limit` cut the lists (dated events are kept first).")
 
 
 class Window(Record):

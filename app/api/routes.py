@@ -88,8 +88,19 @@ def neighbors(
 @endpoint(
     "/entities/{entity:path}/timeline", m.TimelineAnswer, "An entity's dated relationships in date order", LOOKUP_ERRORS
 )
-def timeline(graph: GraphDep, entity: EntityPath) -> JSONResponse:
-    return answer(graph.timeline(entity))
+def timeline(
+    graph: GraphDep,
+    entity: EntityPath,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1,
+            description="How many relationships at most, dated events first (default: the most allowed).",
+            json_schema_extra=capped_by("max_results"),
+        ),
+    ] = None,
+) -> JSONResponse:
+    return answer(graph.timeline(entity, limit))
 
 
 @endpoint("/entities/{entity:path}", m.EntityRecord, "One entity: properties, aliases, degree, sources", LOOKUP_ERRORS)

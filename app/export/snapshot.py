@@ -345,16 +345,27 @@ def _ego_network(
     """
     store, limit = graph.store, graph.settings.export_ego_max_entities
     known: dict[str, Entity] = {center.id: center}
+    degree = {center.id: graph.lookup([center.id]).degree(center.id)}
     seen = {center.id: 0}
     found: dict[str, Relationship] = {}
     ring = [center.id]
     for hops in range(1, radius + 1):
         walk = [n for n in ring if n == center.id or known[n].kind not in HUB_KINDS]
+        # A ring that must overflow is refused from a count, before its relationships are read (a
+        # hub's 40k): `room` new entities overflow, and the count may include every known one.
+        room = limit - len(seen) + 1
+        cap = room + len(known)
+        if (
+            sum(degree.get(n, 0) for n in walk) >= room
+            and (reach := store.neighbours_at_most(walk, rel_filter, cap)) >= cap
+        ):
+            raise _ego_too_large(center, radius, hops, len(seen) + reach - len(known), limit)
         rels = store.relationships_touching(walk, rel_filter) if walk else []
         new = sorted({n for r in rels for n in (r.source, r.target)} - known.keys())
         if len(seen) + len(new) > limit:  # an upper bound of what the walk reaches: stop before holding it
             raise _ego_too_large(center, radius, hops, len(seen) + len(new), limit)
-        known.update((e.id, e) for e, _ in store.entities_by_ids(new))
+        for e, links in store.entities_by_ids(new):
+            known[e.id], degree[e.id] = e, links
         ring = []
         for r in rels:
             if wanted is not None and not (known[r.source].kind in wanted and known[r.target].kind in wanted):

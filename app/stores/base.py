@@ -201,6 +201,30 @@ class TraversalStore(Protocol):
         """The entity's relationships, either direction, that pass the filter: O(its degree)."""
         ...
 
+    def neighbour_ranking(
+        self, entity_id: str, rel_filter: RelFilter, kinds: frozenset[Kind] | None, limit: int
+    ) -> tuple[int, list[tuple[str, int]]]:
+        """How many entities (of `kinds`) the entity is tied to by relationships passing the filter,
+        and the first `limit` of them with their number of such links, most first, then by id.
+        Counted where the graph is: a hub's neighbours cost a count each, not a relationship read."""
+        ...
+
+    def timeline(self, entity_id: str, limit: int) -> tuple[int, list[Relationship]]:
+        """How many relationships the entity has, and the first `limit` in timeline order: dated
+        or attested ones by the first day of their start (else earliest attestation, else end),
+        then `Relationship.sort_key`; then the undated ones by id. Ordered where the graph is."""
+        ...
+
+    def neighbours_at_most(self, ids: Sequence[str], rel_filter: RelFilter, cap: int) -> int:
+        """How many distinct entities ties passing the filter join to `ids` (themselves included
+        when tied to each other), counting no further than `cap`: what an ego network's next
+        ring could add, known before its relationships are read."""
+        ...
+
+    def relationships_between(self, entity_id: str, others: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
+        """The entity's relationships passing the filter whose other end is among `others`, by id."""
+        ...
+
     def relationships_touching(self, ids: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
         """The relationships passing the filter with either end among `ids`, each once, by id."""
         ...

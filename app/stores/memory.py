@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import heapq
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 
@@ -76,6 +77,33 @@ class MemoryStore:
 
     def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
         return [rel for _, rel in self._incident.get(entity_id, []) if rel_filter.admits(rel)]
+
+    def neighbour_ranking(
+        self, entity_id: str, rel_filter: RelFilter, kinds: frozenset[Kind] | None, limit: int
+    ) -> tuple[int, list[tuple[str, int]]]:
+        nodes = self.graph.nodes
+        links = Counter(
+            other for other, rel in self._incident.get(entity_id, [])
+            if rel_filter.admits(rel) and (kinds is None or nodes[other]["entity"].kind in kinds)
+        )  # fmt: skip
+        return len(links), heapq.nsmallest(limit, links.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def timeline(self, entity_id: str, limit: int) -> tuple[int, list[Relationship]]:
+        rels = [rel for _, rel in self._incident.get(entity_id, [])]
+        return len(rels), heapq.nsmallest(limit, rels, key=Relationship.timeline_key)
+
+    def neighbours_at_most(self, ids: Sequence[str], rel_filter: RelFilter, cap: int) -> int:
+        reached: set[str] = set()
+        for i in ids:
+            reached.update(other for other, rel in self._incident.get(i, []) if rel_filter.admits(rel))
+            if len(reached) >= cap:
+                return cap
+        return len(reached)
+
+    def relationships_between(self, entity_id: str, others: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
+        wanted = set(others)
+        found = [rel for other, rel in self._incident.get(entity_id, []) if other in wanted and rel_filter.admits(rel)]
+        return sorted(found, key=lambda rel: rel.id)
 
     def relationships_touching(self, ids: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
         found = {rel.id: rel for i in ids for _, rel in self._incident.get(i, []) if rel_filter.admits(rel)}

@@ -290,6 +290,30 @@ class Neo4jStore:
         rows = self._read("relationships_of", id=entity_id, **self._window(rel_filter))
         return [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows]
 
+    def neighbour_ranking(
+        self, entity_id: str, rel_filter: RelFilter, kinds: frozenset[Kind] | None, limit: int
+    ) -> tuple[int, list[tuple[str, int]]]:
+        rows = self._read(
+            "neighbour_ranking", id=entity_id, kinds=_kind_names(kinds), limit=limit, **self._window(rel_filter)
+        )
+        if not rows:
+            return 0, []
+        return rows[0]["count"], [(t["id"], t["links"]) for t in rows[0]["top"]]
+
+    def timeline(self, entity_id: str, limit: int) -> tuple[int, list[Relationship]]:
+        rows = self._read("timeline", id=entity_id, limit=limit)
+        count = rows[0]["count"] if rows else 0
+        return count, [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows if r["type"]]
+
+    def neighbours_at_most(self, ids: Sequence[str], rel_filter: RelFilter, cap: int) -> int:
+        rows = self._read("neighbours_at_most", ids=list(ids), cap=cap, **self._window(rel_filter))
+        return int(rows[0]["reached"]) if rows else 0
+
+    def relationships_between(self, entity_id: str, others: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
+        return self._relationships(
+            "relationships_between", id=entity_id, others=list(others), **self._window(rel_filter)
+        )
+
     def relationships_touching(self, ids: Sequence[str], rel_filter: RelFilter) -> list[Relationship]:
         return self._relationships("relationships_touching", ids=list(ids), **self._window(rel_filter))
 

@@ -70,6 +70,17 @@ def test_timeline_is_in_date_order(client: TestClient) -> None:
     years = [int(f[:4]) for f in firsts]
     assert years == sorted(years)
     assert all(e["sources"] for e in body["events"])
+    assert body["count"] == len(body["events"]) + len(body["undated"]) and body["truncated"] is False
+
+
+def test_timeline_limit_keeps_the_first_events_and_says_so(client: TestClient) -> None:
+    """A `limit` keeps the earliest dated events (undated ones only after them) and marks the cut."""
+    whole = ok(client, "/entities/Viborg/timeline")
+    cut = ok(client, "/entities/Viborg/timeline", limit=5)
+    assert cut["events"] == whole["events"][:5] and cut["undated"] == []
+    assert cut["truncated"] is True and cut["count"] == whole["count"]
+    undated = ok(client, "/entities/Viborg/timeline", limit=len(whole["events"]) + 1)
+    assert undated["undated"] == whole["undated"][:1] and undated["truncated"] is bool(whole["undated"][1:])
 
 
 def test_paths_grundfos_to_irbid_via_viborg(client: TestClient) -> None:

@@ -20,6 +20,7 @@ from app.config import Settings
 from app.errors import TooLarge
 from app.export.formats import FORMATS, prepare
 from app.export.snapshot import SnapshotFilters
+from app.filters import RelFilter
 from app.service import CityGraph
 from app.stores.base import ExportCountStore, GraphStore
 from app.stores.memory import MemoryStore
@@ -85,6 +86,23 @@ def test_too_large_ego_network_is_refused(seed_store: GraphStore, settings: Sett
     assert error.details["reached"] > 100
     assert "CITYGRAPH_EXPORT_EGO_MAX_ENTITIES" in error.message and "kinds" in error.message
     assert len(_bytes(seed_store, settings, "json", **EGO)) > 500  # the default limit lets it through
+
+
+def test_a_ring_that_must_overflow_is_refused_before_it_is_read(
+    seed_store: GraphStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hub's first ring past the limit is refused from a count of its neighbours (no further
+    than the limit), without reading its relationships; a ring that fits is read as before."""
+    small = settings.model_copy(update={"export_ego_max_entities": 20})
+    read: list[int] = []
+    touching = seed_store.relationships_touching
+    monkeypatch.setattr(seed_store, "relationships_touching", lambda ids, f: read.append(len(ids)) or touching(ids, f))
+    with pytest.raises(TooLarge) as caught:
+        _bytes(seed_store, small, "json", around="viborg-kommune", radius=1)
+    assert read == [] and caught.value.details["reached"] > 20
+    assert caught.value.details["narrow_with"][0] == "kinds"  # radius 1 has no smaller radius to name
+    assert seed_store.neighbours_at_most(["viborg-kommune"], RelFilter(), 5) == 5
+    assert len(_bytes(seed_store, small, "json", around="irbid", radius=1)) > 500 and read == [1]
 
 
 def test_too_large_figure_is_refused_over_http(seed_store: GraphStore, settings: Settings) -> None:

@@ -71,3 +71,43 @@ def test_both_ends_search_finds_the_depth_first_searchs_paths(
                 compared += 1
                 found += len(ours.paths)
     assert compared >= 12 and found > 20  # real comparisons, with paths through the hubs
+
+
+@pytest.mark.parametrize("window", range(len(FILTERS)))
+def test_neighbour_ranking_counts_as_the_relationships_say(
+    stores: tuple[GraphStore, GraphStore], dataset: Dataset, window: int
+) -> None:
+    """Both stores rank a hub's and a quiet entity's neighbours alike, most links first then by
+    id, and agree with counting the entity's relationships; the ties read back are those."""
+    from collections import Counter
+
+    from app.vocabulary import Kind
+
+    rel_filter = FILTERS[window]
+    kinds = {e.id: e.kind for e in dataset.entities}
+    hub = pairs(dataset)[-1][1]
+    for entity, wanted, limit in [(hub, None, 25), (hub, frozenset({Kind.Municipality, Kind.Company}), 7),
+                                  (pairs(dataset)[0][0], None, 100)]:  # fmt: skip
+        rels = stores[1].relationships_of(entity, rel_filter)
+        links = Counter(r.target if r.source == entity else r.source for r in rels)
+        links = Counter({o: n for o, n in links.items() if wanted is None or kinds[o] in wanted})
+        expected = (len(links), sorted(links.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
+        assert expected[1], (entity, window)
+        for store in stores:
+            assert store.neighbour_ranking(entity, rel_filter, wanted, limit) == expected, store.backend
+            shown = [o for o, _ in expected[1]]
+            between = store.relationships_between(entity, shown, rel_filter)
+            assert [r.id for r in between] == sorted(r.id for r in rels if {r.source, r.target} & set(shown))
+
+
+def test_timeline_is_ordered_alike_in_both_stores(stores: tuple[GraphStore, GraphStore], dataset: Dataset) -> None:
+    """The database orders an entity's timeline as `Relationship.timeline_key` does, hub or not,
+    with the count of all its relationships however few are sent."""
+    hub = pairs(dataset)[-1][1]
+    for entity, limit in [(hub, 40), (hub, 100_000), (pairs(dataset)[0][0], 3)]:
+        rels = stores[1].relationships_of(entity, RelFilter())
+        expected = sorted(rels, key=lambda r: r.timeline_key())[:limit]
+        assert any(not (r.dated or r.attested) for r in rels) or limit < len(rels)
+        for store in stores:
+            count, got = store.timeline(entity, limit)
+            assert (count, [r.id for r in got]) == (len(rels), [r.id for r in expected]), store.backend
