@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.cypher_registry import CypherRegistry
@@ -63,14 +64,30 @@ def _swatch(kind: Kind) -> str:
     )
 
 
-def _holdings(entities: Iterable[Entity], relationships: Iterable[Relationship]) -> str:
-    """The counts slide, read in one pass over each (the API passes the store's pages)."""
-    kinds = Counter(e.kind for e in entities)
-    types: Counter[str] = Counter()
-    dated: Counter[str] = Counter()
-    for r in relationships:
-        types[r.type] += 1
-        dated[r.type] += r.start is not None
+@dataclass(frozen=True)
+class Holdings:
+    """What the counts slide shows: entities by kind, relationships by type and, by type, how many have a start."""
+
+    kinds: Counter[Kind]
+    types: Counter[str]
+    started: Counter[str]
+
+    @classmethod
+    def count(cls, entities: Iterable[Entity], relationships: Iterable[Relationship]) -> Holdings:
+        """Counted in one pass over each (the embedded API passes the store's pages); Neo4j counts
+        the same in two aggregations (`Neo4jStore.guide_counts`)."""
+        kinds = Counter(e.kind for e in entities)
+        types: Counter[str] = Counter()
+        started: Counter[str] = Counter()
+        for r in relationships:
+            types[r.type] += 1
+            started[r.type] += r.start is not None
+        return cls(kinds, types, started)
+
+
+def _holdings(holdings: Holdings) -> str:
+    """The counts slide."""
+    kinds, types, dated = holdings.kinds, holdings.types, holdings.started
     kind_rows = [
         (_swatch(k), str(n), html.escape(KIND_HELP[k]))
         for k, n in sorted(kinds.items(), key=lambda kn: (-kn[1], kn[0]))
@@ -120,7 +137,7 @@ def _query_block(doc: str, text: str) -> str:
     )
 
 
-def guide_html(entities: Iterable[Entity], relationships: Iterable[Relationship], registry: CypherRegistry) -> str:
+def guide_html(holdings: Holdings, registry: CypherRegistry) -> str:
     """The `:play` guide for the given data, with the `browser_*` queries in file order."""
     queries = [q for name, q in registry.queries.items() if name.startswith("browser_")]
     slides = [
@@ -133,7 +150,7 @@ def guide_html(entities: Iterable[Entity], relationships: Iterable[Relationship]
             + "".join(f"<li>{html.escape(q.doc.partition(chr(10))[0])}</li>" for q in queries)
             + "</ol>",
         ),
-        _slide("What the graph holds", _holdings(entities, relationships)),
+        _slide("What the graph holds", _holdings(holdings)),
         _slide("How dates and sources are stored", _STORAGE),
     ]
     for i in range(0, len(queries), QUERIES_PER_SLIDE):
@@ -150,6 +167,6 @@ def write(folder: Path, entities: Iterable[Entity], relationships: Iterable[Rela
     """Write the guide and the style into `folder` (created if missing); returns the files."""
     folder.mkdir(parents=True, exist_ok=True)
     guide, style = folder / GUIDE_FILE, folder / STYLE_FILE
-    guide.write_text(guide_html(entities, relationships, CypherRegistry()), encoding="utf-8")
+    guide.write_text(guide_html(Holdings.count(entities, relationships), CypherRegistry()), encoding="utf-8")
     style.write_text(grass(), encoding="utf-8")
     return [guide, style]

@@ -19,18 +19,22 @@ from tests.neo4j_server import LocalNeo4j
 
 def test_guide_counts_come_from_the_data(seed_dataset: Dataset) -> None:
     """Kinds and types are counted from the entities and relationships given, not written in."""
-    page = browser_guide.guide_html(seed_dataset.entities, seed_dataset.relationships, CypherRegistry())
+    page = browser_guide.guide_html(
+        browser_guide.Holdings.count(seed_dataset.entities, seed_dataset.relationships), CypherRegistry()
+    )
     assert f"{len(seed_dataset.entities)} entities and {len(seed_dataset.relationships)} relationships" in page
     for kind, n in Counter(e.kind for e in seed_dataset.entities).items():
         assert re.search(rf">{kind.value}</span></td><td>{n}</td>", page), kind
-    fewer = browser_guide.guide_html(seed_dataset.entities[:10], seed_dataset.relationships[:5], CypherRegistry())
+    fewer = browser_guide.guide_html(
+        browser_guide.Holdings.count(seed_dataset.entities[:10], seed_dataset.relationships[:5]), CypherRegistry()
+    )
     assert "10 entities and 5 relationships" in fewer
 
 
 def test_guide_offers_every_browser_query_runnable() -> None:
     """Each `browser_*` block of cypher/browser.cypher is a runnable block, with its question."""
     registry = CypherRegistry()
-    page = browser_guide.guide_html([], [], registry)
+    page = browser_guide.guide_html(browser_guide.Holdings.count([], []), registry)
     runnable = re.findall(r'<pre mode="cypher" class="pre-scrollable code runnable">(.*?)</pre>', page, re.S)
     queries = [q for name, q in registry.queries.items() if name.startswith("browser_")]
     assert [html.unescape(r) for r in runnable] == [q.text for q in queries]

@@ -305,6 +305,15 @@ class ExportLabelStore(Protocol):
         ...
 
 
+@runtime_checkable
+class GuideCountStore(Protocol):
+    """The Browser guide's counts, aggregated where the graph is (the embedded store counts pages)."""
+
+    def guide_counts(self) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+        """Entities by kind; relationships by type, each with how many have a start date."""
+        ...
+
+
 @dataclass(frozen=True)
 class ExportCounts:
     """What an export's manifest counts: relationships by type and by cited document (each

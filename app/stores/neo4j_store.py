@@ -305,6 +305,10 @@ class Neo4jStore:
         count = rows[0]["count"] if rows else 0
         return count, [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows if r["type"]]
 
+    def guide_counts(self) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+        kinds = {row["kind"]: row["count"] for row in self._read("stats_entities")}
+        return kinds, {row["type"]: (row["count"], row["started"]) for row in self._read("guide_relationships")}
+
     def neighbours_at_most(self, ids: Sequence[str], rel_filter: RelFilter, cap: int) -> int:
         rows = self._read("neighbours_at_most", ids=list(ids), cap=cap, **self._window(rel_filter))
         return int(rows[0]["reached"]) if rows else 0

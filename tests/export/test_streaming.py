@@ -56,6 +56,17 @@ def test_browser_guide_counts_from_pages(no_whole_reads: GraphStore, settings: S
     assert f"{entities} entities and {relationships} relationships" in page
 
 
+def test_browser_guide_is_the_same_from_either_store(seed_store: GraphStore, seed_dataset, settings: Settings) -> None:
+    """Neo4j counts the guide's slide in the database (`guide_counts`), the embedded store from
+    its pages: the same page as the one written from the seed files."""
+    from app import browser_guide
+    from app.cypher_registry import CypherRegistry
+
+    page = _guide.__wrapped__(seed_store.version, CityGraph(seed_store, settings))
+    holdings = browser_guide.Holdings.count(seed_dataset.entities, seed_dataset.relationships)
+    assert page == browser_guide.guide_html(holdings, CypherRegistry())
+
+
 def test_ego_network_walks_out_from_the_centre(seed_store: GraphStore, seed_dataset, settings: Settings, monkeypatch):
     """An ego network is read one ring per store call, plus one for its rim, and is the same file on both
     backends as the one the embedded store gives."""
