@@ -151,6 +151,7 @@ def requests_for(summary: SynthSummary, rng: random.Random) -> dict[str, str]:
         "brokerage of the top hub": f"/brokerage?entity={q(hub)}",
         "brokerage top as_of 2000": "/brokerage?as_of=2000",
         "stats": "/stats",
+        "Neo4j Browser guide": "/browser/guide.html",
         "ego network (JSON)": f"/snapshot?format=json&around={q(a)}&radius=1",
         "ego network (PNG)": f"/snapshot?format=png&around={q(a)}&radius=1",
         "ego network of the top hub (GEXF)": f"/snapshot?format=gexf&around={q(hub)}&radius=1",
