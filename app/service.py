@@ -10,6 +10,7 @@ import dataclasses
 import math
 import threading
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from concurrent.futures import Future
 from functools import partial
 from typing import Any
 
@@ -73,6 +74,9 @@ class CityGraph:
         self._degree_table: tuple[str, DegreeYears] | None = None  # (dataset version, its degree counts)
         # Rankings a request's budget cut short, computed whole in the background (`_refine`).
         self._refining: SharedRuns[None] = SharedRuns(kept=REFINED_KEPT)
+        # Histories' years past a request's budget, computed in the background (`_complete_history`).
+        self._histories_runs: SharedRuns[None] = SharedRuns()
+        self._histories: dict[str, tuple[str, Future[None]]] = {}  # by metric: (dataset version, its run)
         unknown = [m for m in settings.prepare_metrics if m not in centrality.METRICS]
         if unknown:
             raise ValueError(f"CITYGRAPH_PREPARE_METRICS: unknown metrics {unknown}; use {list(centrality.METRICS)}")
@@ -386,44 +390,99 @@ class CityGraph:
             raise InvalidParameter("step", f"at most {cap} points (max_history_points); raise step or narrow the years")
         years = range(first, last + 1, step)
         sampled: list[int] = []
+        missing: list[int] = []
         if metric == "degree" and isinstance(self.store, AnalyticsStore):
             points = self._degree_history(entity.id, years)  # counted once per version: every year at once
         else:
-            points = self._history_by_window(entity.id, metric, years, sampled)
-        truncated = len(points) < len(years)
-        notes = [f"the time budget ran out after {points[-1]['year']}: later years are missing"] if truncated else []
+            points = self._history_by_window(entity.id, metric, years, sampled, missing)
+        notes = []
+        if missing:
+            later = " (computed in the background one year at a time: ask again shortly)" if self._completes() else ""
+            notes.append(f"the time budget ran out: no point for {_years(missing)}{later}")
         if sampled:
             how = (
                 "stopped before it converged" if metric in centrality.ITERATED else "estimated from a sample of sources"
             )
             notes.append(f"{metric} was {how} (approximate) in {', '.join(map(str, sampled))}")
-        return {"entity": summary(entity), "metric": metric, "history": points, "truncated": truncated, "notes": notes}
+        return {
+            "entity": summary(entity), "metric": metric, "history": points,
+            "truncated": bool(missing), "missing": missing, "notes": notes,
+        }  # fmt: skip
 
-    def _history_by_window(self, entity_id: str, metric: str, years: range, sampled: list[int]) -> list[dict[str, Any]]:
-        """Each year's point from that year's ranking, until the request's budget ends; the
-        years whose scores were estimated from a sample are added to `sampled`."""
+    def _completes(self) -> bool:
+        """Whether a history's years past the budget are computed in the background: on a
+        store that does the work in the database (one in process would hold this one's cores)."""
+        return isinstance(self.store, AnalyticsStore)
+
+    def _history_by_window(
+        self, entity_id: str, metric: str, years: range, sampled: list[int], missing: list[int]
+    ) -> list[dict[str, Any]]:
+        """Each year's point from that year's ranking: the ones kept answer at once, the others
+        are computed until the request's budget ends. The years left without a point are added
+        to `missing` (and computed in the background where `_completes`), the years whose scores
+        were estimated from a sample to `sampled`. Nothing found in the budget is a 504."""
         points: list[dict[str, Any]] = []
         limit = deadline.current()
-        longest = 0.0  # the slowest year so far (on the deadline's clock)
+        longest = 0.0  # the slowest year computed so far (on the deadline's clock)
+        timeout: QueryTimeout | None = None
+        busy = self._completing(metric)  # its years come from the background: none computed twice at once
         for year in years:
-            before = limit.remaining()
-            try:
-                if points and limit.remaining() < longest and not isinstance(self.store, AnalyticsStore):
-                    break  # in process a year cannot be stopped; the database stops a query at the deadline
-                limit.check("the centrality history")
-                ranking, found = self._scores(metric, RelFilter.build(as_of=str(year)))
-            except QueryTimeout:
-                if not points:  # nothing found: a 504, not an empty success
-                    raise
-                break
-            if not math.isinf(before):
-                longest = max(longest, before - limit.remaining())
-            sampled += [year] if found.approximate else []
+            key = ("scores", metric, RelFilter.build(as_of=str(year)))
+            found: tuple[Ranking, Scores] | None = self._cache.get(self.store.version, key)
+            if found is None and timeout is None and not (busy and points):
+                before = limit.remaining()
+                try:
+                    if points and before < longest and not self._completes():
+                        raise QueryTimeout("a year would not fit in the time left")  # in process it cannot be stopped
+                    limit.check("the centrality history")
+                    found = self._scores(metric, key[2])
+                except QueryTimeout as exc:
+                    timeout = exc
+                if not math.isinf(before):
+                    longest = max(longest, before - limit.remaining())
+            if found is None:
+                missing.append(year)
+                continue
+            ranking, scores = found
+            sampled += [year] if scores.approximate else []
             hit = ranking.find(entity_id)
             points.append(
                 {"year": year, "score": hit[0] if hit else 0.0, "rank": hit[1] if hit else None, "of": len(ranking)}
             )
+        if missing and self._completes():
+            self._complete_history(metric, missing)
+        if timeout is not None and not points:  # nothing found: a 504, not an empty success
+            raise timeout
         return points
+
+    def _completing(self, metric: str) -> bool:
+        """Whether a history's years of `metric` are being computed in the background."""
+        held = self._histories.get(metric)
+        return held is not None and held[0] == self.store.version and not held[1].done()
+
+    def _complete_history(self, metric: str, years: list[int]) -> None:
+        """Compute the rankings of a history's `years` that its request had no time for in the
+        background, one year after the other and each whole (as `_refine`), so that asking
+        again answers more of them, then all. One run per metric at a time (a request while
+        it runs computes no year of its own once it has one point: it answers the years kept)."""
+        version = self.store.version
+
+        def each_year() -> None:
+            for year in years:
+                key = ("scores", metric, RelFilter.build(as_of=str(year)))
+                with REFINING:
+                    if self.store.version != version:  # reseeded meanwhile: this history is gone with it
+                        return
+                    if self._cache.get(version, key) is not None:
+                        continue  # a request (or a refinement) got there first
+                    value = self._compute_scores(metric, key[2])
+                if self.store.version == version:
+                    self._cache.put(version, key, value, _scores_bytes(value))
+
+        seconds = self.settings.prepare_time_budget
+        budget = deadline.Deadline(seconds, "prepare_time_budget", query_cap=seconds)
+        job, _ = self._histories_runs.start((version, metric), each_year, budget, f"history-{metric}")
+        self._histories[metric] = (version, job)
 
     def _degree_history(self, entity_id: str, years: range) -> list[dict[str, Any]]:
         """Degree points from the version's degree counts (`app.analysis.degree_years`), the same
@@ -632,6 +691,23 @@ def _ranking_bytes(ranking: broker_counts.Ranking) -> int:
     listed = sum(len(e.bridged) for e in ranking.examined.values())
     ids = [node for node, _ in ranking.rows] + list(ranking.examined)
     return rows_bytes(ids, BROKER_ROW_BYTES) + listed * PAIR_BYTES
+
+
+def _years(years: list[int]) -> str:
+    """Years as a short list of spans.
+
+    Examples
+    --------
+    >>> _years([2001, 2002, 2003, 2007])
+    '2001-2003, 2007'
+    """
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def _window(rel_filter: RelFilter) -> dict[str, str | None]:
