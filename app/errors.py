@@ -91,6 +91,19 @@ class QueryTimeout(CityGraphError):
     code = "query_timeout"
 
 
+class StillComputing(QueryTimeout):
+    """The budget ran out before work the answer needs was done, and that work goes on in the
+    background (a window's graph filtered from the base projection): nothing to return yet,
+    nothing failed; `Retry-After` says when to ask again. A 202, not a 5xx: accepted, under way."""
+
+    status = 202
+    code = "still_computing"
+
+    def __init__(self, message: str, retry_after: int, **details: Any):
+        super().__init__(message, retry_after=retry_after, **details)
+        self.retry_after = retry_after
+
+
 class Overloaded(CityGraphError):
     """Too many requests of this kind are running or waiting; `Retry-After` says when to try again."""
 

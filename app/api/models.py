@@ -52,6 +52,7 @@ class ErrorResponse(Closed):
 
 
 ERROR_HELP: dict[int, str] = {
+    202: "Not an answer yet: the time budget ran out while work the answer needs goes on in the background (`still_computing`, a window's graph filtered from the base projection at a million relationships); ask again after `Retry-After` seconds.",
     400: "The request is malformed.",
     404: "No entity by that name (`details.suggestions` lists near names), or nothing left after the filters.",
     409: "The name fits several entities; `details.candidates` lists them with their ids.",
@@ -279,7 +280,11 @@ class CentralityHistoryAnswer(Record):
     metric: str
     history: list[HistoryPoint]
     truncated: bool = Field(
-        description="True when the time budget ran out before the last year: the points found are given."
+        description="True when the time budget ran out before every year had a point: the points found are given."
+    )
+    missing: list[int] = Field(
+        description="The years without a point (the budget ran out). On Neo4j they are computed in the background, "
+        "one after the other, so asking again answers more of them, then all."
     )
     notes: list[str]
 

@@ -162,7 +162,7 @@ def story(
     "/centrality",
     m.CentralityAnswer,
     "Entities ranked by centrality on the graph as of a date",
-    (422, 429, 503, 504),
+    (202, 422, 429, 503, 504),
 )
 def centrality(
     graph: GraphDep, flt: FilterDep, metric: MetricParam = "degree", kinds: Kinds = None, limit: Limit = 20
@@ -174,7 +174,7 @@ def centrality(
     "/centrality/history",
     m.CentralityHistoryAnswer,
     "An entity's centrality score and rank year by year",
-    HEAVY_ERRORS,
+    (202, *HEAVY_ERRORS),
 )
 def centrality_history(
     graph: GraphDep,
@@ -191,7 +191,7 @@ def centrality_history(
     "/brokerage",
     m.BrokerOfOne | m.BrokerRanking,
     "Who bridges whom: pairs bridged and Gould–Fernandez roles",
-    HEAVY_ERRORS,
+    (202, *HEAVY_ERRORS),
 )
 def brokerage(
     graph: GraphDep,

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import threading
 import time
 import uuid
@@ -42,6 +43,7 @@ from typing import Any
 
 from app import background, deadline
 from app.background import SharedRuns
+from app.errors import QueryTimeout, StillComputing
 from app.filters import RelFilter
 
 Read = Callable[..., list[dict[str, Any]]]
@@ -298,14 +300,21 @@ class ProjectionCache:
         return projection
 
     def _await(self, key: Key, job: Future[Projection], query: str, params: dict[str, Any]) -> Projection:
-        """The window's graph once `job` has filtered it, within the request's deadline (a
-        `QueryTimeout` past it: the job goes on and caches the graph for the next request)."""
-        mine = background.wait(
-            job,
-            "filtering the window's graph from the base projection",
-            "it goes on and keeps the graph for the next request, so try again in a moment, or narrow it "
-            "(fewer kinds or types)",
-        )
+        """The window's graph once `job` has filtered it, within the request's deadline. Past
+        it the job goes on and caches the graph for the next request: `StillComputing` (a 202
+        with `Retry-After`, nothing found yet, nothing failed), not a 504."""
+        started = self.clock()
+        try:
+            mine = background.wait(
+                job,
+                "filtering the window's graph from the base projection",
+                "it goes on and keeps the graph for the next request, so try again in a moment",
+            )
+        except QueryTimeout as exc:
+            if job.done():  # the filtering itself failed: no work goes on
+                raise
+            waited = max(1, math.ceil(self.clock() - started))  # as long again: a guess at what is left
+            raise StillComputing(exc.message, retry_after=waited, **exc.details) from exc
         with self._lock:
             if self._items.get(key) is mine:
                 mine.users += 1

@@ -228,3 +228,43 @@ def test_a_ranking_cut_by_the_budget_is_refined_for_the_next_request(
     expected = CityGraph(MemoryStore(seed_dataset), settings).centrality(metric, window, limit=5)
     assert not whole["approximate"] and whole["iterations"] is None and whole["sample_size"] is None
     assert [r["entity"]["id"] for r in whole["results"]] == [r["entity"]["id"] for r in expected["results"]]
+
+
+@pytest.mark.neo4j
+def test_a_window_whose_graph_is_still_filtered_is_a_202_then_answers(neo4j_loader, seed_dataset, settings) -> None:  # type: ignore[no-untyped-def]
+    """Where filtering a window's graph from the base projection takes longer than the budget
+    (seconds at a million relationships on a busy machine), the request is told so: a 202 with
+    `Retry-After` in the error shape, not a 504 and not an empty ranking; the filtering goes on,
+    and a request after it gets the window's ranking. A history with no year found is the same."""
+    import threading
+
+    from app.api.main import create_app
+
+    store = neo4j_loader(seed_dataset)
+    store.prepare_windows()
+    go = threading.Event()
+    reading = store.projections.read
+
+    def slow(name: str, **params: object) -> list[dict[str, object]]:
+        if name == "gds_filter_linked":
+            assert go.wait(60)
+        return reading(name, **params)
+
+    store.projections.read = slow
+    quick = settings.model_copy(update={"request_time_budget": 1.0})
+    params = {"metric": "pagerank", "as_of": "2016", "limit": 5}
+    history = {"entity": "Viborg", "metric": "pagerank", "from": "2016", "to": "2016"}
+    with TestClient(create_app(quick, store), raise_server_exceptions=False) as client:
+        waiting = client.get("/centrality", params=params)
+        waiting_history = client.get("/centrality/history", params=history)
+        go.set()
+        for _ in range(50):  # the filtering finishes by itself, not for a request
+            if len(store.projections.names) > 1:
+                break
+            threading.Event().wait(0.2)
+        done = client.get("/centrality", params=params)
+    for r in (waiting, waiting_history):
+        assert assert_error_shape(r, 202)["code"] == "still_computing"
+        assert int(r.headers["Retry-After"]) >= 1 and "goes on" in r.json()["error"]["message"]
+    assert done.status_code == 200, done.text
+    assert len(done.json()["results"]) == 5

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from app import deadline
-from app.errors import QueryTimeout
+from app.errors import StillComputing
 from app.filters import RelFilter
 from app.stores.gds_projections import BASE_REFRESH, CACHE_TTL, ProjectionCache
 
@@ -234,8 +234,9 @@ def test_a_base_in_use_while_replaced_is_dropped_after() -> None:
 
 
 def test_a_window_filtered_past_the_request_budget_is_kept_for_the_next_request() -> None:
-    """The request that runs out of time gets a timeout; the filtering goes on (once, however
-    many requests wait for it) and the next request finds the window's graph cached."""
+    """The request that runs out of time is told the work goes on (`StillComputing`, a 202 with
+    `Retry-After`, not a 504); the filtering goes on (once, however many requests wait for it)
+    and the next request finds the window's graph cached."""
     server = Server()
     cache, _ = based(server)
     go = threading.Event()
@@ -248,8 +249,10 @@ def test_a_window_filtered_past_the_request_budget_is_kept_for_the_next_request(
 
     cache.read = slow
     for _ in range(2):  # the second joins the filtering the first started
-        with deadline.within(deadline.Deadline(0.05)), pytest.raises(QueryTimeout):
+        with deadline.within(deadline.Deadline(0.05)), pytest.raises(StillComputing) as waited:
             use(cache, WINDOWS[0])
+        assert waited.value.status == 202 and waited.value.retry_after >= 1
+        assert "goes on" in waited.value.message
     go.set()
     with deadline.within(deadline.Deadline(5.0)):
         name = use(cache, WINDOWS[0])
