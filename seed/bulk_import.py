@@ -26,6 +26,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,15 @@ from seed.local_neo4j import ROOT, LocalNeo4j
 IMPORT = ROOT / "neo4j-local" / "import.sh"
 Step = Callable[[str], None]
 EMPTINESS = "check that the existing database is empty"  # the step that starts a server to count it
+
+
+@contextmanager
+def bare_server_settings() -> Iterator[dict[str, str]]:
+    """The settings of the servers this route starts for its own Cypher (count, schema, version mark):
+    no GDS procedures (an empty plugins folder) and no HTTP, which they do not use and which cost
+    about 7 s of each start (bench/README.md, "Bulk loading")."""
+    with tempfile.TemporaryDirectory(prefix="citygraph-no-plugins-") as plugins:
+        yield {"server.directories.plugins": plugins, "server.http.enabled": "false"}
 
 
 class ImportRefused(CityGraphError):
@@ -165,23 +175,24 @@ def _refuse_unless_empty(
     """Refuse unless the existing database `held` holds no node and no relationship at all (as after
     a first `make neo4j`), counted by a server started on it; a refused database is kept as it is."""
     delete = f"delete {' and '.join(str(p) for p in held)} and run `citygraph seed` again"
-    server = LocalNeo4j(home, heap=heap, password=password)
-    try:
-        server.start()
-    except RuntimeError as exc:
-        raise ImportRefused(
-            f"the database {database!r} already exists in {home} and the local Neo4j did not start on it to "
-            f"check that it is empty: if nothing in it is needed, {delete}",
-            data_dir=str(home), existing=[str(p) for p in held], output=str(exc)[-4000:],
-        ) from None  # fmt: skip
-    try:
-        with (
-            GraphDatabase.driver(server.uri, auth=("neo4j", password)) as driver,
-            driver.session(database=database) as session,
-        ):
-            record = session.run(registry["count_everything"]).single(strict=True)
-    finally:
-        server.stop()
+    with bare_server_settings() as bare:
+        server = LocalNeo4j(home, heap=heap, password=password, settings=bare)
+        try:
+            server.start()
+        except RuntimeError as exc:
+            raise ImportRefused(
+                f"the database {database!r} already exists in {home} and the local Neo4j did not start on it to "
+                f"check that it is empty: if nothing in it is needed, {delete}",
+                data_dir=str(home), existing=[str(p) for p in held], output=str(exc)[-4000:],
+            ) from None  # fmt: skip
+        try:
+            with (
+                GraphDatabase.driver(server.uri, auth=("neo4j", password)) as driver,
+                driver.session(database=database) as session,
+            ):
+                record = session.run(registry["count_everything"]).single(strict=True)
+        finally:
+            server.stop()
     nodes, relationships = int(record["nodes"]), int(record["relationships"])
     if nodes or relationships:
         raise ImportRefused(
@@ -251,13 +262,21 @@ def bulk_seed(
         shutil.rmtree(path)
     home.mkdir(parents=True, exist_ok=True)
     created = [home / "data" / "databases" / database, home / "data" / "transactions" / database]
-    with tempfile.TemporaryDirectory(prefix="citygraph-import-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="citygraph-import-") as tmp,
+        bare_server_settings() as bare,
+        ThreadPoolExecutor(1, thread_name_prefix="stats") as pool,
+    ):
         try:
             with _timed(result.seconds, "write CSV files", step):
                 nodes, rels = write_import_files(dataset, Path(tmp))
+            multiline = has_line_breaks(dataset)
+            # The version mark's stats are Python's work while the importer's JVM runs (started
+            # only now: the files were written by forked processes, which a running thread upsets).
+            stats = pool.submit(neo4j_load.dataset_stats, dataset)
             with _timed(result.seconds, "neo4j-admin import", step):
-                run_importer(home, nodes, rels, database, has_line_breaks(dataset))
-            server = LocalNeo4j(home, heap=heap, password=password)
+                run_importer(home, nodes, rels, database, multiline)
+            server = LocalNeo4j(home, heap=heap, password=password, settings=bare)  # free ports now, not before
             with _timed(result.seconds, "start the server", step):
                 try:
                     server.start()
@@ -268,7 +287,7 @@ def bulk_seed(
                     _timed(result.seconds, "schema and version", step),
                     GraphDatabase.driver(server.uri, auth=("neo4j", password)) as driver,
                 ):
-                    neo4j_load.finish_import(driver, dataset, registry, database)
+                    neo4j_load.finish_import(driver, dataset, registry, database, stats.result())
                     result.nodes, result.relationships = neo4j_load.counts(driver, registry, database)
                     if inspect:
                         inspect(driver)

@@ -73,12 +73,16 @@ def create_schema(driver: Driver, registry: CypherRegistry, database: str, part:
         session.run("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_S).consume()
 
 
-def finish_import(driver: Driver, dataset: Dataset, registry: CypherRegistry, database: str) -> None:
+def finish_import(
+    driver: Driver, dataset: Dataset, registry: CypherRegistry, database: str, stats: str | None = None
+) -> None:
     """After `neo4j-admin database import` (seed/bulk_import.py): what the importer cannot write,
-    as the CREATE path ends an empty load: the schema, online, then the version mark and its stats."""
+    as the CREATE path ends an empty load: the schema, online, then the version mark and its stats
+    (`dataset_stats`, counted here unless given)."""
     create_schema(driver, registry, database)
     with driver.session(database=database) as session:
-        session.run(registry["set_meta"], version=dataset.version, stats=dataset_stats(dataset)).consume()
+        stats = stats if stats is not None else dataset_stats(dataset)
+        session.run(registry["set_meta"], version=dataset.version, stats=stats).consume()
 
 
 def counts(driver: Driver, registry: CypherRegistry, database: str) -> tuple[int, int]:
