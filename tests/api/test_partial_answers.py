@@ -258,11 +258,14 @@ def test_a_window_whose_graph_is_still_filtered_is_a_202_then_answers(neo4j_load
         waiting = client.get("/centrality", params=params)
         waiting_history = client.get("/centrality/history", params=history)
         go.set()
-        for _ in range(50):  # the filtering finishes by itself, not for a request
-            if len(store.projections.names) > 1:
-                break
-            threading.Event().wait(0.2)
+    for _ in range(50):  # the filtering finishes by itself, not for a request
+        if len(store.projections.names) > 1:
+            break
+        threading.Event().wait(0.2)
+    filtered = set(store.projections.names)
+    with TestClient(create_app(settings, store), raise_server_exceptions=False) as client:  # the usual budget
         done = client.get("/centrality", params=params)
+    assert set(store.projections.names) == filtered  # answered from the graph filtered meanwhile
     for r in (waiting, waiting_history):
         assert assert_error_shape(r, 202)["code"] == "still_computing"
         assert int(r.headers["Retry-After"]) >= 1 and "goes on" in r.json()["error"]["message"]
