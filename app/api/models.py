@@ -37,7 +37,7 @@ class Closed(BaseModel):
 class ErrorBody(Record):
     status: int = Field(description="The HTTP status, repeated.")
     code: str = Field(
-        description="What went wrong, for programs: entity_not_found, ambiguous_entity, invalid_parameter, empty_result, too_many_requests, store_unavailable, query_timeout, …"
+        description="What went wrong, for programs: entity_not_found, ambiguous_entity, invalid_parameter, empty_result, too_many_requests, store_unavailable, query_timeout, still_computing (202), …"
     )
     message: str = Field(description="What went wrong and how to fix it, for people.")
     details: dict[str, Any] = Field(
