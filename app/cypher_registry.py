@@ -27,7 +27,7 @@ _NAME = re.compile(r"^//\s*name:\s*([a-z][a-z0-9_]*)\s*$", re.MULTILINE)
 MAX_HOPS_CEILING = 8
 REQUIRED = (
     "schema", "load_entities", "load_relationships", "set_meta", "reset", "meta",
-    "all_entities", "relationships_of", "counts", "snapshot",
+    "all_entities", "counts", "snapshot",
     "paths_shortest", "paths_all", "paths_temporal",
 )  # fmt: skip
 

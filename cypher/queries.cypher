@@ -73,12 +73,6 @@ ORDER BY score DESC, e.id
 LIMIT $limit
 RETURN properties(e) AS e, COUNT { (e)--() } AS degree
 
-// name: relationships_of
-MATCH (e:Entity {id: $id})-[r]-(:Entity)
-WHERE r.first <= $last AND r.last >= $first AND ($types IS NULL OR type(r) IN $types)
-RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, properties(r) AS props
-ORDER BY r.id
-
 // name: neighbour_ranking
 // The entities one entity is tied to in the window (of the kinds), most links first, then by
 // id: how many there are and the first $limit, counted in the database (a hub of 40k links

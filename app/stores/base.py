@@ -197,10 +197,6 @@ class NameSearchStore(Protocol):
 class TraversalStore(Protocol):
     """Walking the graph from given entities."""
 
-    def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
-        """The entity's relationships, either direction, that pass the filter: O(its degree)."""
-        ...
-
     def neighbour_ranking(
         self, entity_id: str, rel_filter: RelFilter, kinds: frozenset[Kind] | None, limit: int
     ) -> tuple[int, list[tuple[str, int]]]:

@@ -75,9 +75,6 @@ class MemoryStore:
     def all_entities(self) -> list[Entity]:
         return [data["entity"] for _, data in self.graph.nodes(data=True)]
 
-    def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
-        return [rel for _, rel in self._incident.get(entity_id, []) if rel_filter.admits(rel)]
-
     def neighbour_ranking(
         self, entity_id: str, rel_filter: RelFilter, kinds: frozenset[Kind] | None, limit: int
     ) -> tuple[int, list[tuple[str, int]]]:

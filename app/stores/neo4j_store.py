@@ -286,10 +286,6 @@ class Neo4jStore:
     def degrees(self) -> dict[str, int]:
         return {row["id"]: int(row["degree"]) for row in self._read("degrees")}
 
-    def relationships_of(self, entity_id: str, rel_filter: RelFilter) -> list[Relationship]:
-        rows = self._read("relationships_of", id=entity_id, **self._window(rel_filter))
-        return [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows]
-
     def neighbour_ranking(
         self, entity_id: str, rel_filter: RelFilter, kinds: frozenset[Kind] | None, limit: int
     ) -> tuple[int, list[tuple[str, int]]]:

@@ -88,7 +88,7 @@ def test_neighbour_ranking_counts_as_the_relationships_say(
     hub = pairs(dataset)[-1][1]
     for entity, wanted, limit in [(hub, None, 25), (hub, frozenset({Kind.Municipality, Kind.Company}), 7),
                                   (pairs(dataset)[0][0], None, 100)]:  # fmt: skip
-        rels = stores[1].relationships_of(entity, rel_filter)
+        rels = stores[1].relationships_touching([entity], rel_filter)
         links = Counter(r.target if r.source == entity else r.source for r in rels)
         links = Counter({o: n for o, n in links.items() if wanted is None or kinds[o] in wanted})
         expected = (len(links), sorted(links.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
@@ -105,7 +105,7 @@ def test_timeline_is_ordered_alike_in_both_stores(stores: tuple[GraphStore, Grap
     with the count of all its relationships however few are sent."""
     hub = pairs(dataset)[-1][1]
     for entity, limit in [(hub, 40), (hub, 100_000), (pairs(dataset)[0][0], 3)]:
-        rels = stores[1].relationships_of(entity, RelFilter())
+        rels = stores[1].relationships_touching([entity], RelFilter())
         expected = sorted(rels, key=lambda r: r.timeline_key())[:limit]
         assert any(not (r.dated or r.attested) for r in rels) or limit < len(rels)
         for store in stores:
