@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from app.cypher_registry import CypherRegistry
     from app.model import Dataset
     from seed.bulk_import import ImportPlan
+    from seed.import_csv import ImportFiles
 
 app = typer.Typer(
     help="City Diplomacy Graph: Danish municipalities' international relationships.", no_args_is_help=True
@@ -133,7 +136,6 @@ def seed(
     Into the local Neo4j while it is stopped and its database is absent or empty, by neo4j-admin's
     importer (several times faster); else through the driver, into the running server.
     """
-    import time
 
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, DriverError, ServiceUnavailable
@@ -151,17 +153,14 @@ def seed(
     registry = CypherRegistry()
     plan = _import_plan(settings, registry, bulk, reset)  # before the checks: a refusal costs no check time
     started = time.perf_counter()
+    if plan is not None and _bulk_seed_in_parts(settings, registry, plan, started):
+        return
     read, problems, checked = check(settings.data_dir, settings.corpus_dir)
     if problems:
         typer.echo(f"error: nothing was loaded: {describe(problems, None if all_problems else 20)}", err=True)
         raise typer.Exit(1)
-    if not checked:
-        err.print(f"[yellow]warning:[/yellow] corpus {settings.corpus_dir} not found: quotes were not checked")
     dataset = read.dataset()
-    err.print(
-        f"checks passed: {len(dataset.entities):,} entities, {len(dataset.relationships):,} relationships "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
+    _checks_passed(settings, checked, len(dataset.entities), len(dataset.relationships), started)
     if plan is not None:
         _bulk_seed(dataset, settings, registry, plan)
         return
@@ -246,14 +245,40 @@ def _import_plan(settings: Settings, registry: CypherRegistry, bulk: bool, reset
     return plan
 
 
-def _bulk_seed(dataset: Dataset, settings: Settings, registry: CypherRegistry, plan: ImportPlan) -> None:
+def _checks_passed(settings: Settings, checked: bool, entities: int, relationships: int, started: float) -> None:
+    if not checked:
+        err.print(f"[yellow]warning:[/yellow] corpus {settings.corpus_dir} not found: quotes were not checked")
+    err.print(
+        f"checks passed: {entities:,} entities, {relationships:,} relationships in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def _bulk_seed_in_parts(settings: Settings, registry: CypherRegistry, plan: ImportPlan, started: float) -> bool:
+    """The importer route with the checks and the importer's files made in parallel parts
+    (seed/import_parts.py); False (nothing done) where the folder is to be checked serially."""
+    from seed.import_parts import prepare_import
+
+    with tempfile.TemporaryDirectory(prefix="citygraph-import-") as tmp:
+        prepared = prepare_import(settings.data_dir, settings.corpus_dir, Path(tmp))
+        if prepared.files is None:
+            if prepared.why_serial.startswith("no "):  # a small folder: the parts were not tried
+                return False
+            err.print(f"checking in one process ({prepared.why_serial})...")
+            return False
+        files = prepared.files
+        _checks_passed(settings, prepared.quotes_checked, files.entity_count, files.relationship_count, started)
+        _bulk_seed(files, settings, registry, plan)
+    return True
+
+
+def _bulk_seed(source: Dataset | ImportFiles, settings: Settings, registry: CypherRegistry, plan: ImportPlan) -> None:
     """The importer route (seed/bulk_import.py), each step named as it starts."""
     from seed.bulk_import import bulk_seed
 
     home = settings.neo4j_local_data_dir
     try:
         result = bulk_seed(
-            dataset,
+            source,
             home,
             settings.neo4j_password.get_secret_value(),
             settings.neo4j_database,
@@ -265,7 +290,7 @@ def _bulk_seed(dataset: Dataset, settings: Settings, registry: CypherRegistry, p
         _refused(exc)
     steps = ", ".join(f"{name} {s:.1f} s" for name, s in result.seconds.items())
     typer.echo(
-        f"imported dataset {dataset.version} into {home}: {result.nodes} entities, {result.relationships} "
+        f"imported dataset {source.version} into {home}: {result.nodes} entities, {result.relationships} "
         f"relationships, schema online ({steps}); start the server with `make neo4j`"
     )
 

@@ -52,6 +52,23 @@ def count_records(entities: Iterable[Entity], rels: Iterable[Relationship]) -> d
     return counter.counts()
 
 
+def add_counts(*parts: dict[str, Any]) -> dict[str, Any]:
+    """The counts of several parts of a dataset together (`count_records` of each).
+
+    Examples
+    --------
+    >>> a = count_records([], [])
+    >>> a["dated"] = 2
+    >>> add_counts(a, a)["dated"]
+    4
+    """
+    return {
+        **{key: sum((p[key] for p in parts), Counter()) for key in COUNTERS},
+        "dated": sum(p["dated"] for p in parts),
+        "attested_only": sum(p["attested_only"] for p in parts),
+    }
+
+
 def to_json(counts: dict[str, Any]) -> str:
     """The counts as JSON text (pairs, since a decade key may be `None`).
 

@@ -165,7 +165,7 @@ def main() -> None:
         t0 = time.perf_counter()
         nodes, rels = write_import_files(dataset, work / "files")
         csv_s = time.perf_counter() - t0
-        tool_s = admin_import(work / "imported", nodes, rels, has_line_breaks(dataset))
+        tool_s = admin_import(work / "imported", nodes, rels, has_line_breaks(dataset.entities, dataset.relationships))
         print(f"import CSVs {csv_s:.1f} s, neo4j-admin import {tool_s:.1f} s", flush=True)
 
         def schema_after_import(server: LocalNeo4j) -> tuple[float, tuple[int, int]]:

@@ -39,7 +39,7 @@ from app.cypher_registry import CypherRegistry
 from app.errors import CityGraphError
 from app.model import Dataset
 from seed import neo4j_load
-from seed.import_csv import ARRAY, has_line_breaks, write_import_files
+from seed.import_csv import ARRAY, ImportFiles, has_line_breaks, write_import_files
 from seed.local_neo4j import ROOT, LocalNeo4j
 
 IMPORT = ROOT / "neo4j-local" / "import.sh"
@@ -233,7 +233,7 @@ def run_importer(
 
 
 def bulk_seed(
-    dataset: Dataset,
+    source: Dataset | ImportFiles,
     home: Path,
     password: str,
     database: str = "neo4j",
@@ -243,8 +243,9 @@ def bulk_seed(
     inspect: Callable[[Driver], None] | None = None,
     plan: ImportPlan | None = None,
 ) -> BulkResult:
-    """Import `dataset` (already checked) into the empty local database under `home`, then build
-    the schema and write the version mark with the server started there on free ports, and stop it.
+    """Import `source` (a checked dataset, or the importer's files of one, seed/import_parts.py)
+    into the empty local database under `home`, then build the schema and write the version mark
+    with the server started there on free ports, and stop it.
 
     `step` is told the name of each step as it starts; `inspect` is called with a driver while
     the server still runs (tests read the result through it). On failure after the importer ran, the
@@ -268,12 +269,18 @@ def bulk_seed(
         ThreadPoolExecutor(1, thread_name_prefix="stats") as pool,
     ):
         try:
-            with _timed(result.seconds, "write CSV files", step):
-                nodes, rels = write_import_files(dataset, Path(tmp))
-            multiline = has_line_breaks(dataset)
-            # The version mark's stats are Python's work while the importer's JVM runs (started
-            # only now: the files were written by forked processes, which a running thread upsets).
-            stats = pool.submit(neo4j_load.dataset_stats, dataset)
+            if isinstance(source, Dataset):
+                with _timed(result.seconds, "write CSV files", step):
+                    nodes, rels = write_import_files(source, Path(tmp))
+                multiline = has_line_breaks(source.entities, source.relationships)
+                # The version mark's stats are Python's work while the importer's JVM runs (started
+                # only now: the files were written by forked processes, which a running thread upsets).
+                stats = pool.submit(neo4j_load.dataset_stats, source)
+                version, expected = source.version, (len(source.entities), len(source.relationships))
+            else:
+                nodes, rels, multiline = source.nodes, source.relationships, source.multiline
+                stats = pool.submit(str, source.stats)
+                version, expected = source.version, (source.entity_count, source.relationship_count)
             with _timed(result.seconds, "neo4j-admin import", step):
                 run_importer(home, nodes, rels, database, multiline)
             server = LocalNeo4j(home, heap=heap, password=password, settings=bare)  # free ports now, not before
@@ -287,11 +294,10 @@ def bulk_seed(
                     _timed(result.seconds, "schema and version", step),
                     GraphDatabase.driver(server.uri, auth=("neo4j", password)) as driver,
                 ):
-                    neo4j_load.finish_import(driver, dataset, registry, database, stats.result())
+                    neo4j_load.finish_import(driver, version, stats.result(), registry, database)
                     result.nodes, result.relationships = neo4j_load.counts(driver, registry, database)
                     if inspect:
                         inspect(driver)
-                expected = (len(dataset.entities), len(dataset.relationships))
                 if (result.nodes, result.relationships) != expected:
                     raise ImportFailed(
                         f"the imported database held {result.nodes} entities and {result.relationships} "

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -102,10 +104,83 @@ class _NotUtf8(Exception):
         self.line, self.reason = line, reason
 
 
-def _lines(path: Path) -> Iterator[str]:
-    """The file's lines as text, decoded one by one so that an encoding error names its line."""
+@dataclass(frozen=True)
+class Part:
+    """A byte range of a CSV data file from one row boundary to another (`split_rows`), to be read
+    by itself; `first_line` is the file's line number at `start`."""
+
+    start: int
+    end: int
+    first_line: int
+
+
+class Misaligned(Exception):
+    """A part's last row ran past its end: its end was not a row boundary (`split_rows` guessed wrong)."""
+
+
+class _Cursor:
+    """How many bytes of the file `_lines` has handed out: after a row, where that row ends."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: int):
+        self.at = at
+
+
+def _next_row(data: bytes, pos: int) -> int:
+    """The first offset from `pos` on that follows a line end outside double quotes (counted from
+    the file's start). A quote inside an unquoted cell throws the count off; `_rows` then finds the
+    guess was not a row boundary (`Misaligned`)."""
+    quotes = data.count(b'"', 0, pos)
+    while True:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            return len(data)
+        quotes += data.count(b'"', pos, end)
+        if quotes % 2 == 0:
+            return end + 1
+        pos = end + 1
+
+
+def _cut(data: bytes, pos: int, key_columns: list[int]) -> int:
+    """A row boundary from `pos` on between two rows of different relationships (a relationship
+    with several sources is several rows, mostly one after the other: the parts must not split it)."""
+    start, previous = _next_row(data, pos), None
+    while start < len(data):
+        end = _next_row(data, start)
+        cells = next(csv.reader(io.StringIO(data[start:end].decode("utf-8", "replace"))), [])
+        key = tuple(cells[i].strip() if i < len(cells) else "" for i in key_columns)
+        if previous is not None and key != previous:
+            return start
+        start, previous = end, key
+    return len(data)
+
+
+def split_rows(path: Path, parts: int) -> list[Part]:
+    """`path` cut into up to `parts` parts of about equal size at row boundaries (the header in
+    the first), each cut between rows of different records."""
+    data = path.read_bytes()
+    header_end = _next_row(data, 0)
+    header = [h.strip() for h in next(csv.reader(io.StringIO(data[:header_end].decode("utf-8", "replace"))), [])]
+    key_columns = [header.index(c) for c in ("id", "source", "type", "target", "start") if c in header]
+    starts = [0]
+    for k in range(1, parts):
+        start = _cut(data, header_end + (len(data) - header_end) * k // parts, key_columns)
+        if starts[-1] < start < len(data):
+            starts.append(start)
+    ends = [*starts[1:], len(data)]
+    return [Part(start, end, 1 + data.count(b"\n", 0, start)) for start, end in zip(starts, ends, strict=True)]
+
+
+def _lines(path: Path, part: Part | None = None, cursor: _Cursor | None = None) -> Iterator[str]:
+    """The file's lines as text (from `part.start`), decoded one by one so that an encoding error
+    names its line; `cursor` follows the bytes handed out."""
     with path.open("rb") as f:
-        for number, raw in enumerate(f, 1):
+        if part:
+            f.seek(part.start)
+        for number, raw in enumerate(f, part.first_line if part else 1):
+            if cursor:
+                cursor.at += len(raw)
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
@@ -113,41 +188,55 @@ def _lines(path: Path) -> Iterator[str]:
             yield text.removeprefix("\ufeff") if number == 1 else text  # with or without a BOM
 
 
-def _rows(path: Path, problems: list[Problem]) -> Iterator[dict[str, Any]]:
-    """The rows of `path` as YAML-shaped mappings; header, encoding and CSV problems are noted."""
+def _rows(path: Path, problems: list[Problem], part: Part | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of `path` (or of one part of it) as YAML-shaped mappings; header, encoding and CSV
+    problems are noted. A part after the first takes the header from the file's first row and
+    leaves its problems to the first part; a part's last row must end at its end (`Misaligned`)."""
     required, allowed = _LAYOUT[path.name]
-    rows = csv.reader(_lines(path))
+    cursor = _Cursor(part.start if part else 0)
+    rows = csv.reader(_lines(path, part, cursor))
+    offset = part.first_line - 1 if part else 0
     try:
-        header = [h.strip() for h in next(rows, [])]
+        header = [h.strip() for h in next(rows if not part or not part.start else csv.reader(_lines(path)), [])]
         wrong = [
             Problem(path.name, 1, "(header)", name or "(empty)", f"unknown column; expected {', '.join(allowed)}")
             for name in header
             if name not in allowed
         ] + [Problem(path.name, 1, "(header)", name, "missing column") for name in required if name not in header]
         if wrong:
-            problems.extend(wrong)
+            if not part or not part.start:
+                problems.extend(wrong)
             return
+        end = part.end if part else None
         for cells in rows:
-            line = rows.line_num  # a row spanning lines (a quoted line break) is named by its last
-            if not cells or not any(c.strip() for c in cells):
-                continue
-            if len(cells) > len(header):
-                message = f"{len(cells)} cells; the header has {len(header)}"
-                problems.append(Problem(path.name, line, f"row {line}", "(row)", message))
-                continue
-            yield _raw({h: _cell(v) for h, v in zip(header, cells, strict=False)}, line, path.name == ENTITIES_FILE)
+            line = rows.line_num + offset  # a row spanning lines (a quoted line break) is named by its last
+            if end is not None and cursor.at >= end:
+                if cursor.at > end:
+                    raise Misaligned(f"{path.name}: the row ending at line {line} runs past byte {end}")
+                end = -1  # this row is the part's last
+            if cells and any(c.strip() for c in cells):
+                if len(cells) > len(header):
+                    message = f"{len(cells)} cells; the header has {len(header)}"
+                    problems.append(Problem(path.name, line, f"row {line}", "(row)", message))
+                else:
+                    yield _raw(
+                        {h: _cell(v) for h, v in zip(header, cells, strict=False)}, line, path.name == ENTITIES_FILE
+                    )
+            if end == -1:
+                return
     except _NotUtf8 as exc:
         problems.append(Problem(path.name, exc.line, "(file)", SYNTAX, f"not UTF-8 text: {exc.reason}"))
     except csv.Error as exc:
-        problems.append(Problem(path.name, rows.line_num, "(file)", SYNTAX, f"not valid CSV: {exc}"))
+        problems.append(Problem(path.name, rows.line_num + offset, "(file)", SYNTAX, f"not valid CSV: {exc}"))
 
 
-def read_csv_file(path: Path, problems: list[Problem]) -> Iterator[tuple[str, Any]]:
-    """Records of one CSV data file, with repeated rows merged into one record with their sources."""
+def read_csv_file(path: Path, problems: list[Problem], part: Part | None = None) -> Iterator[tuple[str, Any]]:
+    """Records of one CSV data file (or of one `part` of it), with repeated rows merged into one
+    record with their sources."""
     reader = _CsvReader(path, problems)
     entity = path.name == ENTITIES_FILE
     records: dict[str, tuple[int, Any]] = {}
-    for raw in _rows(path, problems):
+    for raw in _rows(path, problems, part):
         line = raw["__line__"]
         record = reader.entity(raw, f"row {line}") if entity else reader.relationship(raw, f"row {line}")
         if record is None:

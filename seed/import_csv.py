@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import multiprocessing
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -122,18 +123,33 @@ def write_relationships(relationships: Sequence[Relationship], version: str, pat
     return len(relationships)
 
 
-def has_line_breaks(dataset: Dataset) -> bool:
+def has_line_breaks(entities: Iterable[Entity], relationships: Iterable[Relationship]) -> bool:
     """Whether any text holds a line break: only then must the importer read fields across lines
     (`--multiline-fields`, which costs it its parallel parsing)."""
+    entities = list(entities)
     texts = (
         t
-        for records in (dataset.entities, dataset.relationships)
+        for records in (entities, relationships)
         for x in records
         for t in (x.description, *(s.quote for s in x.sources))
     )
     return any(t and ("\n" in t or "\r" in t) for t in texts) or any(
-        "\n" in t or "\r" in t for e in dataset.entities for t in (e.name, e.name_en or "", *e.aliases)
+        "\n" in t or "\r" in t for e in entities for t in (e.name, e.name_en or "", *e.aliases)
     )
+
+
+@dataclass(frozen=True)
+class ImportFiles:
+    """A checked dataset written as the importer's files: the two file groups in the order
+    `--nodes=` / `--relationships=` take them, and what the route needs besides."""
+
+    version: str
+    nodes: list[Path]
+    relationships: list[Path]
+    entity_count: int
+    relationship_count: int
+    multiline: bool  # `has_line_breaks`
+    stats: str  # `seed.neo4j_load.dataset_stats`, for the version mark
 
 
 def write_import_files(dataset: Dataset, folder: Path, workers: int = 2) -> tuple[list[Path], list[Path]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -387,25 +387,44 @@ def read_seed(data_dir: Path) -> SeedRead:
 
 
 def _read_seed(data_dir: Path) -> SeedRead:
-    from seed.csv_data import read_csv_file
-
     files = data_files(data_dir)
     problems: list[Problem] = []
     if not files:
         problems.append(
             Problem(str(data_dir), 0, "(folder)", "(files)", "no *.yaml seed files, entities.csv or relationships.csv")
         )
-    entities: list[tuple[str, int, Entity]] = []
-    relationships: list[tuple[str, int, Relationship]] = []
+    entities, relationships = read_files(files, problems)
+    # A file that could not be read whole hides its entities: references to them are not checked.
+    unreadable = any(p.entry in WHOLE_FILE for p in problems)
+    unique_entities, ids = checked_entities(entities, problems)
+    unique_rels = checked_relationships(relationships, ids, unreadable, problems)
+    kinds = {e.id: e.kind for _, _, e in unique_entities}
+    problems += [Problem(*finding) for finding in check_dating(unique_rels, kinds)]
+    return SeedRead(unique_entities, unique_rels, ordered(problems), dataset_version(files))
+
+
+Placed = tuple[str, int, Any]  # a record with its file and line
+
+
+def read_files(files: Iterable[Path], problems: list[Problem]) -> tuple[list[Placed], list[Placed]]:
+    """The entities and relationships of each file (YAML or CSV), each checked on its own."""
+    from seed.csv_data import read_csv_file
+
+    entities: list[Placed] = []
+    relationships: list[Placed] = []
     for path in files:
         records = _read_yaml(path, problems) if path.suffix == ".yaml" else read_csv_file(path, problems)
         for what, item in records:
             (entities if what == "entity" else relationships).append(item)
-    # A file that could not be read whole hides its entities: references to them are not checked.
-    unreadable = any(p.entry in WHOLE_FILE for p in problems)
+    return entities, relationships
 
+
+def checked_entities(
+    entities: Iterable[tuple[str, int, Entity]], problems: list[Problem]
+) -> tuple[list[tuple[str, int, Entity]], dict[str, tuple[str, int]]]:
+    """The entities with a first use of their id, and where each id is defined; a repeat is a problem."""
     seen: dict[str, tuple[str, int]] = {}
-    unique_entities = []
+    unique = []
     for file, line, e in entities:
         if e.id in seen:
             first = seen[e.id]
@@ -414,20 +433,35 @@ def _read_seed(data_dir: Path) -> SeedRead:
             )
             continue
         seen[e.id] = (file, line)
-        unique_entities.append((file, line, e))
+        unique.append((file, line, e))
+    return unique, seen
 
+
+def _entry(r: Relationship) -> str:
+    return f"relationship ({r.source} {r.type} {r.target})"
+
+
+def checked_relationships(
+    relationships: Iterable[tuple[str, int, Relationship]],
+    ids: Container[str],
+    unreadable: bool,
+    problems: list[Problem],
+) -> list[tuple[str, int, Relationship]]:
+    """The relationships whose ends are entities (`ids`), two different ones, and whose identity
+    comes first; each other is a problem (a dangling end only while every file could be read)."""
     rel_seen: dict[str, tuple[str, int]] = {}
-    unique_rels = []
+    unique = []
     for file, line, r in relationships:
-        entry = f"relationship ({r.source} {r.type} {r.target})"
         dangling = False
         for key, ref in (("source", r.source), ("target", r.target)):
-            if ref not in seen:
+            if ref not in ids:
                 if not unreadable:
-                    problems.append(Problem(file, line, entry, key, f"dangling reference: no entity with id {ref!r}"))
+                    problems.append(
+                        Problem(file, line, _entry(r), key, f"dangling reference: no entity with id {ref!r}")
+                    )
                 dangling = True
         if r.source == r.target:
-            problems.append(Problem(file, line, entry, "target", "a relationship needs two different entities"))
+            problems.append(Problem(file, line, _entry(r), "target", "a relationship needs two different entities"))
             dangling = True
         key = identity(r)
         if key in rel_seen:
@@ -436,7 +470,7 @@ def _read_seed(data_dir: Path) -> SeedRead:
                 Problem(
                     file,
                     line,
-                    entry,
+                    _entry(r),
                     "(identity)",
                     f"duplicate relationship (same source, type, target and start as {first[0]}:{first[1]}); add a source to that one instead",
                 )
@@ -444,10 +478,8 @@ def _read_seed(data_dir: Path) -> SeedRead:
             continue
         rel_seen[key] = (file, line)
         if not dangling:
-            unique_rels.append((file, line, r))
-    kinds = {e.id: e.kind for _, _, e in unique_entities}
-    problems += [Problem(*finding) for finding in check_dating(unique_rels, kinds)]
-    return SeedRead(unique_entities, unique_rels, ordered(problems), dataset_version(files))
+            unique.append((file, line, r))
+    return unique
 
 
 def load_dataset(data_dir: Path) -> Dataset:

@@ -73,16 +73,13 @@ def create_schema(driver: Driver, registry: CypherRegistry, database: str, part:
         session.run("CALL db.awaitIndexes($seconds)", seconds=INDEX_WAIT_S).consume()
 
 
-def finish_import(
-    driver: Driver, dataset: Dataset, registry: CypherRegistry, database: str, stats: str | None = None
-) -> None:
+def finish_import(driver: Driver, version: str, stats: str, registry: CypherRegistry, database: str) -> None:
     """After `neo4j-admin database import` (seed/bulk_import.py): what the importer cannot write,
-    as the CREATE path ends an empty load: the schema, online, then the version mark and its stats
-    (`dataset_stats`, counted here unless given)."""
+    as the CREATE path ends an empty load: the schema, online, then the version mark and its
+    stats (`dataset_stats`)."""
     create_schema(driver, registry, database)
     with driver.session(database=database) as session:
-        stats = stats if stats is not None else dataset_stats(dataset)
-        session.run(registry["set_meta"], version=dataset.version, stats=stats).consume()
+        session.run(registry["set_meta"], version=version, stats=stats).consume()
 
 
 def counts(driver: Driver, registry: CypherRegistry, database: str) -> tuple[int, int]:

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 
+from app.model import Entity, Relationship, Source
 from seed.corpus import Corpus
 from seed.loader import Problem, SeedRead, ordered, read_seed
 
 
 def check_quotes(read: SeedRead, corpus: Corpus) -> list[Problem]:
     """Problems for sources whose document is missing or does not contain the quote."""
+    return quote_problems(read.entities, read.relationships, corpus)
+
+
+def quote_problems(
+    entities: Iterable[tuple[str, int, Entity]], relationships: Iterable[tuple[str, int, Relationship]], corpus: Corpus
+) -> list[Problem]:
+    """`check_quotes` of these records (a part of a folder's, seed/import_parts.py)."""
     problems = []
-    records = [(f, ln, "entity " + e.id, e.sources) for f, ln, e in read.entities]
-    records += [(f, ln, f"relationship ({r.source} {r.type} {r.target})", r.sources) for f, ln, r in read.relationships]
-    for file, line, entry, sources in records:
+    records: Iterable[tuple[str, int, str | Relationship, tuple[Source, ...]]] = chain(
+        ((f, ln, f"entity {e.id}", e.sources) for f, ln, e in entities),
+        ((f, ln, r, r.sources) for f, ln, r in relationships),
+    )
+    for file, line, record, sources in records:
         for i, src in enumerate(sources):
             if not src.quote:  # a dataset record (a register's URL or name): nothing to match
                 continue
+            entry = (
+                record if isinstance(record, str) else f"relationship ({record.source} {record.type} {record.target})"
+            )
             doc = corpus.get(src.document)
             if doc is None:
                 problems.append(
