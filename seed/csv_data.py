@@ -55,11 +55,6 @@ class _CsvReader(RecordReader):
     dataset_records: ClassVar[bool] = True
 
 
-def _cell(value: str) -> str | None:
-    value = value.strip()
-    return value or None
-
-
 def _number(value: str | None) -> float | str | None:
     if value is None:
         return None
@@ -208,7 +203,8 @@ def _rows(path: Path, problems: list[Problem], part: Part | None = None) -> Iter
                 problems.extend(wrong)
             return
         end = part.end if part else None
-        for cells in rows:
+        entity = path.name == ENTITIES_FILE
+        for cells in rows:  # (a cell of blanks is no value: `v.strip() or None`)
             line = rows.line_num + offset  # a row spanning lines (a quoted line break) is named by its last
             if end is not None and cursor.at >= end:
                 if cursor.at > end:
@@ -219,9 +215,7 @@ def _rows(path: Path, problems: list[Problem], part: Part | None = None) -> Iter
                     message = f"{len(cells)} cells; the header has {len(header)}"
                     problems.append(Problem(path.name, line, f"row {line}", "(row)", message))
                 else:
-                    yield _raw(
-                        {h: _cell(v) for h, v in zip(header, cells, strict=False)}, line, path.name == ENTITIES_FILE
-                    )
+                    yield _raw({h: v.strip() or None for h, v in zip(header, cells, strict=False)}, line, entity)
             if end == -1:
                 return
     except _NotUtf8 as exc:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
@@ -52,22 +52,20 @@ class Prepared:
     quotes_checked: bool = False
 
 
-def _check_part(
-    path: Path,
-    part: Part,
-    ids: dict[str, Any],
-    kinds: dict[str, Kind],
-    corpus: Corpus,
-    version: str,
-    out: Path,
-    conn: Connection,
-) -> None:
-    """A worker: every check on one part's records, then its importer rows; sends what the parent needs."""
+def _check_part(path: Path, part: Part, corpus: Corpus, version: str, out: Path, conn: Connection) -> None:
+    """A worker: reads its part's records at once, then (when the parent has read the entities and
+    sends their ids and kinds, or None to stop) checks them, writes their importer rows and sends
+    what the parent needs."""
     try:
         with collector_paused():
             problems: list[Problem] = []
             placed = [item for _, item in read_csv_file(path, problems, part)]
-            unique = checked_relationships(placed, ids, False, problems)
+            entities = conn.recv()
+            if entities is None:
+                return
+            ids, kind_values = entities
+            kinds = dict(zip(ids, map(Kind, kind_values), strict=True))
+            unique = checked_relationships(placed, kinds, False, problems)
             problems += [Problem(*finding) for finding in check_dating(unique, kinds)]
             if corpus.available:
                 problems += quote_problems((), unique, corpus)
@@ -75,19 +73,20 @@ def _check_part(
                 conn.send(("problems", f"{len(problems)} problem(s) in {path.name} from line {part.first_line}"))
                 return
             records = [r for _, _, r in unique]
-            write_relationships(records, version, out, header=False)
             conn.send(
                 (
                     "ok",
-                    [identity(r) for r in records],
+                    "\n".join(identity(r) for r in records),  # one string: the quickest to send
                     stats.count_records((), records),
                     has_line_breaks((), records),
                 )
             )
+            write_relationships(records, version, out, header=False)
+            conn.send(("written",))
     except Misaligned as exc:
-        conn.send(("misaligned", str(exc)))
+        _send([conn], ("misaligned", str(exc)))
     except BaseException as exc:  # the serial read runs next and meets it in the open
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        _send([conn], ("error", f"{type(exc).__name__}: {exc}"))
     finally:
         conn.close()
 
@@ -104,6 +103,31 @@ def prepare_import(
     files = data_files(data_dir)
     version = dataset_version(files)
     corpus = Corpus(corpus_dir)
+    rels = [folder / "relationships-header.csv", folder / "relationships-other.csv"]
+    fork = multiprocessing.get_context("fork")
+    pipes: list[Connection] = []
+    children = []
+    for k, part in enumerate(split_rows(path, workers)):  # forked first: they read while the entities are read here
+        rels.append(folder / f"relationships-{k}.csv")
+        mine, theirs = fork.Pipe()
+        child = fork.Process(target=_check_part, args=(path, part, corpus, version, rels[-1], theirs), name=f"part-{k}")
+        child.start()
+        theirs.close()
+        pipes.append(mine)
+        children.append(child)
+    try:
+        return _prepare(files, path, corpus, version, folder, rels, pipes)
+    finally:
+        for pipe in pipes:
+            pipe.close()
+        for child in children:
+            child.join()
+
+
+def _prepare(
+    files: list[Path], path: Path, corpus: Corpus, version: str, folder: Path, rels: list[Path], pipes: list[Connection]
+) -> Prepared:
+    """`prepare_import`'s part here, beside the workers: the other files, then the workers' answers."""
     problems: list[Problem] = []
     with collector_paused():
         entities, others = read_files([f for f in files if f != path], problems)
@@ -114,24 +138,10 @@ def prepare_import(
         if corpus.available:
             problems += quote_problems(placed_entities, placed_others, corpus)
         if problems:
+            _send(pipes, None)
             return Prepared(None, f"{len(problems)} problem(s) outside {RELATIONSHIPS_FILE}")
-        fork = multiprocessing.get_context("fork")
-        pipes: list[Connection] = []
-        children = []
-        rels = [folder / "relationships-header.csv", folder / "relationships-other.csv"]
-        for k, part in enumerate(split_rows(path, workers)):
-            rels.append(folder / f"relationships-{k}.csv")
-            receive, send = fork.Pipe(duplex=False)
-            child = fork.Process(
-                target=_check_part,
-                args=(path, part, ids, kinds, corpus, version, rels[-1], send),
-                name=f"check-part-{k}",
-            )
-            child.start()
-            send.close()
-            pipes.append(receive)
-            children.append(child)
-        # Meanwhile, here: the nodes, the relationships of the other files, their share of the stats.
+        # The nodes, the relationships of the other files and their share of the stats, while the
+        # workers read; then the entities to them (a send waits until a worker takes it).
         entity_records = [e for _, _, e in placed_entities]
         other_records = [r for _, _, r in placed_others]
         write_nodes(entity_records, version, folder / "nodes.csv")
@@ -139,21 +149,25 @@ def prepare_import(
         write_relationships(other_records, version, rels[1], header=False)
         counts = [stats.count_records(entity_records, other_records)]
         multiline = has_line_breaks(entity_records, other_records)
-        answers = [_receive(pipe) for pipe in pipes]
-        for child in children:
-            child.join()
+        _send(pipes, (list(kinds), [kind.value for kind in kinds.values()]))
+        answers = _receive(pipes)
         failed = [answer[1] for answer in answers if answer[0] != "ok"]
         if failed:
             return Prepared(None, "; ".join(failed))
         keys = {identity(r) for r in other_records}
         total = len(keys)
         for _, part_keys, part_counts, part_multiline in answers:
-            keys.update(part_keys)
-            total += len(part_keys)
+            listed = part_keys.split("\n") if part_keys else []
+            keys.update(listed)
+            total += len(listed)
             counts.append(part_counts)
             multiline = multiline or part_multiline
         if len(keys) != total:
             return Prepared(None, f"a relationship's rows fall in two parts of {RELATIONSHIPS_FILE} or in two files")
+        written = _receive(pipes)
+        failed = [answer[1] for answer in written if answer[0] != "written"]
+        if failed:
+            return Prepared(None, "; ".join(failed))
     files_written = ImportFiles(
         version, [folder / "nodes.csv"], rels, len(entity_records), total, multiline,
         stats.to_json(stats.add_counts(*counts)),
@@ -161,9 +175,22 @@ def prepare_import(
     return Prepared(files_written, quotes_checked=corpus.available)
 
 
-def _receive(pipe: Connection) -> tuple[Any, ...]:
-    try:
-        answer: tuple[Any, ...] = pipe.recv()
-    except EOFError:
-        return ("error", "a worker ended without an answer")
-    return answer
+def _send(pipes: list[Connection], message: object) -> None:
+    for pipe in pipes:
+        try:
+            pipe.send(message)
+        except OSError:  # the other end has gone: a worker that answered early, a parent that has its answer
+            continue
+
+
+def _receive(pipes: list[Connection]) -> list[tuple[Any, ...]]:
+    """Each worker's next answer, taken as it comes (a worker waits until its answer is taken)."""
+    answers: dict[Connection, tuple[Any, ...]] = {}
+    while len(answers) < len(pipes):
+        for pipe in wait([p for p in pipes if p not in answers]):
+            assert isinstance(pipe, Connection)
+            try:
+                answers[pipe] = pipe.recv()
+            except EOFError:
+                answers[pipe] = ("error", "a worker ended without an answer")
+    return [answers[pipe] for pipe in pipes]
