@@ -19,7 +19,7 @@ from app.config import Settings, get_settings
 from app.cypher_registry import CypherRegistry
 from app.model import Dataset
 from app.stores.neo4j_store import Neo4jStore
-from seed import neo4j_load
+from seed import import_parts, neo4j_load
 from seed.bulk_import import ImportRefused, bulk_seed, importer_fits
 from seed.loader import load_dataset
 from seed.synth import synthesize
@@ -229,4 +229,54 @@ def test_cli_bad_folder_names_file_row_column_before_anything(
     result = runner.invoke(app, ["seed", "--bulk"])
     assert result.exit_code == 1
     assert "relationships.csv" in result.output and "row 6" in result.output and "start" in result.output
+    assert not bulk_env.exists()
+
+
+def test_cli_checks_a_big_folder_in_parts_and_imports_the_same_graph(
+    bulk_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    neo4j_loader: Callable[[Dataset], Neo4jStore],
+    neo4j_driver: Driver,
+) -> None:
+    """A folder checked in parallel parts (seed/import_parts.py; here from any size on): its files
+    are written during the checks and the imported graph is the Cypher loader's."""
+    monkeypatch.setattr(import_parts, "PARALLEL_FROM", 0)
+    data = tmp_path / "data"
+    synthesize(1500, 3, data)
+    for name, value in {"CITYGRAPH_DATA_DIR": str(data), "NEO4J_PASSWORD": PASSWORD}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["seed", "--bulk"])
+    assert result.exit_code == 0, result.output
+    assert "checks passed: " in said(result) and "checking in one process" not in said(result)
+    assert "write CSV files" not in said(result)  # written by the parts, during the checks
+    server = LocalNeo4j(bulk_env)
+    server.start()
+    try:
+        with GraphDatabase.driver(server.uri, auth=("neo4j", PASSWORD)) as driver:
+            imported = graph_of(driver)
+    finally:
+        server.stop()
+    assert_same(imported, cypher_graph(load_dataset(data), neo4j_loader, neo4j_driver))
+
+
+def test_cli_a_problem_in_a_part_is_named_by_the_serial_read(
+    bulk_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parts only count problems; the folder is then read in one process, which names each."""
+    monkeypatch.setattr(import_parts, "PARALLEL_FROM", 0)
+    data = tmp_path / "data"
+    synthesize(1500, 3, data)
+    lines = (data / "relationships.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[-1].split(",")
+    cells[2] = "no-such-entity"
+    lines[-1] = ",".join(cells)
+    (data / "relationships.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("CITYGRAPH_DATA_DIR", str(data))
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["seed", "--bulk"])
+    assert result.exit_code == 1
+    assert "checking in one process (1 problem(s) in relationships.csv from line" in said(result)
+    assert f"relationships.csv:{len(lines)}:" in said(result) and "no entity with id 'no-such-entity'" in said(result)
     assert not bulk_env.exists()
