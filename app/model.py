@@ -108,7 +108,8 @@ class Relationship:
     @property
     def attested(self) -> tuple[PartialDate, ...]:
         """The distinct dates at which its sources attest it, earliest first."""
-        return tuple(sorted({s.attested for s in self.sources if s.attested}, key=lambda d: d.first_day))
+        dates = {s.attested for s in self.sources if s.attested}
+        return tuple(sorted(dates, key=lambda d: d.first_day)) if len(dates) > 1 else tuple(dates)
 
     @property
     def earliest_attested(self) -> PartialDate | None:

@@ -32,10 +32,14 @@ class RecordCounter:
         counts = self._counts
         counts["by_type"][r.type] += 1
         counts["by_decade"][r.start.year // 10 * 10 if r.start else None] += 1
-        counts["by_dating"][r.dating] += 1
-        counts["by_document"].update(s.document for s in r.sources)
-        self._dated += r.dated
-        self._attested_only += bool(r.attested and not r.dated)
+        dating = r.dating
+        counts["by_dating"][dating] += 1
+        by_document = counts["by_document"]
+        for s in r.sources:
+            by_document[s.document] += 1
+        dated = r.dated
+        self._dated += dated
+        self._attested_only += dating == "attested" and not dated  # attested, and neither start nor end
 
     def counts(self) -> dict[str, Any]:
         return {**self._counts, "dated": self._dated, "attested_only": self._attested_only}

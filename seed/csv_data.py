@@ -78,7 +78,8 @@ def _raw(cells: dict[str, str | None], line: int, entity: bool) -> dict[str, Any
         raw["lat"], raw["lon"] = _number(cells.get("lat")), _number(cells.get("lon"))
     else:
         raw["circa"] = _flag(cells.get("circa"))
-    document, quote, url, attested = (cells.get(c) for c in SOURCE_COLUMNS)
+    document, quote = cells.get("source_document"), cells.get("source_quote")
+    url, attested = cells.get("source_url"), cells.get("source_attested")
     if document or quote or url:
         raw["sources"] = [{"document": document, "quote": quote, "url": url, "attested": attested}]
     return raw
