@@ -157,7 +157,7 @@ def split_rows(path: Path, parts: int) -> list[Part]:
     the first), each cut between rows of different records."""
     data = path.read_bytes()
     header_end = _next_row(data, 0)
-    header = [h.strip() for h in next(csv.reader(io.StringIO(data[:header_end].decode("utf-8", "replace"))), [])]
+    header = [h.strip() for h in next(csv.reader(io.StringIO(data[:header_end].decode("utf-8-sig", "replace"))), [])]
     key_columns = [header.index(c) for c in ("id", "source", "type", "target", "start") if c in header]
     starts = [0]
     for k in range(1, parts):

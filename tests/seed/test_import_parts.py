@@ -70,6 +70,18 @@ def test_parts_read_the_rows_the_whole_file_reads(synthetic: Path, tmp_path: Pat
         assert problems == []
 
 
+def test_parts_of_a_file_with_a_byte_order_mark_and_crlf_line_ends(synthetic: Path, tmp_path: Path) -> None:
+    folder = copy_of(synthetic, tmp_path)
+    path = folder / RELATIONSHIPS_FILE
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    whole = list(read_csv_file(path, []))
+    cut = split_rows(path, 3)
+    assert len(cut) == 3
+    assert [item for part in cut for item in read_csv_file(path, [], part)] == whole
+    prepared = prepare_import(folder, tmp_path / "no-corpus", tmp_path, min_bytes=0)
+    assert prepared.files is not None and prepared.files.relationship_count == len(whole)
+
+
 def test_a_cut_inside_a_row_is_found(tmp_path: Path, synthetic: Path) -> None:
     """A quote inside an unquoted cell throws the quote count off, so a cut may land in a quoted line
     break: the part before it then reads past its end, and says so rather than cut the row."""
