@@ -11,15 +11,12 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from app.vocabulary import PRECISIONS
 
 # ASCII digits only: `\d` would also take Arabic-Indic or full-width digits ("٢٠١٦").
 _PARTIAL = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 
-_PARSED: dict[str, PartialDate] = {}  # `PartialDate.parse` of texts seen (at most `_PARSED_MAX`)
-_PARSED_MAX = 200_000
 DAY_MIN = dt.date.min
 DAY_MAX = dt.date.max
 
@@ -47,23 +44,7 @@ class PartialDate:
 
     @classmethod
     def parse(cls, value: object) -> PartialDate:
-        """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD" (also an int year or a date).
-
-        A text parsed before gives the same (immutable) date again: a million relationships
-        hold a few ten thousand distinct dates, so a big read makes and checks each once.
-        """
-        if isinstance(value, str):
-            known = _PARSED.get(value)
-            if known is not None:
-                return known
-            parsed = cls._parse(value)
-            if len(_PARSED) < _PARSED_MAX:
-                _PARSED[value] = parsed
-            return parsed
-        return cls._parse(value)
-
-    @classmethod
-    def _parse(cls, value: object) -> PartialDate:
+        """Parse "YYYY", "YYYY-MM" or "YYYY-MM-DD" (also an int year or a date)."""
         if isinstance(value, dt.date):
             return cls(value.year, value.month, value.day)
         text = str(value).strip()
@@ -84,30 +65,24 @@ class PartialDate:
     def precision(self) -> str:
         return PRECISIONS[0 if self.month is None else 1 if self.day is None else 2]
 
-    # Worked out once per date (a shared date is asked for them by every record holding it).
-    @cached_property
+    @property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @cached_property
+    @property
     def last_day(self) -> dt.date:
         if self.day is not None:
             return self.first_day
         month = self.month or 12
         return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
-    @cached_property
-    def text(self) -> str:
-        """The ISO form, as precise as the date: "2004", "2010-02", "2015-02-23"."""
+    def __str__(self) -> str:
         parts = [f"{self.year:04d}"]
         if self.month is not None:
             parts.append(f"{self.month:02d}")
         if self.day is not None:
             parts.append(f"{self.day:02d}")
         return "-".join(parts)
-
-    def __str__(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True)

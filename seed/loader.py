@@ -137,9 +137,20 @@ class RecordReader:
         self.name = path.name
         self.path = path
         self.problems = problems
+        self._dates: dict[str, PartialDate] = {}
 
     def field(self, name: str) -> str:
         return self.field_names.get(name, name)
+
+    def date(self, value: object) -> PartialDate:
+        """`PartialDate.parse`, once per text in this file: a million rows hold some ten thousand
+        distinct dates, and the records share each (a date is immutable)."""
+        if not isinstance(value, str):
+            return PartialDate.parse(value)
+        known = self._dates.get(value)
+        if known is None:
+            known = self._dates[value] = PartialDate.parse(value)
+        return known
 
     def problem(self, raw: dict[str, Any], entry: str, field: str, message: str) -> None:
         self.problems.append(Problem(self.name, int(raw.get("__line__", 0)), entry, self.field(field), message))
@@ -187,7 +198,7 @@ class RecordReader:
         attested = None
         if item.get("attested") not in (None, ""):
             try:
-                attested = PartialDate.parse(item["attested"])
+                attested = self.date(item["attested"])
             except BadDate as exc:
                 self.problem(raw, entry, f"{where}.attested", str(exc))
         return Source(document, " ".join(quote.split()), url or None, attested)
@@ -261,7 +272,7 @@ class RecordReader:
         for key in ("start", "end"):
             value = raw.get(key)
             try:
-                dates[key] = PartialDate.parse(value) if value not in (None, "") else None
+                dates[key] = self.date(value) if value not in (None, "") else None
             except BadDate as exc:
                 self.problem(raw, entry, key, str(exc))
                 dates[key] = None
