@@ -324,8 +324,10 @@ def serve(
     import uvicorn
 
     from app.api.main import create_app
+    from app.malloc_arenas import limit_arenas
 
     settings = _settings(backend)
+    limit_arenas(settings.malloc_arenas)  # before uvicorn's and the preparation's threads
     uvicorn.run(
         create_app(settings),
         host=host or settings.host,

@@ -299,12 +299,14 @@ def data_folder(size: int) -> tuple[Path, SynthSummary]:
     return folder, summary
 
 
-def run_size(size: int, embedded: bool, heap: str, keep: bool) -> list[Run]:
+def run_size(size: int, embedded: bool, heap: str, keep: bool, neo4j: bool = True) -> list[Run]:
     t0 = time.perf_counter()
     folder, summary = data_folder(size)
     print(f"synth {size:,}: {time.perf_counter() - t0:.1f}s, {summary.entities:,} entities", flush=True)
     base_env = {**os.environ, "CITYGRAPH_DATA_DIR": str(folder), "CITYGRAPH_LOG_LEVEL": "WARNING"}
     runs = []
+    if not neo4j:
+        return [serve_and_measure(base_env, "memory", summary, size)] if embedded else []
     kept = CACHE / f"neo4j-{size}"
     with tempfile.TemporaryDirectory(prefix="scale-neo4j-") as tmp:
         reseed = keep and kept.exists()
@@ -442,12 +444,15 @@ def main() -> None:
         help="Keep each size's Neo4j store in build/scale/ and reuse it (seed converges).",
     )
     parser.add_argument("--no-write", action="store_true", help="Print only; leave bench/README.md alone.")
+    parser.add_argument(
+        "--embedded-only", action="store_true", help="Only the embedded backend (up to 100k); implies --no-write."
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     load_before = os.getloadavg()
     runs: list[Run] = []
     for size in sizes:
-        runs += run_size(size, size <= EMBEDDED_MAX, args.heap, args.keep)
+        runs += run_size(size, size <= EMBEDDED_MAX, args.heap, args.keep, neo4j=not args.embedded_only)
     from app.config import Settings
 
     body = report(runs, Settings().request_time_budget)
@@ -459,7 +464,7 @@ def main() -> None:
     )
     text = header + "\n\n" + body
     print(text)
-    if not args.no_write:
+    if not (args.no_write or args.embedded_only):
         write_section(text + kept_subsections(), SECTION)
 
 
