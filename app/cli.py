@@ -261,9 +261,8 @@ def _bulk_seed_in_parts(settings: Settings, registry: CypherRegistry, plan: Impo
     with tempfile.TemporaryDirectory(prefix="citygraph-import-") as tmp:
         prepared = prepare_import(settings.data_dir, settings.corpus_dir, Path(tmp))
         if prepared.files is None:
-            if prepared.why_serial.startswith("no "):  # a small folder: the parts were not tried
-                return False
-            err.print(f"checking in one process ({prepared.why_serial})...")
+            if prepared.tried:
+                err.print(f"checking in one process ({prepared.why_serial})...")
             return False
         files = prepared.files
         _checks_passed(settings, prepared.quotes_checked, files.entity_count, files.relationship_count, started)

@@ -50,6 +50,7 @@ class Prepared:
     files: ImportFiles | None
     why_serial: str = ""
     quotes_checked: bool = False
+    tried: bool = True  # False: the folder is too small for parts, nothing was read
 
 
 def _check_part(path: Path, part: Part, corpus: Corpus, version: str, out: Path, conn: Connection) -> None:
@@ -100,7 +101,7 @@ def prepare_import(
     path = data_dir / RELATIONSHIPS_FILE
     min_bytes = PARALLEL_FROM if min_bytes is None else min_bytes
     if not path.is_file() or path.stat().st_size < min_bytes:
-        return Prepared(None, f"no {RELATIONSHIPS_FILE} of {min_bytes:,} bytes or more")
+        return Prepared(None, f"no {RELATIONSHIPS_FILE} of {min_bytes:,} bytes or more", tried=False)
     files = data_files(data_dir)
     version = dataset_version(files)
     corpus = Corpus(corpus_dir)

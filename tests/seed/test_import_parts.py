@@ -167,5 +167,5 @@ def test_any_problem_goes_to_the_serial_read(synthetic: Path, tmp_path: Path) ->
 
 def test_a_small_folder_is_read_serially(synthetic: Path, tmp_path: Path) -> None:
     prepared = prepare_import(synthetic, tmp_path / "no-corpus", tmp_path)
-    assert prepared.files is None and prepared.why_serial.startswith("no relationships.csv of")
+    assert prepared.files is None and not prepared.tried and prepared.why_serial.startswith("no relationships.csv of")
     assert list(tmp_path.iterdir()) == []  # nothing written
