@@ -96,8 +96,9 @@ def prepare_import(
     data_dir: Path, corpus_dir: Path, folder: Path, workers: int = 2, min_bytes: int | None = None
 ) -> Prepared:
     """Check `data_dir` and write the importer's files into `folder`, `relationships.csv` in
-    `workers` parts at once (from `min_bytes`, else `PARALLEL_FROM`, on); `Prepared.files` is None (with the reason) where the serial read must
-    answer instead: a folder without a big `relationships.csv`, a problem, or what parts cannot settle."""
+    `workers` parts at once (from `min_bytes` on, else `PARALLEL_FROM`). `Prepared.files` is None,
+    with the reason, where the serial read must answer instead: a folder without a big
+    `relationships.csv`, a problem, or what parts cannot settle."""
     path = data_dir / RELATIONSHIPS_FILE
     min_bytes = PARALLEL_FROM if min_bytes is None else min_bytes
     if not path.is_file() or path.stat().st_size < min_bytes:
