@@ -60,6 +60,19 @@ class SharedRuns(Generic[T]):
         threading.Thread(target=self._run, args=(key, run, work, budget), name=name, daemon=True).start()
         return run, True
 
+    def under_way(self, key: Hashable) -> Future[T] | None:
+        """The run of `key` if it has started and not finished, else None."""
+        with self._lock:
+            run = self._runs.get(key)
+        return run if run is not None and not run.done() else None
+
+    def forget_finished(self, key: Hashable) -> None:
+        """Forget `key`'s finished answer (kept, but its result was lost since): it may run again."""
+        with self._lock:
+            run = self._runs.get(key)
+            if run is not None and run.done():
+                del self._runs[key]
+
     def clear(self) -> None:
         """Forget every answer (the data changed); runs under way finish for their waiters."""
         with self._lock:

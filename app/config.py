@@ -131,6 +131,12 @@ class Settings(BaseSettings):
         le=60,
         description="Seconds of work one request may do before it stops and says so (a partial answer marked `truncated`, or 504); every endpoint but `/snapshot`.",
     )
+    answer_reserve: float = Field(
+        0.1,
+        ge=0,
+        le=0.5,
+        description="Share of a request's time budget kept for writing its answer: the work stops this much sooner, so an answer the budget cut short (marked) still arrives within the budget.",
+    )
     export_time_budget: float = Field(
         30.0,
         gt=0,

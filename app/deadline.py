@@ -39,6 +39,13 @@ class Deadline:
     >>> now[0] = 6.0
     >>> d.expired
     True
+    >>> kept = Deadline(5.0, "request_time_budget", clock=lambda: now[0], reserve=0.5)
+    >>> kept.remaining()  # the work gets 4.5 s; the answer is written in the last half second
+    4.5
+    >>> now[0] = 10.6
+    >>> kept.check("the ranking")
+    Traceback (most recent call last):
+    app.errors.QueryTimeout: the ranking ran past its 5 s budget (request_time_budget); narrow it (a date window, fewer hops, fewer kinds or types)
     """
 
     def __init__(
@@ -48,11 +55,14 @@ class Deadline:
         clock: Clock = time.monotonic,
         parent: Deadline | None = None,
         query_cap: float | None = None,
+        reserve: float = 0.0,
     ):
         self.seconds = seconds
         self.setting = setting  # the setting that gave the budget, named in timeout messages
         self._clock = clock
-        self._end = clock() + seconds
+        # The work ends `reserve` seconds before the budget does: that time is kept for writing
+        # an answer the budget cut short (and for the database to notice its own timeout).
+        self._end = clock() + seconds - reserve
         self._cancelled: str | None = None
         self.streaming = False  # set by `stream()`: the budget now bounds each step, not the whole
         self.parent = parent  # a share of a larger budget is cancelled with it

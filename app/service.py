@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from app import deadline
+from app import background, deadline
 from app.analysis import broker_counts, brokerage, centrality
 from app.analysis.degree_years import DegreeYears
 from app.analysis.lookup import EntityCache, EntityLookup
@@ -29,7 +29,7 @@ from app.analysis.story import tell
 from app.background import SharedRuns
 from app.cache import ByteBudgetCache, graph_bytes, rows_bytes
 from app.config import Settings
-from app.errors import InvalidParameter, NotLoaded, QueryTimeout
+from app.errors import InvalidParameter, NotLoaded, QueryTimeout, RequestCancelled, StillComputing
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
 from app.model import Entity, Relationship
 from app.prepare import Partial, Preparer
@@ -304,29 +304,73 @@ class CityGraph:
 
     def _scores(self, metric: str, rel_filter: RelFilter) -> tuple[Ranking, Scores]:
         key = ("scores", metric, rel_filter)
-        found: tuple[Ranking, Scores] = self._cached(
-            key, lambda: self._compute_scores(metric, rel_filter), _scores_bytes
-        )
-        if isinstance(self.store, AnalyticsStore) and self._cut_by_budget(found[1]):
+        in_database = isinstance(self.store, AnalyticsStore)
+        if in_database:
+            self._await_refining(key)
+        try:
+            found: tuple[Ranking, Scores] = self._cached(
+                key, lambda: self._compute_scores(metric, rel_filter), _scores_bytes
+            )
+        except QueryTimeout as exc:
+            limit = deadline.current()
+            if not in_database or isinstance(exc, StillComputing) or limit.setting != "request_time_budget":
+                raise
+            # The database ran out of the request's time (more load than the work was sized
+            # for): the whole ranking is computed in the background and kept; a 202, not a 504.
+            self._refine(key, metric, rel_filter, again=True)
+            wait = math.ceil(limit.seconds)
+            raise StillComputing(
+                f"{metric} of this window did not fit in the {limit.seconds:g} s budget ({limit.setting}); "
+                f"it is computed in the background and kept, so ask again in {wait} s",
+                retry_after=wait,
+            ) from exc
+        if in_database and self._cut_by_budget(found[1]):
             self._refine(key, metric, rel_filter)
         return found
+
+    def _await_refining(self, key: Hashable) -> None:
+        """Wait, within the request's time, for the ranking of `key` being computed whole in the
+        background when none is kept yet (`_refine`): then the request answers the whole one;
+        past its time a 202, since computing it again would only compete with that run."""
+        version = self.store.version
+        run = self._refining.under_way((version, key))
+        if run is None or self._cache.get(version, key) is not None:
+            return
+        waited = deadline.current().remaining()
+        try:
+            background.wait(run, "this ranking, computed in the background,", "it goes on and is kept")
+        except QueryTimeout as exc:
+            if not run.done():
+                wait = max(1, math.ceil(waited))
+                raise StillComputing(f"{exc.message}, so ask again in {wait} s", retry_after=wait) from exc
+        except RequestCancelled:
+            raise
+        except Exception:  # noqa: S110 - the background run failed: this request computes the ranking itself
+            pass
 
     def _cut_by_budget(self, found: Scores) -> bool:
         """Whether a request's time, not the plan, made `found` approximate (fewer iterations
         or sources than a run with time would do: `app.stores.gds_budget`)."""
         return found.iterations is not None or (found.sample_size or self.plan.samples) < self.plan.samples
 
-    def _refine(self, key: Hashable, metric: str, rel_filter: RelFilter) -> None:
+    def _refine(self, key: Hashable, metric: str, rel_filter: RelFilter, again: bool = False) -> None:
         """Compute a ranking that a request's budget cut short again in the background, under
         the preparation's budget, and keep it in place of the cut one: the request got what
         fitted, marked; the next one gets the whole ranking. The database does the work, one
-        ranking at a time; once per version and key (`SharedRuns`), a failed one on a later ask."""
+        ranking at a time; once per version and key (`SharedRuns`), a failed one on a later ask,
+        and `again` when a request found none kept (a 202: its time ran out before any score).
+        """
         version = self.store.version
+        if again:
+            self._refining.forget_finished((version, key))
 
         def whole() -> None:
             with REFINING:
                 if self.store.version != version:  # reseeded meanwhile: the cut ranking is gone with its version
                     return
+                kept = self._cache.get(version, key)
+                if kept is not None and not self._cut_by_budget(kept[1]):
+                    return  # a history's year computed meanwhile (`_complete_history`)
                 value = self._compute_scores(metric, rel_filter)
             if self.store.version == version:  # putting an older version's would clear the newer's cache
                 self._cache.put(version, key, value, _scores_bytes(value))
@@ -425,11 +469,18 @@ class CityGraph:
         limit = deadline.current()
         longest = 0.0  # the slowest year computed so far (on the deadline's clock)
         timeout: QueryTimeout | None = None
+        # The years kept first: while the background completes this history, a request with one
+        # of them answers at once instead of competing with it for a year of its own.
+        kept: dict[int, tuple[Ranking, Scores] | None] = {
+            year: self._cache.get(self.store.version, ("scores", metric, RelFilter.build(as_of=str(year))))
+            for year in years
+        }
         busy = self._completing(metric)  # its years come from the background: none computed twice at once
+        answered = any(found is not None for found in kept.values())
         for year in years:
             key = ("scores", metric, RelFilter.build(as_of=str(year)))
-            found: tuple[Ranking, Scores] | None = self._cache.get(self.store.version, key)
-            if found is None and timeout is None and not (busy and points):
+            found = kept[year]
+            if found is None and timeout is None and not (busy and (answered or points)):
                 before = limit.remaining()
                 try:
                     if points and before < longest and not self._completes():

@@ -97,7 +97,7 @@ class CostControl:
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send, seconds: float, setting: str) -> None:
         """Run the app under a fresh deadline that the client's disconnect cancels."""
-        limit = deadline.Deadline(seconds, setting)
+        limit = deadline.Deadline(seconds, setting, reserve=seconds * self.settings.answer_reserve)
         inbox: asyncio.Queue[Message] = asyncio.Queue()
 
         async def watch() -> None:

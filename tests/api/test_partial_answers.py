@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from app import deadline
 from app.analysis.paths import PathRequest, find_paths
 from app.errors import QueryTimeout
+from app.filters import RelFilter
 from app.service import CityGraph
 from app.stores.base import GraphStore, SegmentQuery, SegmentResult
 from app.stores.memory import MemoryStore
@@ -89,13 +90,32 @@ def test_nothing_found_before_the_budget_is_a_504(client: TestClient, monkeypatc
     """A search that runs out of time before finding anything answers 504 in the one shape, not `paths: []`."""
     original = deadline.Deadline.__init__
 
-    def instant(self, seconds: float, setting: str = "request_time_budget", clock=None) -> None:  # type: ignore[no-untyped-def]
+    def instant(self, seconds: float, setting: str = "request_time_budget", **_: object) -> None:  # type: ignore[no-untyped-def]
         original(self, 0.0, setting)
 
     monkeypatch.setattr(deadline.Deadline, "__init__", instant)
     r = client.get("/paths", params={"source": "Grundfos", "target": "Irbid", "mode": "all", "max_hops": 5})
     error = assert_error_shape(r, 504)
     assert error["code"] == "query_timeout"
+
+
+def test_work_stops_before_the_budget_to_write_the_answer(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request's work gets its budget less `answer_reserve` of it: an answer cut short by the
+    budget (marked) is written in the time kept, so it still arrives within the budget."""
+    seen: list[deadline.Deadline] = []
+    entered = deadline.within
+
+    def recorded(limit: deadline.Deadline):  # type: ignore[no-untyped-def]
+        seen.append(limit)
+        return entered(limit)
+
+    monkeypatch.setattr(deadline, "within", recorded)
+    assert client.get("/health").status_code == 200
+    settings = client.app.state.graph.settings  # type: ignore[attr-defined]
+    (limit,) = [d for d in seen if d.setting == "request_time_budget"]
+    assert limit.seconds == settings.request_time_budget
+    kept = settings.request_time_budget * settings.answer_reserve
+    assert kept > 0 and limit.seconds - kept - 5 < limit.remaining() <= limit.seconds - kept
 
 
 def test_a_store_cap_is_named(seed_store: GraphStore, settings) -> None:  # type: ignore[no-untyped-def]
@@ -272,3 +292,105 @@ def test_a_window_whose_graph_is_still_filtered_is_a_202_then_answers(neo4j_load
         assert int(r.headers["Retry-After"]) >= 1 and "goes on" in r.json()["error"]["message"]
     assert done.status_code == 200, done.text
     assert len(done.json()["results"]) == 5
+
+
+class TimesOutOnce:
+    """The store's reads, but the first `query` a request sends times out in the database
+    (as a GDS run that took longer than its transaction's timeout does), and the next ones
+    wait for `go` (a background run kept busy while requests arrive)."""
+
+    def __init__(self, read, query: str):  # type: ignore[no-untyped-def]
+        import threading
+
+        self.read, self.query, self.calls = read, query, 0
+        self.go = threading.Event()
+
+    def __call__(self, name: str, **params: object) -> list[dict[str, object]]:
+        if name == self.query:
+            self.calls += 1
+            if self.calls == 1:
+                raise QueryTimeout("the database stopped the query at its timeout", setting="request_time_budget")
+            assert self.go.wait(120)
+        return self.read(name, **params)
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("metric", ["pagerank", "betweenness"])
+def test_a_ranking_the_database_could_not_finish_is_a_202_then_answers(
+    neo4j_loader, seed_dataset, settings, metric: str
+) -> None:  # type: ignore[no-untyped-def]
+    """On Neo4j a ranking whose run the database stops at the request's timeout (found nothing:
+    more load than the run was sized for) is a 202 with `Retry-After`: the whole ranking is
+    computed in the background and kept. A request while that runs waits for it within its own
+    budget, then is a 202 too, and starts no run of its own; the next one gets the whole ranking.
+    The embedded backend cannot go on in the background: there, out of time is a 504."""
+    from app.api.main import create_app
+
+    store = neo4j_loader(seed_dataset)
+    store.projections.clear()
+    runs = TimesOutOnce(store._read, f"gds_{metric}")
+    store._read = runs
+    params = {"metric": metric, "as_of": "2016", "limit": 5}
+    quick = settings.model_copy(update={"request_time_budget": 1.0})
+    with TestClient(create_app(quick, store), raise_server_exceptions=False) as client:
+        stopped = client.get("/centrality", params=params)
+        waiting = client.get("/centrality", params=params)
+        runs.go.set()
+        graph = client.app.state.graph  # type: ignore[attr-defined]
+        for run in list(graph._refining._runs.values()):
+            run.result(timeout=120)
+        whole = client.get("/centrality", params=params)
+    for r in (stopped, waiting):
+        error = assert_error_shape(r, 202)
+        assert error["code"] == "still_computing" and "background" in error["message"], r.text
+        assert int(r.headers["Retry-After"]) >= 1
+    assert runs.calls == 2  # the request's, stopped, and the background's: the waiting request ran none
+    assert whole.status_code == 200, whole.text
+    expected = CityGraph(MemoryStore(seed_dataset), settings).centrality(metric, RelFilter.build(as_of="2016"), limit=5)
+    assert not whole.json()["approximate"]
+    assert [r["entity"]["id"] for r in whole.json()["results"]] == [r["entity"]["id"] for r in expected["results"]]
+
+
+def test_out_of_time_in_process_is_still_a_504(seed_dataset, settings) -> None:  # type: ignore[no-untyped-def]
+    """In process nothing goes on after the request: a ranking with no time left is a 504."""
+    graph = CityGraph(MemoryStore(seed_dataset), settings)
+    spent = deadline.Deadline(0.0, "request_time_budget")
+    with deadline.within(spent), pytest.raises(QueryTimeout) as raised:
+        graph.centrality("betweenness", RelFilter.build(as_of="2016"))
+    assert raised.value.status == 504 and not graph._refining._runs
+
+
+@pytest.mark.neo4j
+def test_a_history_being_completed_answers_its_kept_years_at_once(neo4j_loader, seed_dataset, settings) -> None:  # type: ignore[no-untyped-def]
+    """While the background completes a history, asking again answers the years kept at once
+    (a kept year may come after a missing one) and computes none itself; once completed, every
+    year is there."""
+    from app.service import REFINING
+
+    store = neo4j_loader(seed_dataset)
+    graph = CityGraph(store, settings)
+    runs = TimesOutOnce(store._read, "gds_pagerank")
+
+    def history() -> dict[str, object]:
+        with deadline.within(deadline.Deadline(30.0, "request_time_budget")):
+            return graph.centrality_history("Viborg", "pagerank", "2014", "2016")
+
+    with deadline.within(deadline.Deadline(30.0, "request_time_budget")):
+        kept = graph.centrality("pagerank", RelFilter.build(as_of="2016"))  # the last year, kept
+    store._read = runs
+    with REFINING:  # the background's runs wait for their turn: the history stays under way
+        first = history()
+        before = runs.calls
+        again = history()
+        assert runs.calls == before  # computed nothing: the background is on it
+        assert graph._completing("pagerank")
+    runs.go.set()
+    graph._histories["pagerank"][1].result(timeout=120)
+    done = history()
+    for body in (first, again):
+        assert [p["year"] for p in body["history"]] == [2016] and body["missing"] == [2014, 2015]
+        assert body["truncated"]
+    viborg = graph.resolve("Viborg").id
+    rank = next(r["rank"] for r in kept["results"] if r["entity"]["id"] == viborg)
+    assert first["history"][0]["rank"] == rank
+    assert [p["year"] for p in done["history"]] == [2014, 2015, 2016] and not done["truncated"]
