@@ -50,7 +50,13 @@ def test_default_rankings_are_prepared_then_served_from_the_cache(
         with TestClient(create_app(settings, store)) as client:
             analytics = wait_for(client, {"ready", "failed"})
             assert analytics["state"] == "ready", analytics
-            prepared = ["projection:windows", "centrality:degree", "centrality:pagerank", "history:degree"]
+            prepared = [
+                "browser:guide",
+                "projection:windows",
+                "centrality:degree",
+                "centrality:pagerank",
+                "history:degree",
+            ]
             assert analytics["prepared"] == prepared
             assert store.projections.base is not None  # the rankings and other windows are filtered from it
             assert analytics["seconds"] is not None and analytics["problem"] is None
@@ -69,8 +75,13 @@ def test_default_rankings_are_prepared_then_served_from_the_cache(
                 assert len(calls) == 3 and not history.json()["truncated"]
             finally:
                 store.degree_year_counts = counted  # type: ignore[method-assign]
+            # So is the Browser guide (its counts are a pass over every relationship).
+            store.guide_counts = lambda: pytest.fail("the guide counted again")  # type: ignore[method-assign]
+            guide = client.get("/browser/guide.html")
+            assert guide.status_code == 200 and f"{len(seed_dataset.relationships)} relationships" in guide.text
     finally:
         store.centrality = compute  # type: ignore[method-assign]
+        store.__dict__.pop("guide_counts", None)
 
 
 def test_a_preparation_past_its_budget_fails_and_requests_still_compute(
@@ -108,8 +119,9 @@ def test_the_broker_ranking_is_prepared_once_for_both_groupings(
         with TestClient(create_app(settings, store)) as client:
             analytics = wait_for(client, {"ready", "failed"})
             assert analytics["state"] == "ready", analytics
-            assert analytics["prepared"] == ["projection:windows", "brokerage"] and analytics["partial"] == {}
-            assert set(analytics["step_seconds"]) == {"projection:windows", "brokerage"}
+            assert analytics["prepared"] == ["browser:guide", "projection:windows", "brokerage"]
+            assert analytics["partial"] == {}
+            assert set(analytics["step_seconds"]) == {"browser:guide", "projection:windows", "brokerage"}
             assert len(searches) == 1  # both groupings from one search
             for grouping in ("place", "sector"):
                 answer = client.get("/brokerage", params={"groups": grouping, "limit": 15}).json()
@@ -136,7 +148,8 @@ def test_a_broker_ranking_cut_by_the_budget_is_marked_partial_and_requests_rank_
     try:
         with TestClient(create_app(settings, store)) as client:
             analytics = wait_for(client, {"ready", "failed"})
-            assert analytics["prepared"] == ["projection:windows"], analytics  # brokerage never listed as prepared
+            # Brokerage never listed as prepared; the guide's count has no time either (a problem).
+            assert analytics["prepared"] == ["projection:windows"], analytics
             assert "prepare_time_budget" in analytics["partial"]["brokerage"]
             answer = client.get("/brokerage").json()
             assert not answer["truncated"]  # proven nothing: the request ranked it itself, whole

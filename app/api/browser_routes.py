@@ -28,8 +28,8 @@ _CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GE
 @lru_cache(maxsize=2)
 def _guide(version: str, graph: CityGraph) -> str:
     store = graph.store
-    if isinstance(store, GuideCountStore):  # two aggregations in the database: 0.6 s at 1M relationships
-        kinds, types = store.guide_counts()
+    if isinstance(store, GuideCountStore):  # aggregated in the database, prepared in the background
+        kinds, types = graph.guide_counts()
         holdings = browser_guide.Holdings(
             Counter({Kind(k): n for k, n in kinds.items()}),
             Counter({t: n for t, (n, _) in types.items()}),

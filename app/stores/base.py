@@ -301,11 +301,15 @@ class ExportLabelStore(Protocol):
         ...
 
 
+# The Browser guide's counts: entities by kind; relationships by type, each with how many have a start date.
+GuideCounts = tuple[dict[str, int], dict[str, tuple[int, int]]]
+
+
 @runtime_checkable
 class GuideCountStore(Protocol):
     """The Browser guide's counts, aggregated where the graph is (the embedded store counts pages)."""
 
-    def guide_counts(self) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    def guide_counts(self) -> GuideCounts:
         """Entities by kind; relationships by type, each with how many have a start date."""
         ...
 

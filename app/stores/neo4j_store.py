@@ -45,6 +45,7 @@ from app.stores.base import (
     BrokerTies,
     CentralityPlan,
     ExportCounts,
+    GuideCounts,
     NodeRow,
     RelCursor,
     Scores,
@@ -301,7 +302,7 @@ class Neo4jStore:
         count = rows[0]["count"] if rows else 0
         return count, [relationship_from(r["source"], r["type"], r["target"], r["props"]) for r in rows if r["type"]]
 
-    def guide_counts(self) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    def guide_counts(self) -> GuideCounts:
         kinds = {row["kind"]: row["count"] for row in self._read("stats_entities")}
         return kinds, {row["type"]: (row["count"], row["started"]) for row in self._read("guide_relationships")}
 
