@@ -123,3 +123,12 @@ def test_neo4j_browser_plays_the_guide_the_api_serves() -> None:
     assert settings["browser.post_connect_cmd"] == (
         f"style http://localhost:{api_port}/browser/style.grass; play http://localhost:{api_port}/browser/guide.html"
     )
+
+
+def test_timed_out_transactions_are_stopped_as_soon_in_compose_as_locally() -> None:
+    """Both servers look for transactions past their timeout every 100 ms (Neo4j's default is
+    2 s), so a query the request's budget stops ends within it in either."""
+    env = compose()["services"]["neo4j"]["environment"]
+    launcher = (ROOT / "neo4j-local/src/main/java/local/Neo4jLocal.java").read_text(encoding="utf-8")
+    assert env["NEO4J_db_transaction_monitor_check_interval"] == "100ms"
+    assert 'conf.put("db.transaction.monitor.check.interval", "100ms");' in launcher

@@ -87,3 +87,12 @@ def test_server_hints_are_not_logged_as_warnings(
         records, _, _ = store.driver.execute_query("MATCH (n:Entity) RETURN n.no_such_property AS x LIMIT 1")
     assert records and records[0]["x"] is None
     assert not [r for r in caplog.records if "notification" in r.getMessage().lower()], caplog.text
+
+
+def test_the_local_server_stops_timed_out_transactions_within_a_tenth_of_a_second(neo4j_driver) -> None:  # type: ignore[no-untyped-def]
+    """The launcher's monitor interval is in force (strict config would refuse a wrong name):
+    a query past the request's budget is stopped within 0.1 s of it, not Neo4j's default 2 s."""
+    records, _, _ = neo4j_driver.execute_query(
+        "SHOW SETTINGS YIELD name, value WHERE name = 'db.transaction.monitor.check.interval' RETURN value"
+    )
+    assert [r["value"] for r in records] == ["100ms"]

@@ -94,6 +94,9 @@ public final class Neo4jLocal {
         conf.put("server.https.enabled", "false");
         conf.put("server.memory.pagecache.size", "256m"); // the default heuristic would claim half the RAM
         conf.put("dbms.usage_report.enabled", "false");
+        // A transaction past its timeout (the API's request budget) is stopped when the monitor
+        // next looks: every 2 s by default, which let answers run up to 2 s past the budget.
+        conf.put("db.transaction.monitor.check.interval", "100ms");
         // Bolt's netty loops otherwise idle 2 x 5s before stopping; nothing is in flight by then.
         conf.put("internal.dbms.bolt.netty_server_shutdown_quiet_period", "0");
         // The Browser sends no usage data out; it plays the project's guide and style on connect.
