@@ -341,8 +341,10 @@ def top_brokers(
                     kept.sort(key=lambda row: row[0])
                     del kept[limit:]
         except QueryTimeout:
+            if not kept:  # nothing found: the 504 (or the 202 of a step that goes on) is the answer
+                raise
             truncated = not ranked
-    if clock.cancelled:
+    if clock.cancelled or (not kept and clock.expired):  # gone, or out of time with nothing found: no empty ranking
         clock.check("the brokerage ranking")
     # Cut short, the rows above the first candidate not counted are still the true top.
     proven = sum(1 for key, _ in kept if not truncated or (bound is not None and key < bound))

@@ -191,7 +191,12 @@ class Neo4jStore:
     def _fold(
         self, name: str, params: dict[str, Any], start: Callable[[], T], add: Callable[[T, neo4j.Record], object]
     ) -> T:
-        """`add` each row of the query `name` to `start()` (anew if the driver retries the transaction)."""
+        """`add` each row of the query `name` to `start()` (anew if the driver retries the transaction).
+
+        The driver retries a transaction that failed for a passing reason for up to 30 s: no
+        attempt starts once the request's deadline has passed (each may run for the timeout
+        the first was given, which the driver reads once).
+        """
         query = self.registry[name]
         limit = deadline.current()
         limit.check(f"the query {name!r}")
@@ -199,6 +204,7 @@ class Neo4jStore:
 
         @neo4j.unit_of_work(timeout=max(seconds, 0.001))
         def work(tx: neo4j.ManagedTransaction) -> T:
+            limit.check(f"the query {name!r}")  # a retry past the deadline: out of time, not retried
             found = start()
             try:
                 for record in tx.run(query, params):  # query: fixed registry text, never user input

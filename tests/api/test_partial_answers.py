@@ -394,3 +394,38 @@ def test_a_history_being_completed_answers_its_kept_years_at_once(neo4j_loader, 
     rank = next(r["rank"] for r in kept["results"] if r["entity"]["id"] == viborg)
     assert first["history"][0]["rank"] == rank
     assert [p["year"] for p in done["history"]] == [2014, 2015, 2016] and not done["truncated"]
+
+
+@pytest.mark.neo4j
+def test_a_window_still_being_prepared_for_brokerage_is_a_202_then_answers(
+    neo4j_loader, seed_dataset, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """GDS stops a timed-out step only between its batches (a triangle count of a 1M window ran
+    25 s past the budget on a busy server), so a projection's preparation runs in the background:
+    a request that runs out of time waiting is a 202, not an empty ranking and not a late answer;
+    the step goes on, once, and the next request ranks from it."""
+    from app.api.main import create_app
+
+    store = neo4j_loader(seed_dataset)
+    store.projections.clear()
+    runs = TimesOutOnce(store._read, "gds_broker_prepare")
+    runs.calls = 1  # no timeout: every run waits for `go`
+    store._read = runs
+    quick = settings.model_copy(update={"request_time_budget": 1.0})
+    params = {"as_of": "2016", "limit": 5}
+    with TestClient(create_app(settings, store)) as client:  # the window's graph, projected and kept
+        assert client.get("/centrality", params={"metric": "degree", **params}).status_code == 200
+    with TestClient(create_app(quick, store), raise_server_exceptions=False) as client:
+        waiting = client.get("/brokerage", params=params)
+        again = client.get("/brokerage", params=params)
+        runs.go.set()
+    with TestClient(create_app(settings, store), raise_server_exceptions=False) as client:
+        done = client.get("/brokerage", params=params)
+    for r in (waiting, again):
+        error = assert_error_shape(r, 202)
+        assert error["code"] == "still_computing" and "goes on" in error["message"], r.text
+        assert int(r.headers["Retry-After"]) >= 1
+    assert runs.calls == 2  # one preparation, shared by both requests
+    assert done.status_code == 200, done.text
+    expected = CityGraph(MemoryStore(seed_dataset), settings).brokerage(RelFilter.build(as_of="2016"), limit=5)
+    assert [r["entity"]["id"] for r in done.json()["results"]] == [r["entity"]["id"] for r in expected["results"]]

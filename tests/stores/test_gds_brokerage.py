@@ -14,6 +14,7 @@ from app import deadline
 from app.analysis import broker_counts
 from app.analysis.brokerage import brokerage_summary
 from app.config import Settings
+from app.errors import QueryTimeout
 from app.filters import RelFilter
 from app.model import Dataset
 from app.service import CityGraph
@@ -193,6 +194,27 @@ def test_a_ranking_cut_by_the_deadline_is_marked(scale: tuple[Dataset, Brokerage
     expected = oracle_ranking(dataset, RelFilter(), "place")
     assert found.proven == 1 and found.top("place", 1) == (expected[:1], False)
     assert found.top("place", 2)[1]  # asking for more than was proven is marked
+
+
+def test_a_ranking_with_nothing_found_in_time_is_a_timeout_not_an_empty_one(
+    scale: tuple[Dataset, BrokerageStore],
+) -> None:
+    """Out of time before the first broker is counted: a 504 (or on Neo4j a 202 while the window's
+    preparation goes on), never an empty ranking marked cut, which would be kept for later requests."""
+    _, store = scale
+    now = [0.0]
+    counting = broker_counts.count_ego
+
+    def expire_first(*args: Any) -> Any:
+        now[0] = 6.0
+        return counting(*args)
+
+    broker_counts.count_ego = expire_first  # type: ignore[assignment]
+    try:
+        with deadline.within(fake_budget(now)), pytest.raises(QueryTimeout, match="budget"):
+            broker_counts.top_brokers(store, RelFilter(), 10, ONE_BLOCK)
+    finally:
+        broker_counts.count_ego = counting  # type: ignore[assignment]
 
 
 def test_the_prepared_ranking_equals_the_one_computed_on_request_and_the_oracle(
