@@ -317,18 +317,11 @@ class CityGraph:
                 key, lambda: self._compute_scores(metric, rel_filter), _scores_bytes
             )
         except QueryTimeout as exc:
-            limit = deadline.current()
-            if not in_database or isinstance(exc, StillComputing) or limit.setting != "request_time_budget":
+            if not self._goes_on(exc):
                 raise
             # The database ran out of the request's time (more load than the work was sized
             # for): the whole ranking is computed in the background and kept; a 202, not a 504.
-            self._refine(key, metric, rel_filter, again=True)
-            wait = math.ceil(limit.seconds)
-            raise StillComputing(
-                f"{metric} of this window did not fit in the {limit.seconds:g} s budget ({limit.setting}); "
-                f"it is computed in the background and kept, so ask again in {wait} s",
-                retry_after=wait,
-            ) from exc
+            raise self._later(key, partial(self._compute_scores, metric, rel_filter), _scores_bytes, metric) from exc
         if in_database and self._cut_by_budget(found[1]):
             self._refine(key, metric, rel_filter)
         return found
@@ -361,10 +354,28 @@ class CityGraph:
     def _refine(self, key: Hashable, metric: str, rel_filter: RelFilter, again: bool = False) -> None:
         """Compute a ranking that a request's budget cut short again in the background, under
         the preparation's budget, and keep it in place of the cut one: the request got what
-        fitted, marked; the next one gets the whole ranking. The database does the work, one
-        ranking at a time; once per version and key (`SharedRuns`), a failed one on a later ask,
-        and `again` when a request found none kept (a 202: its time ran out before any score).
-        """
+        fitted, marked; the next one gets the whole ranking (`_in_background`); `again` when a
+        request found none kept (a 202: its time ran out before any score)."""
+
+        def needed(kept: tuple[Ranking, Scores]) -> bool:  # a history's year may be computed meanwhile
+            return self._cut_by_budget(kept[1])
+
+        compute = partial(self._compute_scores, metric, rel_filter)
+        self._in_background(key, compute, _scores_bytes, f"refine-{metric}", again, needed)
+
+    def _in_background(
+        self,
+        key: Hashable,
+        compute: Callable[[], Any],
+        size: Callable[[Any], int],
+        name: str,
+        again: bool = False,
+        needed: Callable[[Any], bool] = lambda kept: False,
+    ) -> None:
+        """Compute the ranking of `key` whole in the background, under the preparation's budget,
+        and keep it. The database does the work, one ranking at a time; once per version and
+        key (`SharedRuns`), a failed one on a later ask, and `again` when a request found none
+        kept; skipped if one kept meanwhile is not `needed` any more."""
         version = self.store.version
         if again:
             self._refining.forget_finished((version, key))
@@ -374,15 +385,38 @@ class CityGraph:
                 if self.store.version != version:  # reseeded meanwhile: the cut ranking is gone with its version
                     return
                 kept = self._cache.get(version, key)
-                if kept is not None and not self._cut_by_budget(kept[1]):
-                    return  # a history's year computed meanwhile (`_complete_history`)
-                value = self._compute_scores(metric, rel_filter)
+                if kept is not None and not needed(kept):
+                    return
+                value = compute()
             if self.store.version == version:  # putting an older version's would clear the newer's cache
-                self._cache.put(version, key, value, _scores_bytes(value))
+                self._cache.put(version, key, value, size(value))
 
         seconds = self.settings.prepare_time_budget
         budget = deadline.Deadline(seconds, "prepare_time_budget", query_cap=seconds)
-        self._refining.start((version, key), whole, budget, f"refine-{metric}")
+        self._refining.start((version, key), whole, budget, name)
+
+    def _later(
+        self, key: Hashable, compute: Callable[[], Any], size: Callable[[Any], int], what: str
+    ) -> StillComputing:
+        """A request found nothing in its time (the database was slower than the work was sized
+        for, or the work cannot be cut smaller): the ranking is computed whole in the background
+        and kept (`_in_background`), and this is the 202 that says so."""
+        self._in_background(key, compute, size, f"ranking-{what}", again=True)
+        limit = deadline.current()
+        wait = math.ceil(limit.seconds)
+        return StillComputing(
+            f"{what} of this window did not fit in the {limit.seconds:g} s budget ({limit.setting}); "
+            f"it is computed in the background and kept, so ask again in {wait} s",
+            retry_after=wait,
+        )
+
+    def _goes_on(self, exc: QueryTimeout) -> bool:
+        """Whether a request's timeout may become a 202 with the work done in the background:
+        in a request (not the preparation, not the CLI), on a store that computes where the
+        data is, and not already a 202."""
+        limit = deadline.current()
+        in_database = isinstance(self.store, AnalyticsStore)
+        return in_database and not isinstance(exc, StillComputing) and limit.setting == "request_time_budget"
 
     def _build_graphs(self, rel_filter: RelFilter) -> tuple[nx.Graph, nx.DiGraph, list[Entity]]:
         entities, rels = self.store.snapshot(rel_filter)
@@ -645,13 +679,17 @@ class CityGraph:
     def _broker_ranking(self, rel_filter: RelFilter, grouping: str, limit: int) -> dict[str, Any]:
         found = prepared = self._prepared_brokers(rel_filter, limit)
         if found is None or found.top(grouping, limit)[1]:  # none, or cut before `limit` rows were proven
-            found = self._cached(
-                ("top-brokers", rel_filter, limit),
-                lambda: self._top_brokers(rel_filter, limit),
+            key = ("top-brokers", rel_filter, limit)
+            compute = partial(self._top_brokers, rel_filter, limit)
+            self._await_refining(key)
+            try:
                 # A cut ranking is kept too (marked, its proven rows said): the next request answers
                 # at once instead of spending its budget on the same search.
-                _ranking_bytes,
-            )
+                found = self._cached(key, compute, _ranking_bytes)
+            except QueryTimeout as exc:  # no broker counted in time (the largest come first)
+                if not self._goes_on(exc):
+                    raise
+                raise self._later(key, compute, _ranking_bytes, "the top brokers") from exc
             if prepared is not None and found.truncated and found.proven < prepared.proven:
                 found = prepared
         rows, truncated = found.top(grouping, limit)

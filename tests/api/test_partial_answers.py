@@ -314,10 +314,28 @@ class TimesOutOnce:
         return self.read(name, **params)
 
 
+@pytest.fixture
+def times_out():  # type: ignore[no-untyped-def]
+    """Put a `TimesOutOnce` on a store's reads for one test; the store is shared, so it is taken
+    off after (and anything still waiting for `go` is let through)."""
+    patched: list[tuple[object, TimesOutOnce]] = []
+
+    def patch(store, query: str) -> TimesOutOnce:  # type: ignore[no-untyped-def]
+        runs = TimesOutOnce(store._read, query)
+        store._read = runs
+        patched.append((store, runs))
+        return runs
+
+    yield patch
+    for store, runs in patched:
+        runs.go.set()
+        store.__dict__.pop("_read", None)
+
+
 @pytest.mark.neo4j
 @pytest.mark.parametrize("metric", ["pagerank", "betweenness"])
 def test_a_ranking_the_database_could_not_finish_is_a_202_then_answers(
-    neo4j_loader, seed_dataset, settings, metric: str
+    neo4j_loader, seed_dataset, settings, times_out, metric: str
 ) -> None:  # type: ignore[no-untyped-def]
     """On Neo4j a ranking whose run the database stops at the request's timeout (found nothing:
     more load than the run was sized for) is a 202 with `Retry-After`: the whole ranking is
@@ -328,9 +346,10 @@ def test_a_ranking_the_database_could_not_finish_is_a_202_then_answers(
 
     store = neo4j_loader(seed_dataset)
     store.projections.clear()
-    runs = TimesOutOnce(store._read, f"gds_{metric}")
-    store._read = runs
     params = {"metric": metric, "as_of": "2016", "limit": 5}
+    with TestClient(create_app(settings, store)) as client:  # the window's graph, projected and kept
+        assert client.get("/centrality", params={**params, "metric": "degree"}).status_code == 200
+    runs = times_out(store, f"gds_{metric}")
     quick = settings.model_copy(update={"request_time_budget": 1.0})
     with TestClient(create_app(quick, store), raise_server_exceptions=False) as client:
         stopped = client.get("/centrality", params=params)
@@ -361,7 +380,9 @@ def test_out_of_time_in_process_is_still_a_504(seed_dataset, settings) -> None: 
 
 
 @pytest.mark.neo4j
-def test_a_history_being_completed_answers_its_kept_years_at_once(neo4j_loader, seed_dataset, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_history_being_completed_answers_its_kept_years_at_once(
+    neo4j_loader, seed_dataset, settings, times_out
+) -> None:  # type: ignore[no-untyped-def]
     """While the background completes a history, asking again answers the years kept at once
     (a kept year may come after a missing one) and computes none itself; once completed, every
     year is there."""
@@ -369,7 +390,6 @@ def test_a_history_being_completed_answers_its_kept_years_at_once(neo4j_loader, 
 
     store = neo4j_loader(seed_dataset)
     graph = CityGraph(store, settings)
-    runs = TimesOutOnce(store._read, "gds_pagerank")
 
     def history() -> dict[str, object]:
         with deadline.within(deadline.Deadline(30.0, "request_time_budget")):
@@ -377,7 +397,7 @@ def test_a_history_being_completed_answers_its_kept_years_at_once(neo4j_loader, 
 
     with deadline.within(deadline.Deadline(30.0, "request_time_budget")):
         kept = graph.centrality("pagerank", RelFilter.build(as_of="2016"))  # the last year, kept
-    store._read = runs
+    runs = times_out(store, "gds_pagerank")
     with REFINING:  # the background's runs wait for their turn: the history stays under way
         first = history()
         before = runs.calls
@@ -398,7 +418,7 @@ def test_a_history_being_completed_answers_its_kept_years_at_once(neo4j_loader, 
 
 @pytest.mark.neo4j
 def test_a_window_still_being_prepared_for_brokerage_is_a_202_then_answers(
-    neo4j_loader, seed_dataset, settings
+    neo4j_loader, seed_dataset, settings, times_out
 ) -> None:  # type: ignore[no-untyped-def]
     """GDS stops a timed-out step only between its batches (a triangle count of a 1M window ran
     25 s past the budget on a busy server), so a projection's preparation runs in the background:
@@ -408,9 +428,8 @@ def test_a_window_still_being_prepared_for_brokerage_is_a_202_then_answers(
 
     store = neo4j_loader(seed_dataset)
     store.projections.clear()
-    runs = TimesOutOnce(store._read, "gds_broker_prepare")
+    runs = times_out(store, "gds_broker_prepare")
     runs.calls = 1  # no timeout: every run waits for `go`
-    store._read = runs
     quick = settings.model_copy(update={"request_time_budget": 1.0})
     params = {"as_of": "2016", "limit": 5}
     with TestClient(create_app(settings, store)) as client:  # the window's graph, projected and kept
@@ -429,3 +448,37 @@ def test_a_window_still_being_prepared_for_brokerage_is_a_202_then_answers(
     assert done.status_code == 200, done.text
     expected = CityGraph(MemoryStore(seed_dataset), settings).brokerage(RelFilter.build(as_of="2016"), limit=5)
     assert [r["entity"]["id"] for r in done.json()["results"]] == [r["entity"]["id"] for r in expected["results"]]
+
+
+@pytest.mark.neo4j
+def test_top_brokers_with_none_counted_in_time_are_a_202_then_answer(
+    neo4j_loader, seed_dataset, settings, times_out
+) -> None:  # type: ignore[no-untyped-def]
+    """At 1M the strongest candidate of a window (its largest hub) may not be counted within a
+    request's budget: nothing found is then a 202, and the ranking is computed whole in the
+    background and kept; a request meanwhile waits for it (a 202 again, no search of its own);
+    the next one gets the ranking, equal to the embedded backend's."""
+    from app.api.main import create_app
+
+    store = neo4j_loader(seed_dataset)
+    runs = times_out(store, "broker_neighbours")
+    quick = settings.model_copy(update={"request_time_budget": 1.0})
+    params = {"as_of": "2015", "limit": 5}
+    with TestClient(create_app(settings, store)) as client:  # the window's graph, projected and prepared
+        assert client.get("/centrality", params={"metric": "degree", **params}).status_code == 200
+    with TestClient(create_app(quick, store), raise_server_exceptions=False) as client:
+        stopped = client.get("/brokerage", params=params)
+        waiting = client.get("/brokerage", params=params)
+        calls = runs.calls
+        runs.go.set()
+        graph = client.app.state.graph  # type: ignore[attr-defined]
+        for run in list(graph._refining._runs.values()):
+            run.result(timeout=120)
+        whole = client.get("/brokerage", params=params)
+    for r in (stopped, waiting):
+        error = assert_error_shape(r, 202)
+        assert error["code"] == "still_computing" and "background" in error["message"], r.text
+    assert calls == 2  # the request's, stopped, and the background's first: the waiting request searched none
+    assert whole.status_code == 200 and not whole.json()["truncated"], whole.text
+    expected = CityGraph(MemoryStore(seed_dataset), settings).brokerage(RelFilter.build(as_of="2015"), limit=5)
+    assert [r["entity"]["id"] for r in whole.json()["results"]] == [r["entity"]["id"] for r in expected["results"]]
