@@ -332,6 +332,28 @@ def times_out():  # type: ignore[no-untyped-def]
         store.__dict__.pop("_read", None)
 
 
+def stopped_waiting_then_whole(store, settings, runs: TimesOutOnce, path: str, params: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Ask `path` twice with a 1 s budget (the first request's query times out, the second comes
+    while the background run waits for `go`), then let the background finish and ask again with
+    the usual budget: the three answers, and the calls of the query made before `go`."""
+    from app.api.main import create_app
+
+    quick = settings.model_copy(update={"request_time_budget": 1.0})
+    with TestClient(create_app(quick, store), raise_server_exceptions=False) as client:
+        stopped = client.get(path, params=params)
+        waiting = client.get(path, params=params)
+        calls = runs.calls
+        runs.go.set()
+        for run in list(client.app.state.graph._refining._runs.values()):  # type: ignore[attr-defined]
+            run.result(timeout=120)
+        whole = client.get(path, params=params)
+    for r in (stopped, waiting):
+        error = assert_error_shape(r, 202)
+        assert error["code"] == "still_computing" and "background" in error["message"], r.text
+        assert int(r.headers["Retry-After"]) >= 1
+    return stopped, waiting, whole, calls
+
+
 @pytest.mark.neo4j
 @pytest.mark.parametrize("metric", ["pagerank", "betweenness"])
 def test_a_ranking_the_database_could_not_finish_is_a_202_then_answers(
@@ -350,20 +372,8 @@ def test_a_ranking_the_database_could_not_finish_is_a_202_then_answers(
     with TestClient(create_app(settings, store)) as client:  # the window's graph, projected and kept
         assert client.get("/centrality", params={**params, "metric": "degree"}).status_code == 200
     runs = times_out(store, f"gds_{metric}")
-    quick = settings.model_copy(update={"request_time_budget": 1.0})
-    with TestClient(create_app(quick, store), raise_server_exceptions=False) as client:
-        stopped = client.get("/centrality", params=params)
-        waiting = client.get("/centrality", params=params)
-        runs.go.set()
-        graph = client.app.state.graph  # type: ignore[attr-defined]
-        for run in list(graph._refining._runs.values()):
-            run.result(timeout=120)
-        whole = client.get("/centrality", params=params)
-    for r in (stopped, waiting):
-        error = assert_error_shape(r, 202)
-        assert error["code"] == "still_computing" and "background" in error["message"], r.text
-        assert int(r.headers["Retry-After"]) >= 1
-    assert runs.calls == 2  # the request's, stopped, and the background's: the waiting request ran none
+    _, _, whole, calls = stopped_waiting_then_whole(store, settings, runs, "/centrality", params)
+    assert calls == 2  # the request's, stopped, and the background's: the waiting request ran none
     assert whole.status_code == 200, whole.text
     expected = CityGraph(MemoryStore(seed_dataset), settings).centrality(metric, RelFilter.build(as_of="2016"), limit=5)
     assert not whole.json()["approximate"]
@@ -462,22 +472,10 @@ def test_top_brokers_with_none_counted_in_time_are_a_202_then_answer(
 
     store = neo4j_loader(seed_dataset)
     runs = times_out(store, "broker_neighbours")
-    quick = settings.model_copy(update={"request_time_budget": 1.0})
     params = {"as_of": "2015", "limit": 5}
     with TestClient(create_app(settings, store)) as client:  # the window's graph, projected and prepared
         assert client.get("/centrality", params={"metric": "degree", **params}).status_code == 200
-    with TestClient(create_app(quick, store), raise_server_exceptions=False) as client:
-        stopped = client.get("/brokerage", params=params)
-        waiting = client.get("/brokerage", params=params)
-        calls = runs.calls
-        runs.go.set()
-        graph = client.app.state.graph  # type: ignore[attr-defined]
-        for run in list(graph._refining._runs.values()):
-            run.result(timeout=120)
-        whole = client.get("/brokerage", params=params)
-    for r in (stopped, waiting):
-        error = assert_error_shape(r, 202)
-        assert error["code"] == "still_computing" and "background" in error["message"], r.text
+    _, _, whole, calls = stopped_waiting_then_whole(store, settings, runs, "/brokerage", params)
     assert calls == 2  # the request's, stopped, and the background's first: the waiting request searched none
     assert whole.status_code == 200 and not whole.json()["truncated"], whole.text
     expected = CityGraph(MemoryStore(seed_dataset), settings).brokerage(RelFilter.build(as_of="2015"), limit=5)
