@@ -10,6 +10,7 @@ so the request after a failure starts again.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -18,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Generic, TypeVar
 
 from app import deadline
-from app.errors import QueryTimeout
+from app.errors import QueryTimeout, StillComputing
 
 T = TypeVar("T")
 
@@ -117,3 +118,18 @@ def wait(run: Future[T], doing: str, meanwhile: str) -> T:
             return run.result(timeout=min(left, POLL_SECONDS))
         except FutureTimeout:
             continue
+
+
+def wait_or_later(run: Future[T], doing: str, meanwhile: str) -> T:
+    """`run`'s answer within the current deadline (`wait`); past it, while `run` goes on,
+    `StillComputing`: a 202 with `Retry-After` (as long again as this request waited), since
+    nothing failed and the answer is kept for the next request. A run that failed raises its
+    own error."""
+    waited = deadline.current().remaining()
+    try:
+        return wait(run, doing, meanwhile)
+    except QueryTimeout as exc:
+        if run.done():  # the run itself ran out of its own budget, or failed
+            raise
+        retry = max(1, math.ceil(waited)) if math.isfinite(waited) else 1
+        raise StillComputing(f"{exc.message}; try again in {retry} s", retry_after=retry, **exc.details) from exc

@@ -334,14 +334,9 @@ class CityGraph:
         run = self._refining.under_way((version, key))
         if run is None or self._cache.get(version, key) is not None:
             return
-        waited = deadline.current().remaining()
         try:
-            background.wait(run, "this ranking, computed in the background,", "it goes on and is kept")
-        except QueryTimeout as exc:
-            if not run.done():
-                wait = max(1, math.ceil(waited))
-                raise StillComputing(f"{exc.message}, so ask again in {wait} s", retry_after=wait) from exc
-        except RequestCancelled:
+            background.wait_or_later(run, "this ranking, computed in the background,", "it goes on and is kept")
+        except (StillComputing, RequestCancelled):
             raise
         except Exception:  # noqa: S110 - the background run failed: this request computes the ranking itself
             pass

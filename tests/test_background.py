@@ -8,7 +8,7 @@ import pytest
 
 from app import background, deadline
 from app.background import SharedRuns
-from app.errors import QueryTimeout, RequestCancelled
+from app.errors import QueryTimeout, RequestCancelled, StillComputing
 
 FREE = deadline.UNBOUNDED
 
@@ -96,3 +96,25 @@ def test_finished_answers_are_kept_up_to_kept_and_forgotten_at_zero() -> None:
     forgetting.start("k", lambda: 1, FREE, "test")[0].result(5)
     again, started = forgetting.start("k", lambda: 2, FREE, "test")
     assert started and again.result(5) == 2
+
+
+def test_past_the_deadline_a_run_that_goes_on_is_a_202_and_a_failed_one_its_error() -> None:
+    """`wait_or_later`: the answer if it comes in time; else, while the run goes on, a 202 with
+    `Retry-After`; a run that failed (here: out of its own budget) raises its own error."""
+    runs: SharedRuns[int] = SharedRuns(kept=1)
+    gate, calls = threading.Event(), []
+    job, _ = runs.start("slow", held(7, calls, gate), FREE, "test-slow")
+    with deadline.within(deadline.Deadline(0.2, "request_time_budget")), pytest.raises(StillComputing) as later:
+        background.wait_or_later(job, "the slow step", "it goes on")
+    assert later.value.status == 202 and later.value.retry_after >= 1 and "it goes on" in later.value.message
+    gate.set()
+    with deadline.within(deadline.Deadline(10.0, "request_time_budget")):
+        assert background.wait_or_later(job, "the slow step", "it goes on") == 7
+
+    def out_of_time() -> int:
+        raise QueryTimeout("the step ran past its budget")
+
+    failed, _ = runs.start("failed", out_of_time, FREE, "test-failed")
+    with deadline.within(deadline.Deadline(10.0, "request_time_budget")), pytest.raises(QueryTimeout) as error:
+        background.wait_or_later(failed, "the failing step", "it goes on")
+    assert error.value.status == 504 and "ran past its budget" in error.value.message

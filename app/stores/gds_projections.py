@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import threading
 import time
 import uuid
@@ -43,7 +42,6 @@ from typing import Any
 
 from app import background, deadline
 from app.background import SharedRuns
-from app.errors import QueryTimeout, StillComputing
 from app.filters import RelFilter
 
 Read = Callable[..., list[dict[str, Any]]]
@@ -95,16 +93,7 @@ class Projection:
         """
         budget = deadline.Deadline(STALE_AFTER, f"preparing the projection ({step})", query_cap=STALE_AFTER)
         job, _ = self.steps.start(step, run, budget, f"projection-{step}")
-        if job.done() and job.exception() is None:
-            return
-        waited = deadline.current().remaining()
-        try:
-            background.wait(job, f"preparing the window's graph ({step})", "it goes on for the next request")
-        except QueryTimeout as exc:
-            if job.done():  # the step itself failed
-                raise
-            wait = max(1, math.ceil(waited))
-            raise StillComputing(f"{exc.message}: try again in {wait} s", retry_after=wait, **exc.details) from exc
+        background.wait_or_later(job, f"preparing the window's graph ({step})", "it goes on for the next request")
 
 
 def drop(read: Read, graph: str) -> None:
@@ -317,18 +306,11 @@ class ProjectionCache:
         """The window's graph once `job` has filtered it, within the request's deadline. Past
         it the job goes on and caches the graph for the next request: `StillComputing` (a 202
         with `Retry-After`, nothing found yet, nothing failed), not a 504."""
-        started = self.clock()
-        try:
-            mine = background.wait(
-                job,
-                "filtering the window's graph from the base projection",
-                "it goes on and keeps the graph for the next request, so try again in a moment",
-            )
-        except QueryTimeout as exc:
-            if job.done():  # the filtering itself failed: no work goes on
-                raise
-            waited = max(1, math.ceil(self.clock() - started))  # as long again: a guess at what is left
-            raise StillComputing(exc.message, retry_after=waited, **exc.details) from exc
+        mine = background.wait_or_later(
+            job,
+            "filtering the window's graph from the base projection",
+            "it goes on and keeps the graph for the next request",
+        )
         with self._lock:
             if self._items.get(key) is mine:
                 mine.users += 1
