@@ -309,22 +309,26 @@ class CityGraph:
 
     def _scores(self, metric: str, rel_filter: RelFilter) -> tuple[Ranking, Scores]:
         key = ("scores", metric, rel_filter)
-        in_database = isinstance(self.store, AnalyticsStore)
-        if in_database:
+        compute = partial(self._compute_scores, metric, rel_filter)
+        found: tuple[Ranking, Scores] = self._kept_or_later(key, compute, _scores_bytes, metric)
+        if isinstance(self.store, AnalyticsStore) and self._cut_by_budget(found[1]):
+            self._refine(key, metric, rel_filter)
+        return found
+
+    def _kept_or_later(self, key: Hashable, compute: Callable[[], Any], size: Callable[[Any], int], what: str) -> Any:
+        """`compute()`, kept under `key` (`_cached`). On a store that computes in the database,
+        a run of it under way in the background is waited for (`_await_refining`), and a
+        request whose time ran out with nothing found (the database slower than the work was
+        sized for, or work that cannot be cut smaller) is a 202 while the ranking is computed
+        whole in the background and kept (`_later`), not a 504."""
+        if isinstance(self.store, AnalyticsStore):
             self._await_refining(key)
         try:
-            found: tuple[Ranking, Scores] = self._cached(
-                key, lambda: self._compute_scores(metric, rel_filter), _scores_bytes
-            )
+            return self._cached(key, compute, size)
         except QueryTimeout as exc:
             if not self._goes_on(exc):
                 raise
-            # The database ran out of the request's time (more load than the work was sized
-            # for): the whole ranking is computed in the background and kept; a 202, not a 504.
-            raise self._later(key, partial(self._compute_scores, metric, rel_filter), _scores_bytes, metric) from exc
-        if in_database and self._cut_by_budget(found[1]):
-            self._refine(key, metric, rel_filter)
-        return found
+            raise self._later(key, compute, size, what) from exc
 
     def _await_refining(self, key: Hashable) -> None:
         """Wait, within the request's time, for the ranking of `key` being computed whole in the
@@ -393,9 +397,8 @@ class CityGraph:
     def _later(
         self, key: Hashable, compute: Callable[[], Any], size: Callable[[Any], int], what: str
     ) -> StillComputing:
-        """A request found nothing in its time (the database was slower than the work was sized
-        for, or the work cannot be cut smaller): the ranking is computed whole in the background
-        and kept (`_in_background`), and this is the 202 that says so."""
+        """The ranking of `key` computed whole in the background and kept (`_in_background`),
+        and the 202 that says so to the request that found nothing in its time."""
         self._in_background(key, compute, size, f"ranking-{what}", again=True)
         limit = deadline.current()
         wait = math.ceil(limit.seconds)
@@ -674,17 +677,11 @@ class CityGraph:
     def _broker_ranking(self, rel_filter: RelFilter, grouping: str, limit: int) -> dict[str, Any]:
         found = prepared = self._prepared_brokers(rel_filter, limit)
         if found is None or found.top(grouping, limit)[1]:  # none, or cut before `limit` rows were proven
-            key = ("top-brokers", rel_filter, limit)
+            # A cut ranking is kept too (marked, its proven rows said): the next request answers
+            # at once instead of spending its budget on the same search. None counted in time
+            # (the largest come first): a 202 on Neo4j.
             compute = partial(self._top_brokers, rel_filter, limit)
-            self._await_refining(key)
-            try:
-                # A cut ranking is kept too (marked, its proven rows said): the next request answers
-                # at once instead of spending its budget on the same search.
-                found = self._cached(key, compute, _ranking_bytes)
-            except QueryTimeout as exc:  # no broker counted in time (the largest come first)
-                if not self._goes_on(exc):
-                    raise
-                raise self._later(key, compute, _ranking_bytes, "the top brokers") from exc
+            found = self._kept_or_later(("top-brokers", rel_filter, limit), compute, _ranking_bytes, "the top brokers")
             if prepared is not None and found.truncated and found.proven < prepared.proven:
                 found = prepared
         rows, truncated = found.top(grouping, limit)
