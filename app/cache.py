@@ -137,3 +137,25 @@ class ByteBudgetCache(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class PerVersion(Generic[V]):
+    """One value of the loaded dataset version, computed on first use and again after the
+    version changes; held apart from `ByteBudgetCache` (a few kilobytes that windows'
+    rankings must not evict, costly to compute again).
+
+    Examples
+    --------
+    >>> counts = PerVersion[int]()
+    >>> counts.get("v1", lambda: 1), counts.get("v1", lambda: 2), counts.get("v2", lambda: 3)
+    (1, 1, 3)
+    """
+
+    def __init__(self) -> None:
+        self._held: tuple[str, V] | None = None
+
+    def get(self, version: str, compute: Callable[[], V]) -> V:
+        held = self._held
+        if held is None or held[0] != version:
+            held = self._held = (version, compute())
+        return held[1]

@@ -27,7 +27,7 @@ from app.analysis.ranking import Ranking
 from app.analysis.snapshot_graph import directed, undirected
 from app.analysis.story import tell
 from app.background import SharedRuns
-from app.cache import ByteBudgetCache, graph_bytes, rows_bytes
+from app.cache import ByteBudgetCache, PerVersion, graph_bytes, rows_bytes
 from app.config import Settings
 from app.errors import InvalidParameter, NotLoaded, QueryTimeout, RequestCancelled, StillComputing
 from app.filters import RelFilter, check_range, parse_date, parse_kinds
@@ -73,8 +73,8 @@ class CityGraph:
         )
         # Snapshot graphs, score rankings and broker rankings, by dataset version, in one byte budget.
         self._cache: ByteBudgetCache[Any] = ByteBudgetCache(settings.analytics_cache_bytes)
-        self._degree_table: tuple[str, DegreeYears] | None = None  # (dataset version, its degree counts)
-        self._guide_table: tuple[str, GuideCounts] | None = None  # (dataset version, the Browser guide's counts)
+        self._degree_table: PerVersion[DegreeYears] = PerVersion()  # each year's degree counts
+        self._guide_table: PerVersion[GuideCounts] = PerVersion()  # the Browser guide's counts
         # Rankings a request's budget cut short, computed whole in the background (`_refine`).
         self._refining: SharedRuns[None] = SharedRuns(kept=REFINED_KEPT)
         # Histories' years past a request's budget, computed in the background (`_complete_history`).
@@ -589,22 +589,16 @@ class CityGraph:
 
         Held apart from the analytics cache: a few kilobytes, which windows' rankings must not
         evict, as counting again takes minutes at a million relationships."""
-        store, held = self.store, self._degree_table
+        store = self.store
         assert isinstance(store, AnalyticsStore)
-        version = store.version
-        if held is None or held[0] != version:
-            held = self._degree_table = (version, DegreeYears(store.degree_year_counts()))
-        return held[1]
+        return self._degree_table.get(store.version, lambda: DegreeYears(store.degree_year_counts()))
 
     def guide_counts(self) -> GuideCounts:
         """The Neo4j Browser guide's counts of the loaded version, counted by the store once
         per version and held apart from the analytics cache (a few hundred bytes)."""
-        store, held = self.store, self._guide_table
+        store = self.store
         assert isinstance(store, GuideCountStore)
-        version = store.version
-        if held is None or held[0] != version:
-            held = self._guide_table = (version, store.guide_counts())
-        return held[1]
+        return self._guide_table.get(store.version, store.guide_counts)
 
     def brokerage(
         self, rel_filter: RelFilter, ref: str | None = None, grouping: str = "place", limit: int = 20
