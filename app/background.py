@@ -131,5 +131,5 @@ def wait_or_later(run: Future[T], doing: str, meanwhile: str) -> T:
     except QueryTimeout as exc:
         if run.done():  # the run itself ran out of its own budget, or failed
             raise
-        retry = max(1, math.ceil(waited)) if math.isfinite(waited) else 1
+        retry = max(1, math.ceil(waited))  # finite: an unbounded deadline never times out
         raise StillComputing(f"{exc.message}; try again in {retry} s", retry_after=retry, **exc.details) from exc

@@ -508,14 +508,13 @@ class CityGraph:
         timeout: QueryTimeout | None = None
         # The years kept first: while the background completes this history, a request with one
         # of them answers at once instead of competing with it for a year of its own.
+        windows = {year: RelFilter.build(as_of=str(year)) for year in years}
         kept: dict[int, tuple[Ranking, Scores] | None] = {
-            year: self._cache.get(self.store.version, ("scores", metric, RelFilter.build(as_of=str(year))))
-            for year in years
+            year: self._cache.get(self.store.version, ("scores", metric, window)) for year, window in windows.items()
         }
         busy = self._completing(metric)  # its years come from the background: none computed twice at once
         answered = any(found is not None for found in kept.values())
         for year in years:
-            key = ("scores", metric, RelFilter.build(as_of=str(year)))
             found = kept[year]
             if found is None and timeout is None and not (busy and (answered or points)):
                 before = limit.remaining()
@@ -523,7 +522,7 @@ class CityGraph:
                     if points and before < longest and not self._completes():
                         raise QueryTimeout("a year would not fit in the time left")  # in process it cannot be stopped
                     limit.check("the centrality history")
-                    found = self._scores(metric, key[2])
+                    found = self._scores(metric, windows[year])
                 except QueryTimeout as exc:
                     timeout = exc
                 if not math.isinf(before):

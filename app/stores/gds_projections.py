@@ -80,7 +80,7 @@ class Projection:
     created: float = 0.0
     users: int = 0
     retired: bool = False  # drop when the last user is done
-    steps: background.SharedRuns[object] = field(default_factory=lambda: background.SharedRuns(kept=8))
+    steps: SharedRuns[object] = field(default_factory=lambda: SharedRuns(kept=8))  # its GDS steps, by name
 
     def prepare(self, step: str, run: Callable[[], object]) -> None:
         """Run `run` once per projection (a `mutate` that adds node properties), waiting for it
